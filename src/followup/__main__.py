@@ -1,0 +1,5 @@
+"""`python -m followup` runs the command line."""
+
+from followup.cli import main
+
+main()

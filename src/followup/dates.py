@@ -1,0 +1,69 @@
+"""Reading dates strictly, and moving a date off a weekend."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from enum import StrEnum
+
+from followup.errors import InvalidDate
+
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "Weekends", "is_weekend", "move", "parse_date"]
+
+# Wide enough for any real treatment date, narrow enough that 30 years of
+# follow-up never leaves the calendar Python can represent.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_DAY_AND_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d")
+# 03/04/2025, 3.4.25, 03-04-2025: the day and month order depends on the country.
+_LOCAL_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
+
+
+class Weekends(StrEnum):
+    """What to do with a due date that falls on a Saturday or Sunday."""
+
+    NEXT = "next"
+    PREVIOUS = "previous"
+    KEEP = "keep"
+
+
+def parse_date(text: str) -> date:
+    """Read a calendar date written as YYYY-MM-DD, or explain why it is not one."""
+    stripped = text.strip()
+    if match := _ISO_DAY.fullmatch(stripped):
+        year, month, day = (int(part) for part in match.groups())
+        if not 1 <= month <= 12:
+            raise InvalidDate(text, f"there is no month {month}")
+        days_in_month = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days_in_month:
+            raise InvalidDate(text, f"{calendar.month_name[month]} {year} has {days_in_month} days")
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise InvalidDate(text, f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+        return date(year, month, day)
+    if _ISO_DAY_AND_TIME.match(stripped):
+        raise InvalidDate(text, "give the day only, without a time, as YYYY-MM-DD")
+    if _LOCAL_DAY.fullmatch(stripped):
+        raise InvalidDate(
+            text,
+            "day and month come in a different order in different countries; "
+            "write it as YYYY-MM-DD, for example 2025-04-03 for 3 April 2025",
+        )
+    raise InvalidDate(text, "write it as YYYY-MM-DD, for example 2025-04-03 for 3 April 2025")
+
+
+def is_weekend(day: date) -> bool:
+    """Saturday or Sunday."""
+    return day.weekday() >= 5
+
+
+def move(day: date, rule: Weekends, closed: Callable[[date], bool] = is_weekend) -> date:
+    """The first open day on or after (`next`) or on or before (`previous`) `day`."""
+    if rule is Weekends.KEEP:
+        return day
+    step = timedelta(days=1 if rule is Weekends.NEXT else -1)
+    while closed(day):
+        day += step
+    return day

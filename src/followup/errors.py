@@ -1,0 +1,56 @@
+"""The errors followup raises for input it cannot use.
+
+Every error here means *bad input*: the command line maps all of them to exit
+code 2 and one line on stderr. Each carries the fields its message is built
+from, so callers can react without parsing text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+__all__ = [
+    "FollowupError",
+    "InvalidDate",
+    "InvalidOption",
+    "UnusableOutput",
+]
+
+
+class FollowupError(ValueError):
+    """Base class: input followup cannot turn into a schedule or a file."""
+
+
+class InvalidDate(FollowupError):
+    """A text that is not a real calendar date written as YYYY-MM-DD."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.text = text
+        self.reason = reason
+        super().__init__(f"{text!r} is not a usable date: {reason}")
+
+
+class InvalidOption(FollowupError):
+    """An option whose value lies outside what it accepts."""
+
+    def __init__(self, option: str, value: object, allowed: str) -> None:
+        self.option = option
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{option} {value!r} is not allowed: {allowed}")
+
+    @classmethod
+    def choices(cls, option: str, value: object, valid: Iterable[object]) -> InvalidOption:
+        """The value is not one of a fixed set; the message lists the set."""
+        listed = ", ".join(str(v) for v in valid)
+        return cls(option, value, f"choose one of {listed}")
+
+
+class UnusableOutput(FollowupError):
+    """An output path followup cannot write to, or whose format it cannot tell."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"cannot write {str(path)!r}: {reason}")

@@ -1,0 +1,75 @@
+"""iCalendar export: all-day events, one reminder each, stable anonymous UIDs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from icalendar import TRANSP, Alarm, Calendar, Event, vText
+
+from followup import wording
+from followup.schedule import Schedule, Visit
+
+__all__ = ["PRODID", "calendar_uid", "to_ics", "visit_uid"]
+
+PRODID = "-//followup//followup//EN"
+
+# Fixed root for the name-based UUIDs below; changing it would change every UID.
+_UID_ROOT = uuid.UUID("5f0c3a52-8d1e-4c4b-9a57-6c2f51e0b7d3")
+
+
+def calendar_uid(schedule: Schedule) -> uuid.UUID:
+    """One UUID per person and treatment date: a one-way hash, so it reveals neither."""
+    return uuid.uuid5(_UID_ROOT, f"{schedule.name or ''}\x1f{schedule.treatment_date.isoformat()}")
+
+
+def visit_uid(schedule: Schedule, visit: Visit) -> str:
+    """Visit n keeps its UID whatever its date, so a re-import updates, not duplicates."""
+    return str(uuid.uuid5(calendar_uid(schedule), f"visit-{visit.number}"))
+
+
+def _trigger(days: int) -> timedelta:
+    # An all-day event starts at local midnight; ending the offset 15 hours short
+    # of whole days makes the reminder fire at 09:00 instead of 00:00.
+    return -timedelta(days=days - 1, hours=15)
+
+
+def _description(schedule: Schedule, visit: Visit) -> str:
+    lines = wording.visit_details(schedule, visit)
+    lines.append("")
+    lines.extend(
+        f"{label}: {text}"
+        for label, text in wording.about(schedule)
+        if label in {"Rule", "Source", "Length", "Notice"}
+    )
+    return "\n".join(lines)
+
+
+def to_ics(schedule: Schedule, *, remind_days: int, stamp: datetime) -> bytes:
+    """The schedule as an iCalendar file; `stamp` (UTC) becomes every DTSTAMP."""
+    calendar = Calendar.new(prodid=PRODID, uid=calendar_uid(schedule))
+    # icalendar 7 writes NAME, X-WR-CALNAME and X-WR-CALDESC unescaped (and fails
+    # on a newline) when given plain strings; as vText they are escaped as TEXT.
+    name = vText(wording.calendar_name(schedule))
+    description = vText("\n".join(f"{label}: {text}" for label, text in wording.about(schedule)))
+    calendar["NAME"] = calendar["X-WR-CALNAME"] = name
+    calendar["DESCRIPTION"] = calendar["X-WR-CALDESC"] = description
+    for visit in schedule.visits:
+        event = Event.new(
+            uid=visit_uid(schedule, visit),
+            stamp=stamp,
+            start=visit.date,
+            end=visit.date + timedelta(days=1),
+            summary=wording.summary(schedule, visit),
+            description=_description(schedule, visit),
+            # An all-day reminder of a scan should not mark the whole day as busy.
+            transparency=TRANSP.TRANSPARENT,
+        )
+        if remind_days:
+            alarm = Alarm.new(description=wording.reminder(schedule, visit, remind_days))
+            alarm.add("ACTION", "DISPLAY")
+            alarm.add("TRIGGER", _trigger(remind_days))
+            event.add_component(alarm)
+        calendar.add_component(event)
+    data: bytes = calendar.to_ical()  # icalendar leaves this method unannotated
+    return data

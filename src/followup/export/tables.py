@@ -1,0 +1,181 @@
+"""Tabular exports: CSV, Markdown, JSON, and the terminal table (rich)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from followup import wording
+from followup.schedule import Schedule, Visit
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+__all__ = ["rich_table", "rows", "to_csv", "to_json", "to_markdown"]
+
+HEADERS = (
+    "#",
+    "Date",
+    "Weekday",
+    "Due by the rule",
+    "Months after treatment",
+    "Window",
+    "Phase",
+    "Exam",
+    "Note",
+)
+
+
+def _row(schedule: Schedule, visit: Visit) -> tuple[str, ...]:
+    return (
+        str(visit.number),
+        visit.date.isoformat(),
+        wording.weekday(visit.date),
+        visit.due_date.isoformat(),
+        str(visit.months),
+        wording.window(visit),
+        wording.phase_label(visit.phase),
+        schedule.protocol.exam,
+        wording.moved_note(visit, schedule.weekends),
+    )
+
+
+def rows(schedule: Schedule) -> list[tuple[str, ...]]:
+    """One row of text cells per visit, in the order of `HEADERS`."""
+    return [_row(schedule, visit) for visit in schedule.visits]
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def to_csv(schedule: Schedule) -> str:
+    """One row per visit, then a blank row and the labelled notes about the plan.
+
+    Starts with a byte order mark so that spreadsheets read it as UTF-8.
+    """
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    writer.writerows([_inert(cell) for cell in row] for row in rows(schedule))
+    writer.writerow(())
+    if schedule.name:
+        writer.writerow(("Plan for", _inert(schedule.name)))
+    writer.writerows((label, _inert(text)) for label, text in wording.about(schedule))
+    return out.getvalue()
+
+
+# Enough to keep user text from becoming emphasis, links, HTML or table cells;
+# dashes and dots stay readable because no cell starts a line.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def _md(text: str) -> str:
+    """Text that Markdown shows as written, never as markup or HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def to_markdown(schedule: Schedule) -> str:
+    lines = [f"# {_md(wording.title(schedule))}", ""]
+    lines += [f"- **{label}:** {_md(text)}" for label, text in wording.about(schedule)[:-1]]
+    lines += ["", "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows(schedule)]
+    lines += ["", f"> {_md(wording.DISCLAIMER)}", ""]
+    return "\n".join(lines)
+
+
+def _visit_json(schedule: Schedule, visit: Visit) -> dict[str, Any]:
+    low, high = visit.phase.allowed
+    return {
+        "number": visit.number,
+        "date": visit.date.isoformat(),
+        "due_date": visit.due_date.isoformat(),
+        "weekday": wording.weekday(visit.date),
+        "moved": visit.moved,
+        "months_after_treatment": visit.months,
+        "window": {
+            "min_months": low,
+            "max_months": high,
+            "after": "treatment" if visit.number == 1 else "previous_visit",
+            "text": wording.window(visit),
+        },
+        "phase": wording.phase_label(visit.phase),
+        "exam": schedule.protocol.exam,
+    }
+
+
+def to_json(schedule: Schedule) -> str:
+    protocol = schedule.protocol
+    source = protocol.source
+    document = {
+        "treatment_date": schedule.treatment_date.isoformat(),
+        "name": schedule.name,
+        "end_date": schedule.end_date.isoformat(),
+        "choices": {
+            "early_interval": protocol.phases[0].every_months,
+            "years": schedule.years,
+            "weekends": schedule.weekends.value,
+        },
+        "protocol": {
+            "id": protocol.id,
+            "name": protocol.name,
+            "exam": protocol.exam,
+            "phases": [
+                {
+                    "from_month": phase.from_month,
+                    "until_month": phase.until_month,
+                    "every_months": phase.every_months,
+                    "allowed_months": list(phase.allowed),
+                    "label": wording.phase_label(phase),
+                }
+                for phase in protocol.phases
+            ],
+            "source": {
+                "citation": source.citation,
+                "url": source.url,
+                "quote": source.quote,
+                "quoted_from": source.quoted_from,
+                "verification": source.verification,
+            },
+        },
+        "notes": {label.lower(): text for label, text in wording.about(schedule)},
+        "disclaimer": wording.DISCLAIMER,
+        "visits": [_visit_json(schedule, visit) for visit in schedule.visits],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def rich_table(schedule: Schedule) -> RenderableType:
+    """The schedule as a rich table, with what produced it underneath."""
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=escape(wording.title(schedule)),
+        title_style="bold",
+        caption="Month: months after the treatment date. Window: months after the previous scan.",
+    )
+    for header in ("#", "Date", "Month", "Window", "Phase", "Moved from"):
+        table.add_column(header, no_wrap=True, justify="right" if header in "# Month" else "left")
+    for visit in schedule.visits:
+        table.add_row(
+            str(visit.number),
+            wording.short_date(visit.date),
+            str(visit.months),
+            wording.gap(visit),
+            wording.phase_label(visit.phase),
+            wording.moved_short(visit),
+        )
+    about = [("Exam", schedule.protocol.exam), *wording.about(schedule)]
+    notes = [Text.assemble((f"{label}: ", "bold"), text) for label, text in about]
+    return Group(table, *notes)
