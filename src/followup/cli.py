@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from datetime import UTC, datetime
@@ -133,13 +134,12 @@ def _render(schedule: Schedule, form: Format, remind: int, *, for_terminal: bool
         return tables.to_json(schedule).encode()
     from rich.console import Console
 
-    console = Console(
-        record=True,
-        width=None if for_terminal else TABLE_WIDTH,
-        file=sys.stdout if for_terminal else open(os.devnull, "w"),  # noqa: SIM115
-    )
-    console.print(tables.rich_table(schedule))
-    return b"" if for_terminal else console.export_text().encode()
+    if for_terminal:
+        Console().print(tables.rich_table(schedule))
+        return b""
+    buffer = io.StringIO()
+    Console(file=buffer, width=TABLE_WIDTH, color_system=None).print(tables.rich_table(schedule))
+    return buffer.getvalue().encode()
 
 
 PLAN_EXAMPLES = """\
@@ -221,8 +221,7 @@ def plan_(
         parse_date(treatment_date), protocol=protocol, years=years, weekends=weekends, name=name
     )
     chosen = _format_for(output, form)
-    to_terminal = output is None or (output == "-" and chosen is Format.TABLE)
-    data = _render(schedule, chosen, remind, for_terminal=to_terminal)
+    data = _render(schedule, chosen, remind, for_terminal=output is None)
     if output is None or output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

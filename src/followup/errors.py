@@ -7,7 +7,6 @@ from, so callers can react without parsing text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = [
@@ -39,12 +38,6 @@ class InvalidOption(FollowupError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"{option} {value!r} is not allowed: {allowed}")
-
-    @classmethod
-    def choices(cls, option: str, value: object, valid: Iterable[object]) -> InvalidOption:
-        """The value is not one of a fixed set; the message lists the set."""
-        listed = ", ".join(str(v) for v in valid)
-        return cls(option, value, f"choose one of {listed}")
 
 
 class UnusableOutput(FollowupError):

@@ -41,6 +41,7 @@ class Source:
     """Where a protocol comes from, and how far we could check it."""
 
     citation: str
+    short_citation: str
     url: str
     quote: str
     quoted_from: str
@@ -90,12 +91,13 @@ IBERO_AMERICAN_2025 = Protocol(
             "Management of Liver Metastases of Soft Tissue Sarcoma: Updated Review and "
             "Clinical Recommendations. Cancers 2025;17(8):1295."
         ),
+        short_citation="Lopes-Brás R, et al. Cancers 2025;17(8):1295.",
         url="https://www.mdpi.com/2072-6694/17/8/1295",
         quote=(
             "CT or MRI of the chest and abdomen every 3–4 months for 2 years, "
             "then every 6 months up to 5 years, then annually."
         ),
-        quoted_from="Clear Cell Sarcoma Foundation, liver metastases discussion sheet",
+        quoted_from="Clear Cell Sarcoma Foundation's discussion sheet on liver metastases",
         verification=(
             "Taken from the foundation's summary of the consensus; "
             "the paper's follow-up section itself was not checked."

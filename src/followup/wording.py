@@ -119,15 +119,15 @@ def moved_short(visit: Visit) -> str:
 
 def visit_details(schedule: Schedule, visit: Visit) -> list[str]:
     """The lines that explain one visit: exam, timing, window, phase."""
-    lines = [
+    due = f"{long_date(visit.due_date)}."
+    if visit.moved:
+        due = f"{long_date(visit.due_date)}, a weekend day, so moved to {long_date(visit.date)}."
+    return [
         f"Scan {visit.number} of {len(schedule.visits)}: {schedule.protocol.exam}.",
         f"Due {months(visit.months)} after the treatment date "
-        f"({schedule.treatment_date.isoformat()}): {long_date(visit.due_date)}.",
+        f"({schedule.treatment_date.isoformat()}): {due}",
+        f"Window: {window(visit)}; {phase_rule(visit.phase)}.",
     ]
-    if note := moved_note(visit, schedule.weekends):
-        lines.append(note[0].upper() + note[1:] + f": {long_date(visit.date)}.")
-    lines.append(f"Window: {window(visit)}; {phase_rule(visit.phase)}.")
-    return lines
 
 
 def choices(schedule: Schedule) -> str:
@@ -156,6 +156,10 @@ def horizon(schedule: Schedule) -> str:
     )
 
 
+def horizon_short(schedule: Schedule) -> str:
+    return f"Follow-up length: {schedule.years} years, a choice (the source sets no end)."
+
+
 def start(schedule: Schedule) -> str:
     return (
         f"Counted from the treatment date {long_date(schedule.treatment_date)}; "
@@ -165,7 +169,7 @@ def start(schedule: Schedule) -> str:
 
 def rule(schedule: Schedule) -> str:
     source = schedule.protocol.source
-    return f"“{source.quote}” (quoted from the {source.quoted_from})"
+    return f"“{source.quote}” (the consensus as summarised in the {source.quoted_from})"
 
 
 def source(schedule: Schedule) -> str:

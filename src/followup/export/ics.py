@@ -35,13 +35,17 @@ def _trigger(days: int) -> timedelta:
 
 
 def _description(schedule: Schedule, visit: Visit) -> str:
-    lines = wording.visit_details(schedule, visit)
-    lines.append("")
-    lines.extend(
-        f"{label}: {text}"
-        for label, text in wording.about(schedule)
-        if label in {"Rule", "Source", "Length", "Notice"}
-    )
+    # The full account of the plan is in the calendar's own description; each
+    # event carries the short form, since phones show it in a small space.
+    source = schedule.protocol.source
+    lines = [
+        *wording.visit_details(schedule, visit),
+        "",
+        f"Rule: {wording.rule(schedule)}",
+        f"Source: {source.short_citation} {source.url}",
+        wording.horizon_short(schedule),
+        wording.DISCLAIMER,
+    ]
     return "\n".join(lines)
 
 

@@ -1,0 +1,80 @@
+"""Reading dates strictly, and moving them off weekends."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from followup.dates import Weekends, is_weekend, move, parse_date
+from followup.errors import InvalidDate
+
+
+def test_reads_an_iso_date() -> None:
+    """A plain YYYY-MM-DD date is read as that day; surrounding spaces are forgiven."""
+    assert parse_date("2024-01-31") == date(2024, 1, 31)
+    assert parse_date(" 2024-02-29 ") == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2025-02-30", "February 2025 has 28 days"),
+        ("2023-02-29", "February 2023 has 28 days"),
+        ("2025-13-01", "there is no month 13"),
+        ("2025-00-10", "there is no month 0"),
+        ("2025-04-31", "April 2025 has 30 days"),
+        ("2025-01-01T10:00", "give the day only, without a time, as YYYY-MM-DD"),
+        ("2025-01-01 10:00", "give the day only, without a time, as YYYY-MM-DD"),
+        ("tomorrow", "write it as YYYY-MM-DD, for example 2025-04-03 for 3 April 2025"),
+        ("", "write it as YYYY-MM-DD, for example 2025-04-03 for 3 April 2025"),
+        ("20250403", "write it as YYYY-MM-DD, for example 2025-04-03 for 3 April 2025"),
+        ("1899-12-31", "the year must be between 1900 and 2199"),
+        ("2200-01-01", "the year must be between 1900 and 2199"),
+    ],
+)
+def test_explains_why_a_text_is_not_a_date(text: str, reason: str) -> None:
+    """Each kind of bad date gets its own reason in the message."""
+    with pytest.raises(InvalidDate) as caught:
+        parse_date(text)
+    assert caught.value.reason == reason
+    assert str(caught.value) == f"{text!r} is not a usable date: {reason}"
+
+
+@pytest.mark.parametrize("text", ["03/04/2025", "3/4/25", "03.04.2025", "03-04-2025"])
+def test_refuses_day_month_order_that_depends_on_the_country(text: str) -> None:
+    """03/04/2025 is 3 April in Madrid and March 4 in Boston: refused, and the message says why."""
+    with pytest.raises(InvalidDate, match="different order in different countries"):
+        parse_date(text)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)))
+def test_every_real_date_reads_back(day: date) -> None:
+    """Any date in range, written in ISO form, reads back as itself."""
+    assert parse_date(day.isoformat()) == day
+
+
+@given(st.dates(min_value=date(1900, 1, 1)), st.sampled_from(list(Weekends)))
+def test_move_lands_on_a_weekday_nearby(day: date, rule: Weekends) -> None:
+    """next/previous land on a weekday at most two days away; keep never moves."""
+    moved = move(day, rule)
+    if rule is Weekends.KEEP:
+        assert moved == day
+        return
+    assert not is_weekend(moved)
+    assert abs((moved - day).days) <= 2
+    assert (moved >= day) if rule is Weekends.NEXT else (moved <= day)
+    if not is_weekend(day):
+        assert moved == day
+
+
+def test_move_saturday_and_sunday() -> None:
+    """Saturday 2026-01-31 goes to Monday 2 February, or back to Friday 30 January."""
+    saturday, sunday = date(2026, 1, 31), date(2026, 2, 1)
+    assert move(saturday, Weekends.NEXT) == date(2026, 2, 2)
+    assert move(sunday, Weekends.NEXT) == date(2026, 2, 2)
+    assert move(saturday, Weekends.PREVIOUS) == date(2026, 1, 30)
+    assert move(sunday, Weekends.PREVIOUS) == date(2026, 1, 30)
+    assert move(sunday, Weekends.KEEP) == sunday

@@ -1,0 +1,45 @@
+"""The README cannot drift: its Quick start shape is fixed and its examples run."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from followup.cli import app
+
+from .readme import console_commands, quick_start, section
+
+
+def test_quick_start_has_exactly_two_commands() -> None:
+    """One command sets up and runs the main job, one sets up and runs the tests."""
+    first, second = quick_start()
+    assert "\n" not in first
+    assert "\n" not in second
+    assert "followup plan" in first
+    assert "-o followup.ics" in first
+    assert second.endswith("pytest")
+
+
+def test_concepts_name_the_code() -> None:
+    """The Concepts section names the classes the code defines."""
+    concepts = section("Concepts")
+    for name in ("Protocol", "Phase", "Schedule", "Visit", "FollowupError"):
+        assert f"**{name}**" in concepts or f"`{name}`" in concepts
+
+
+@pytest.mark.parametrize("command", console_commands())
+def test_readme_examples_run(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """Each `$ followup …` example in the README succeeds as written."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, shlex.split(command)[1:])
+    assert result.exit_code == 0, result.output
+
+
+def test_readme_has_examples() -> None:
+    """Guard against the example block disappearing, which would skip the test above."""
+    assert len(console_commands()) >= 5
