@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup.dates import Weekends, is_weekend, move, parse_date
+from followup.dates import Holidays, Weekends, is_weekend, move, parse_date
 from followup.errors import InvalidDate
 
 
@@ -59,7 +59,8 @@ def test_every_real_date_reads_back(day: date) -> None:
 @given(st.dates(min_value=date(1900, 1, 1)), st.sampled_from(list(Weekends)))
 def test_move_lands_on_a_weekday_nearby(day: date, rule: Weekends) -> None:
     """next/previous land on a weekday at most two days away; keep never moves."""
-    moved = move(day, rule)
+    moved, holiday = move(day, rule)
+    assert holiday is None
     if rule is Weekends.KEEP:
         assert moved == day
         return
@@ -73,8 +74,18 @@ def test_move_lands_on_a_weekday_nearby(day: date, rule: Weekends) -> None:
 def test_move_saturday_and_sunday() -> None:
     """Saturday 2026-01-31 goes to Monday 2 February, or back to Friday 30 January."""
     saturday, sunday = date(2026, 1, 31), date(2026, 2, 1)
-    assert move(saturday, Weekends.NEXT) == date(2026, 2, 2)
-    assert move(sunday, Weekends.NEXT) == date(2026, 2, 2)
-    assert move(saturday, Weekends.PREVIOUS) == date(2026, 1, 30)
-    assert move(sunday, Weekends.PREVIOUS) == date(2026, 1, 30)
-    assert move(sunday, Weekends.KEEP) == sunday
+    assert move(saturday, Weekends.NEXT) == (date(2026, 2, 2), None)
+    assert move(sunday, Weekends.NEXT) == (date(2026, 2, 2), None)
+    assert move(saturday, Weekends.PREVIOUS) == (date(2026, 1, 30), None)
+    assert move(sunday, Weekends.PREVIOUS) == (date(2026, 1, 30), None)
+    assert move(sunday, Weekends.KEEP) == (sunday, None)
+
+
+def test_move_skips_public_holidays_and_names_the_one_on_the_due_date() -> None:
+    """A holiday is closed like a weekend: Friday 1 May 2026 moves to Monday 4 May."""
+    closed = {date(2026, 5, 1): "Labour Day", date(2026, 4, 30): "Made-up Day"}
+    holidays = Holidays(code="XX", name_of=closed.get)
+    assert move(date(2026, 5, 1), Weekends.NEXT, holidays) == (date(2026, 5, 4), "Labour Day")
+    assert move(date(2026, 5, 1), Weekends.PREVIOUS, holidays) == (date(2026, 4, 29), "Labour Day")
+    assert move(date(2026, 5, 1), Weekends.KEEP, holidays) == (date(2026, 5, 1), "Labour Day")
+    assert move(date(2026, 5, 5), Weekends.NEXT, holidays) == (date(2026, 5, 5), None)

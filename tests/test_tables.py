@@ -21,7 +21,7 @@ def test_csv_reads_back_with_one_row_per_visit() -> None:
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert tuple(rows[0]) == HEADERS
     visits = rows[1 : 1 + len(schedule.visits)]
-    assert [(r[1], r[3]) for r in visits] == [
+    assert [(r[1], r[4]) for r in visits] == [
         (v.date.isoformat(), v.due_date.isoformat()) for v in schedule.visits
     ]
     assert rows[1 + len(schedule.visits)] == []
@@ -58,7 +58,13 @@ def test_json_shape() -> None:
     document = json.loads(to_json(plan(date(2024, 1, 31), weekends=Weekends.NEXT, name="Ana")))
     assert document["treatment_date"] == "2024-01-31"
     assert document["name"] == "Ana"
-    assert document["choices"] == {"early_interval": 3, "years": 10, "weekends": "next"}
+    assert document["choices"] == {
+        "early_interval": 3,
+        "years": 10,
+        "weekends": "next",
+        "holidays": None,
+        "done": [],
+    }
     assert document["protocol"]["id"] == "ibero-american-2025"
     assert document["protocol"]["source"]["url"] == "https://www.mdpi.com/2072-6694/17/8/1295"
     assert "not medical advice" in document["disclaimer"]
@@ -66,11 +72,18 @@ def test_json_shape() -> None:
     assert len(visits) == 19
     assert visits[7] | {"window": None} == {
         "number": 8,
+        "status": "planned",
         "date": "2026-02-02",
         "due_date": "2026-01-31",
         "weekday": "Monday",
         "moved": True,
-        "months_after_treatment": 24,
+        "holiday": None,
+        "counted_from": {
+            "anchor": "treatment",
+            "scan_number": None,
+            "date": "2024-01-31",
+            "months": 24,
+        },
         "window": None,
         "phase": "years 1–2",
         "exam": "CT or MRI of the chest and abdomen",

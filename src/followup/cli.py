@@ -5,21 +5,30 @@ from __future__ import annotations
 import io
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperGroup
 
 from followup.dates import Weekends, parse_date
-from followup.errors import FollowupError, InvalidOption, UnusableOutput
+from followup.errors import (
+    FollowupError,
+    InvalidFile,
+    InvalidOption,
+    MissingValue,
+    UnusableOutput,
+)
 from followup.files import write_atomically
+from followup.patient import PatientFile
 from followup.protocols import IBERO_AMERICAN_2025
 from followup.schedule import Schedule, check_reminder, plan
 
 __all__ = ["app", "main"]
+
+T = TypeVar("T")
 
 
 class Format(StrEnum):
@@ -142,6 +151,143 @@ def _render(schedule: Schedule, form: Format, remind: int, *, for_terminal: bool
     return buffer.getvalue().encode()
 
 
+# Options shared by `plan` and `next`, declared once. Defaults are None so that a
+# value from a patient file (--from) can fill what the command line leaves out.
+TreatmentDate = Annotated[
+    str | None,
+    typer.Argument(
+        help="Day of the treatment the plan counts from, as YYYY-MM-DD "
+        "(usually the last liver surgery or ablation). May come from --from instead.",
+        metavar="TREATMENT_DATE",
+        show_default=False,
+    ),
+]
+FromFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--from",
+        metavar="FILE.toml",
+        help="Patient file with the treatment date, options and scans done; "
+        "options on the command line win.",
+        show_default=False,
+    ),
+]
+EarlyInterval = Annotated[
+    int | None,
+    typer.Option(
+        metavar="MONTHS", help="Months between scans in the first 2 years: 3 or 4 [default: 3]."
+    ),
+]
+Years = Annotated[
+    int | None,
+    typer.Option(
+        metavar="N",
+        help="Length of follow-up in years, 1 to 30: a choice, not a rule [default: 10].",
+    ),
+]
+WeekendRule = Annotated[
+    Weekends | None,
+    typer.Option(
+        help="Move a date on a weekend or public holiday to the next or previous open day, "
+        "or keep it [default: next].",
+        show_default=False,
+    ),
+]
+HolidayCode = Annotated[
+    str | None,
+    typer.Option(
+        "--holidays",
+        metavar="CC[-SUB]",
+        help="Treat the public holidays of a country or region as closed days, "
+        "e.g. PT, ES-MD, BR-SP, US-CA; 'followup holidays' lists the codes.",
+    ),
+]
+Name = Annotated[
+    str | None,
+    typer.Option(
+        metavar="TEXT", help="Whose plan this is, shown in titles; never put in event IDs."
+    ),
+]
+Done = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--done",
+        metavar="DATE",
+        help="Date of a scan already done, repeated for each one; the plan continues "
+        "from the last. Replaces the list in --from.",
+        show_default=False,
+    ),
+]
+
+
+def _load_patient(path: Path | None) -> PatientFile:
+    if path is None:
+        return PatientFile()
+    from followup.patient import parse_patient
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidFile(path, "no such file") from None
+    except IsADirectoryError:
+        raise InvalidFile(path, "that is a folder, not a patient file") from None
+    except UnicodeDecodeError:
+        raise InvalidFile(path, "not a text file in UTF-8") from None
+    return parse_patient(text, path)
+
+
+def _first(*values: T | None, default: T) -> T:
+    return next((value for value in values if value is not None), default)
+
+
+def _schedule(
+    treatment_date: str | None,
+    patient: PatientFile,
+    *,
+    early_interval: int | None,
+    years: int | None,
+    weekends: Weekends | None,
+    holidays: str | None,
+    name: str | None,
+    done: list[str] | None,
+    today: date,
+) -> Schedule:
+    """The schedule the command line asks for: its options first, then the patient file's."""
+    start = parse_date(treatment_date) if treatment_date is not None else patient.treatment_date
+    if start is None:
+        raise MissingValue(
+            "TREATMENT_DATE", "give the treatment date as YYYY-MM-DD, or a patient file with --from"
+        )
+    protocol = IBERO_AMERICAN_2025.with_interval(
+        0, _first(early_interval, patient.early_interval, default=3), option="--early-interval"
+    )
+    code = _first(holidays, patient.holidays, default="")
+    closed_days = None
+    if code:
+        from followup.public_holidays import public_holidays
+
+        closed_days = public_holidays(code)
+    scans = [parse_date(text) for text in done] if done is not None else patient.done
+    return plan(
+        start,
+        protocol=protocol,
+        years=_first(years, patient.years, default=10),
+        weekends=_first(weekends, patient.weekends, default=Weekends.NEXT),
+        name=name if name is not None else patient.name,
+        done=scans or (),
+        today=today,
+        holidays=closed_days,
+    )
+
+
+def _emit(data: bytes, output: str | None) -> None:
+    if output is None or output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomically(Path(output), data)
+
+
 PLAN_EXAMPLES = """\
 Examples:
 
@@ -151,50 +297,32 @@ Examples:
 
   followup plan 2025-03-14 --name "Ana" --early-interval 4 --years 7 -o ana.ics
 
+  followup plan 2025-03-14 --done 2025-06-20 --holidays ES-MD -o ana.ics
+
+  followup plan --from ana.toml -o ana.ics     everything from a patient file
+
   followup plan 2025-03-14 --format json -o -  JSON on standard output
 """
 
 
 @app.command(epilog=PLAN_EXAMPLES)
 def plan_(
-    treatment_date: Annotated[
-        str,
-        typer.Argument(
-            help="Day of the treatment the plan counts from, as YYYY-MM-DD "
-            "(usually the last liver surgery or ablation).",
-            metavar="TREATMENT_DATE",
-            show_default=False,
-        ),
-    ],
-    early_interval: Annotated[
-        int,
-        typer.Option(metavar="MONTHS", help="Months between scans in the first 2 years: 3 or 4."),
-    ] = 3,
-    years: Annotated[
-        int,
-        typer.Option(
-            metavar="N", help="Length of follow-up in years, 1 to 30: a choice, not a rule."
-        ),
-    ] = 10,
-    weekends: Annotated[
-        Weekends,
-        typer.Option(
-            help="Move a date on Saturday or Sunday to the next or previous weekday, or keep it."
-        ),
-    ] = Weekends.NEXT,
+    treatment_date: TreatmentDate = None,
+    from_file: FromFile = None,
+    early_interval: EarlyInterval = None,
+    years: Years = None,
+    weekends: WeekendRule = None,
+    holidays: HolidayCode = None,
+    done: Done = None,
     remind: Annotated[
-        int,
+        int | None,
         typer.Option(
             metavar="DAYS",
-            help="Calendar reminder this many days before each scan, at 09:00; 0 for none.",
-        ),
-    ] = 14,
-    name: Annotated[
-        str | None,
-        typer.Option(
-            metavar="TEXT", help="Whose plan this is, shown in titles; never put in event IDs."
+            help="Calendar reminder this many days before each scan, at 09:00; 0 for none "
+            "[default: 14].",
         ),
     ] = None,
+    name: Name = None,
     form: Annotated[
         Format | None,
         typer.Option("--format", help="Output format; by default taken from the -o suffix."),
@@ -215,21 +343,118 @@ def plan_(
     tissue sarcoma: CT or MRI of the chest and abdomen every 3–4 months for
     2 years, every 6 months to year 5, then yearly.
     """
-    protocol = IBERO_AMERICAN_2025.with_interval(0, early_interval, option="--early-interval")
-    check_reminder(remind)
-    schedule = plan(
-        parse_date(treatment_date), protocol=protocol, years=years, weekends=weekends, name=name
+    patient = _load_patient(from_file)
+    days = check_reminder(_first(remind, patient.remind, default=14))
+    schedule = _schedule(
+        treatment_date,
+        patient,
+        early_interval=early_interval,
+        years=years,
+        weekends=weekends,
+        holidays=holidays,
+        name=name,
+        done=done,
+        today=date.today(),
     )
     chosen = _format_for(output, form)
-    data = _render(schedule, chosen, remind, for_terminal=output is None)
-    if output is None or output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        write_atomically(Path(output), data)
+    _emit(_render(schedule, chosen, days, for_terminal=output is None), output)
 
 
 plan_.__name__ = "plan"
+
+
+class NextFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+NEXT_EXAMPLES = """\
+Examples:
+
+  followup next 2025-03-14 --done 2025-06-20   the scan to book now
+
+  followup next --from ana.toml --format json  as JSON, for other tools
+
+  followup next 2025-03-14 --today 2025-09-01  as seen on another day
+"""
+
+
+@app.command("next", epilog=NEXT_EXAMPLES)
+def next_(
+    treatment_date: TreatmentDate = None,
+    from_file: FromFile = None,
+    done: Done = None,
+    today: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="The day to count from [default: the system date]."),
+    ] = None,
+    early_interval: EarlyInterval = None,
+    years: Years = None,
+    weekends: WeekendRule = None,
+    holidays: HolidayCode = None,
+    name: Name = None,
+    form: Annotated[
+        NextFormat, typer.Option("--format", help="A sentence, or JSON.")
+    ] = NextFormat.TEXT,
+) -> None:
+    """Show the next scan to book: the first one not done yet, and how far away it is.
+
+    When its date has passed, it is overdue and the days count is negative.
+    """
+    day = parse_date(today) if today is not None else date.today()
+    schedule = _schedule(
+        treatment_date,
+        _load_patient(from_file),
+        early_interval=early_interval,
+        years=years,
+        weekends=weekends,
+        holidays=holidays,
+        name=name,
+        done=done,
+        today=day,
+    )
+    from followup import wording
+
+    if form is NextFormat.TEXT:
+        lines = [wording.next_visit(schedule, day), *wording.next_footer(schedule)]
+        _emit(("\n".join(lines) + "\n").encode(), None)
+        return
+    from followup.export.tables import next_json
+
+    _emit(next_json(schedule, day).encode(), None)
+
+
+HOLIDAY_EXAMPLES = """\
+Examples:
+
+  followup holidays          every country code
+
+  followup holidays ES       the regions of Spain, for --holidays ES-MD
+"""
+
+
+@app.command("holidays", epilog=HOLIDAY_EXAMPLES)
+def holidays_(
+    country: Annotated[
+        str | None,
+        typer.Argument(metavar="[COUNTRY]", help="A country code, to list its regions."),
+    ] = None,
+) -> None:
+    """List the codes that --holidays accepts: countries, or the regions of one."""
+    from followup.public_holidays import countries
+
+    known = countries()
+    if country is None:
+        lines = [f"{code}  {label}" for code, (label, _) in sorted(known.items())]
+    else:
+        code = country.strip().upper()
+        if code not in known:
+            raise InvalidOption("COUNTRY", country, "unknown country code; run 'followup holidays'")
+        label, regions = known[code]
+        lines = [
+            f"{label} ({code}): " + (", ".join(f"{code}-{r}" for r in regions) or "no regions")
+        ]
+    _emit(("\n".join(lines) + "\n").encode(), None)
 
 
 def main() -> None:

@@ -1,16 +1,25 @@
-"""Reading dates strictly, and moving a date off a weekend."""
+"""Reading dates strictly, and moving a date off a weekend or public holiday."""
 
 from __future__ import annotations
 
 import calendar
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from followup.errors import InvalidDate
 
-__all__ = ["FIRST_YEAR", "LAST_YEAR", "Weekends", "is_weekend", "move", "parse_date"]
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "Holidays",
+    "Weekends",
+    "is_weekend",
+    "move",
+    "parse_date",
+]
 
 # Wide enough for any real treatment date, narrow enough that 30 years of
 # follow-up never leaves the calendar Python can represent.
@@ -59,11 +68,25 @@ def is_weekend(day: date) -> bool:
     return day.weekday() >= 5
 
 
-def move(day: date, rule: Weekends, closed: Callable[[date], bool] = is_weekend) -> date:
-    """The first open day on or after (`next`) or on or before (`previous`) `day`."""
+@dataclass(frozen=True)
+class Holidays:
+    """The public holidays of one country or region: its code, and a name lookup."""
+
+    code: str
+    name_of: Callable[[date], str | None]
+
+
+def move(day: date, rule: Weekends, holidays: Holidays | None = None) -> tuple[date, str | None]:
+    """The day to show for a due date, and the public holiday on the due date if any.
+
+    `next` finds the first day on or after `day` that is neither a weekend nor a
+    public holiday, `previous` the last one on or before it; `keep` keeps it.
+    """
+    holiday = holidays.name_of(day) if holidays else None
     if rule is Weekends.KEEP:
-        return day
+        return day, holiday
     step = timedelta(days=1 if rule is Weekends.NEXT else -1)
-    while closed(day):
-        day += step
-    return day
+    shown = day
+    while is_weekend(shown) or (holidays is not None and holidays.name_of(shown)):
+        shown += step
+    return shown, holiday

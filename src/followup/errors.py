@@ -12,7 +12,9 @@ from pathlib import Path
 __all__ = [
     "FollowupError",
     "InvalidDate",
+    "InvalidFile",
     "InvalidOption",
+    "MissingValue",
     "UnusableOutput",
 ]
 
@@ -40,6 +42,15 @@ class InvalidOption(FollowupError):
         super().__init__(f"{option} {value!r} is not allowed: {allowed}")
 
 
+class MissingValue(FollowupError):
+    """Something the command needs was given nowhere."""
+
+    def __init__(self, what: str, hint: str) -> None:
+        self.what = what
+        self.hint = hint
+        super().__init__(f"{what} is missing: {hint}")
+
+
 class UnusableOutput(FollowupError):
     """An output path followup cannot write to, or whose format it cannot tell."""
 
@@ -47,3 +58,14 @@ class UnusableOutput(FollowupError):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"cannot write {str(path)!r}: {reason}")
+
+
+class InvalidFile(FollowupError):
+    """An input file (a patient file) that cannot be read, or a key in it that is wrong."""
+
+    def __init__(self, path: Path | str, problem: str, key: str | None = None) -> None:
+        self.path = Path(path)
+        self.key = key
+        self.problem = problem
+        where = f"{path}: key {key!r}" if key else str(path)
+        super().__init__(f"{where}: {problem}")

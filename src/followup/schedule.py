@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
-from followup.dates import Weekends, move
+from followup.dates import Holidays, Weekends, move
 from followup.errors import InvalidOption
 from followup.protocols import IBERO_AMERICAN_2025, Phase, Protocol
 
@@ -17,7 +20,9 @@ __all__ = [
     "MAX_YEARS",
     "NAME_LIMIT",
     "Schedule",
+    "Status",
     "Visit",
+    "check_done",
     "check_reminder",
     "clean_name",
     "plan",
@@ -28,23 +33,42 @@ MAX_REMIND_DAYS = 90
 NAME_LIMIT = 100
 
 
+class Status(StrEnum):
+    """Whether a visit is still ahead or its scan was done."""
+
+    PLANNED = "planned"
+    DONE = "done"
+
+
 @dataclass(frozen=True)
 class Visit:
-    """One planned scan.
+    """One scan of the plan, done or still ahead.
 
-    `due_date` is what the rule gives; `date` is the day shown, which differs
-    when the due date fell on a weekend and was moved.
+    A visit is counted in whole `months` from its `anchor`: the treatment date
+    (`anchor_number` 0) or the date of scan `anchor_number`, the last one done
+    before it. `due_date` is what the rule gives; `date` is the day shown: the
+    due date moved off a weekend or public holiday, or the real date of a scan
+    done. `phase` is the phase whose interval led to this visit.
     """
 
     number: int
+    anchor_number: int
+    anchor: date
     months: int
     due_date: date
     date: date
     phase: Phase
+    status: Status = Status.PLANNED
+    holiday: str | None = None
 
     @property
     def moved(self) -> bool:
-        return self.date != self.due_date
+        """A planned date shown on another day than the rule's, to avoid a closed day."""
+        return self.status is Status.PLANNED and self.date != self.due_date
+
+    @property
+    def done(self) -> bool:
+        return self.status is Status.DONE
 
 
 @dataclass(frozen=True)
@@ -57,11 +81,20 @@ class Schedule:
     weekends: Weekends
     name: str | None
     visits: tuple[Visit, ...]
+    holidays: str | None = None
 
     @property
     def end_date(self) -> date:
-        """The last day of follow-up: nothing is planned after it."""
+        """The end of follow-up: visits are planned up to it (see `plan`)."""
         return self.treatment_date + relativedelta(years=self.years)
+
+    @property
+    def done(self) -> tuple[Visit, ...]:
+        return tuple(visit for visit in self.visits if visit.done)
+
+    def next_visit(self) -> Visit | None:
+        """The first visit whose scan is not done yet, or None at the end of the plan."""
+        return next((visit for visit in self.visits if not visit.done), None)
 
 
 def clean_name(name: str | None) -> str | None:
@@ -84,6 +117,35 @@ def check_reminder(days: int) -> int:
     return days
 
 
+def _phase_on(protocol: Protocol, treatment_date: date, day: date) -> Phase:
+    """The phase `day` falls in; phases are always measured from the treatment date."""
+    for phase in protocol.phases:
+        if phase.until_month is None or day < treatment_date + relativedelta(
+            months=phase.until_month
+        ):
+            return phase
+    raise AssertionError("the last phase of a protocol has no end")  # pragma: no cover
+
+
+def check_done(done: Iterable[date], treatment_date: date, today: date | None) -> list[date]:
+    """The dates of scans done, sorted; refuses repeats and dates outside treatment..today."""
+    ordered = sorted(done)
+    for earlier, later in itertools.pairwise(ordered):
+        if earlier == later:
+            raise InvalidOption("--done", earlier.isoformat(), "this date is given twice")
+    if ordered and ordered[0] < treatment_date:
+        raise InvalidOption(
+            "--done",
+            ordered[0].isoformat(),
+            f"it is before the treatment date {treatment_date.isoformat()}",
+        )
+    if ordered and today is not None and ordered[-1] > today:
+        raise InvalidOption(
+            "--done", ordered[-1].isoformat(), f"it is after today ({today.isoformat()})"
+        )
+    return ordered
+
+
 def plan(
     treatment_date: date,
     *,
@@ -91,25 +153,57 @@ def plan(
     years: int = 10,
     weekends: Weekends = Weekends.NEXT,
     name: str | None = None,
+    done: Iterable[date] = (),
+    today: date | None = None,
+    holidays: Holidays | None = None,
 ) -> Schedule:
     """Plan the follow-up visits after `treatment_date`.
 
-    The interval after a visit is that of the phase the visit falls in, and each
-    date is counted in whole months from the treatment date itself, so month
-    ends never drift: from 31 January, 3 months is 30 April and 6 is 31 July.
+    The interval after a visit is that of the phase the visit falls in, phases
+    being measured from the treatment date. Each date is counted in whole months
+    from its anchor — the treatment date, or the last scan done — never stepped
+    from the previous visit, so month ends never drift: from 31 January, 3
+    months is 30 April and 6 is 31 July.
+
+    The k-th scan in `done` fulfils visit k. Follow-up ends `years` after the
+    treatment date; a visit is still planned when it falls no later than half
+    its interval (in whole months, rounded down) after that end, so a late last
+    scan keeps its successor and an early one does not add a year.
     """
     if not 1 <= years <= MAX_YEARS:
         raise InvalidOption("--years", years, f"choose from 1 to {MAX_YEARS}")
-    last_month = 12 * years
     visits: list[Visit] = []
-    month = 0
+    anchor = treatment_date
+    for scan in check_done(done, treatment_date, today):
+        phase = _phase_on(protocol, treatment_date, anchor)
+        due = anchor + relativedelta(months=phase.every_months)
+        visits.append(
+            Visit(
+                len(visits) + 1,
+                len(visits),
+                anchor,
+                phase.every_months,
+                due,
+                scan,
+                phase,
+                Status.DONE,
+            )
+        )
+        anchor = scan
+    anchor_number, months, due = len(visits), 0, anchor
     while True:
-        phase = protocol.phase_at(month)
-        month += phase.every_months
-        if month > last_month:
+        phase = _phase_on(protocol, treatment_date, due)
+        months += phase.every_months
+        due = anchor + relativedelta(months=months)
+        grace = relativedelta(months=12 * years + phase.every_months // 2)
+        if due > treatment_date + grace:
             break
-        due = treatment_date + relativedelta(months=month)
-        visits.append(Visit(len(visits) + 1, month, due, move(due, weekends), phase))
+        shown, holiday = move(due, weekends, holidays)
+        visits.append(
+            Visit(
+                len(visits) + 1, anchor_number, anchor, months, due, shown, phase, holiday=holiday
+            )
+        )
     return Schedule(
         treatment_date=treatment_date,
         protocol=protocol,
@@ -117,4 +211,5 @@ def plan(
         weekends=weekends,
         name=clean_name(name),
         visits=tuple(visits),
+        holidays=holidays.code if holidays else None,
     )

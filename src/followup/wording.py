@@ -13,6 +13,8 @@ __all__ = [
     "about",
     "calendar_name",
     "long_date",
+    "next_footer",
+    "next_visit",
     "phase_label",
     "reminder",
     "summary",
@@ -70,9 +72,14 @@ def phase_rule(phase: Phase) -> str:
     return f"{phase_label(phase)}: every {low}–{high} months (this plan: {phase.every_months})"
 
 
+def window_months(visit: Visit) -> str:
+    """`3–4`: the window's months, for the narrowest tables."""
+    return _span(*visit.phase.allowed)
+
+
 def gap(visit: Visit) -> str:
     """`3–4 months`: the window alone, for narrow tables."""
-    return f"{_span(*visit.phase.allowed)} months"
+    return f"{window_months(visit)} months"
 
 
 def window(visit: Visit) -> str:
@@ -94,7 +101,8 @@ def calendar_name(schedule: Schedule) -> str:
 def summary(schedule: Schedule, visit: Visit) -> str:
     """What a calendar shows at a glance."""
     total = len(schedule.visits)
-    return f"Follow-up {schedule.protocol.exam_short} ({visit.number} of {total})"
+    text = f"Follow-up {schedule.protocol.exam_short} ({visit.number} of {total})"
+    return f"{text}, done" if visit.done else text
 
 
 def reminder(schedule: Schedule, visit: Visit, days: int) -> str:
@@ -104,29 +112,96 @@ def reminder(schedule: Schedule, visit: Visit, days: int) -> str:
     )
 
 
+def status(visit: Visit) -> str:
+    return "done" if visit.done else "planned"
+
+
+def _closed_reason(visit: Visit) -> str:
+    return f"a public holiday ({visit.holiday})" if visit.holiday else "a weekend day"
+
+
 def moved_note(visit: Visit, rule: Weekends) -> str:
     """Why the date shown is not the date the rule gives, or '' when it is."""
+    if visit.done:
+        return f"done; the rule gave {long_date(visit.due_date)}"
     if not visit.moved:
         return ""
     direction = "next" if rule is Weekends.NEXT else "previous"
-    return f"due {long_date(visit.due_date)}, a weekend day; moved to the {direction} weekday"
+    reason = _closed_reason(visit)
+    return f"due {long_date(visit.due_date)}, {reason}; moved to the {direction} open day"
 
 
 def moved_short(visit: Visit) -> str:
-    """`due Sat 2026-01-31`, or '' when the visit was not moved."""
-    return f"due {short_date(visit.due_date)}" if visit.moved else ""
+    """`Sat 2026-01-31`: the rule's date when the visit was moved, else ''."""
+    if not visit.moved:
+        return ""
+    holiday = f" ({visit.holiday})" if visit.holiday else ""
+    return f"{short_date(visit.due_date)}{holiday}"
+
+
+def counted_from_short(visit: Visit) -> str:
+    """`treatment +3`, `scan 2 +6`: the anchor and the months after it."""
+    anchor = "treatment" if visit.anchor_number == 0 else f"scan {visit.anchor_number}"
+    return f"{anchor} +{visit.months}"
+
+
+def counted_from(visit: Visit) -> str:
+    """`treatment + 3 months` or `scan 2 + 6 months`: the anchor of the due date."""
+    anchor = "treatment" if visit.anchor_number == 0 else f"scan {visit.anchor_number}"
+    return f"{anchor} + {months(visit.months)}"
+
+
+def _anchor(visit: Visit) -> str:
+    if visit.anchor_number == 0:
+        return f"the treatment date ({visit.anchor.isoformat()})"
+    return f"scan {visit.anchor_number}, done {visit.anchor.isoformat()}"
 
 
 def visit_details(schedule: Schedule, visit: Visit) -> list[str]:
     """The lines that explain one visit: exam, timing, window, phase."""
-    due = f"{long_date(visit.due_date)}."
-    if visit.moved:
-        due = f"{long_date(visit.due_date)}, a weekend day, so moved to {long_date(visit.date)}."
+    head = f"Scan {visit.number} of {len(schedule.visits)}: {schedule.protocol.exam}."
+    rule_date = f"{months(visit.months)} after {_anchor(visit)}"
+    if visit.done:
+        timing = (
+            f"Done on {long_date(visit.date)}; "
+            f"the rule gave {long_date(visit.due_date)}, {rule_date}."
+        )
+    elif visit.moved:
+        timing = (
+            f"Due {rule_date}: {long_date(visit.due_date)}, {_closed_reason(visit)}, "
+            f"so moved to {long_date(visit.date)}."
+        )
+    else:
+        timing = f"Due {rule_date}: {long_date(visit.due_date)}."
+    return [head, timing, f"Window: {window(visit)}; {phase_rule(visit.phase)}."]
+
+
+def next_visit(schedule: Schedule, today: date) -> str:
+    """One sentence: the next scan to book, and how far away it is."""
+    visit = schedule.next_visit()
+    if visit is None:
+        return f"No scan left in this plan: follow-up ends {schedule.end_date.isoformat()}."
+    days = (visit.date - today).days
+    when = (
+        "today"
+        if days == 0
+        else f"in {days} day{'s' * (days != 1)}"
+        if days > 0
+        else f"overdue by {-days} day{'s' * (days != -1)}"
+    )
+    return (
+        f"Next: scan {visit.number} of {len(schedule.visits)}, {schedule.protocol.exam}, "
+        f"on {long_date(visit.date)} ({when}). Window: {window(visit)}."
+    )
+
+
+def next_footer(schedule: Schedule) -> list[str]:
+    """What produced the answer of `followup next`, and the notice."""
+    source = schedule.protocol.source
     return [
-        f"Scan {visit.number} of {len(schedule.visits)}: {schedule.protocol.exam}.",
-        f"Due {months(visit.months)} after the treatment date "
-        f"({schedule.treatment_date.isoformat()}): {due}",
-        f"Window: {window(visit)}; {phase_rule(visit.phase)}.",
+        f"Plan: {schedule.protocol.name}; {source.short_citation} {source.url}",
+        f"Choices: {choices(schedule)} {horizon_short(schedule)}",
+        DISCLAIMER,
     ]
 
 
@@ -140,11 +215,19 @@ def choices(schedule: Schedule) -> str:
             f"(the source allows {_span(*first.allowed)})"
         )
     weekend = {
-        Weekends.NEXT: "weekend dates move to the Monday after",
-        Weekends.PREVIOUS: "weekend dates move to the Friday before",
+        Weekends.NEXT: "weekend dates move to the next weekday",
+        Weekends.PREVIOUS: "weekend dates move to the weekday before",
         Weekends.KEEP: "weekend dates are kept",
     }[schedule.weekends]
     parts.append(weekend)
+    if schedule.holidays:
+        closed = "kept" if schedule.weekends is Weekends.KEEP else "moved the same way"
+        parts.append(f"public holidays of {schedule.holidays} are {closed}")
+    if schedule.done:
+        parts.append(
+            f"{len(schedule.done)} scan{'s' * (len(schedule.done) != 1)} done; "
+            "later dates count from the last one"
+        )
     return "; ".join(parts) + "."
 
 

@@ -69,7 +69,7 @@ def to_ics(schedule: Schedule, *, remind_days: int, stamp: datetime) -> bytes:
             # An all-day reminder of a scan should not mark the whole day as busy.
             transparency=TRANSP.TRANSPARENT,
         )
-        if remind_days:
+        if remind_days and not visit.done:
             alarm = Alarm.new(description=wording.reminder(schedule, visit, remind_days))
             alarm.add("ACTION", "DISPLAY")
             alarm.add("TRIGGER", _trigger(remind_days))

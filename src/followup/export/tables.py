@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from followup import wording
@@ -14,14 +15,24 @@ from followup.schedule import Schedule, Visit
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-__all__ = ["rich_table", "rows", "to_csv", "to_json", "to_markdown"]
+__all__ = [
+    "HEADERS",
+    "next_json",
+    "rich_table",
+    "rows",
+    "to_csv",
+    "to_json",
+    "to_markdown",
+    "visit_json",
+]
 
 HEADERS = (
     "#",
     "Date",
     "Weekday",
+    "Status",
     "Due by the rule",
-    "Months after treatment",
+    "Counted from",
     "Window",
     "Phase",
     "Exam",
@@ -34,8 +45,9 @@ def _row(schedule: Schedule, visit: Visit) -> tuple[str, ...]:
         str(visit.number),
         visit.date.isoformat(),
         wording.weekday(visit.date),
+        wording.status(visit),
         visit.due_date.isoformat(),
-        str(visit.months),
+        wording.counted_from(visit),
         wording.window(visit),
         wording.phase_label(visit.phase),
         schedule.protocol.exam,
@@ -92,15 +104,23 @@ def to_markdown(schedule: Schedule) -> str:
     return "\n".join(lines)
 
 
-def _visit_json(schedule: Schedule, visit: Visit) -> dict[str, Any]:
+def visit_json(schedule: Schedule, visit: Visit) -> dict[str, Any]:
+    """One visit as JSON: dates in ISO form, the anchor, window and phase spelled out."""
     low, high = visit.phase.allowed
     return {
         "number": visit.number,
+        "status": visit.status.value,
         "date": visit.date.isoformat(),
         "due_date": visit.due_date.isoformat(),
         "weekday": wording.weekday(visit.date),
         "moved": visit.moved,
-        "months_after_treatment": visit.months,
+        "holiday": visit.holiday,
+        "counted_from": {
+            "anchor": "treatment" if visit.anchor_number == 0 else "scan",
+            "scan_number": visit.anchor_number or None,
+            "date": visit.anchor.isoformat(),
+            "months": visit.months,
+        },
         "window": {
             "min_months": low,
             "max_months": high,
@@ -114,7 +134,6 @@ def _visit_json(schedule: Schedule, visit: Visit) -> dict[str, Any]:
 
 def to_json(schedule: Schedule) -> str:
     protocol = schedule.protocol
-    source = protocol.source
     document = {
         "treatment_date": schedule.treatment_date.isoformat(),
         "name": schedule.name,
@@ -123,6 +142,8 @@ def to_json(schedule: Schedule) -> str:
             "early_interval": protocol.phases[0].every_months,
             "years": schedule.years,
             "weekends": schedule.weekends.value,
+            "holidays": schedule.holidays,
+            "done": [visit.date.isoformat() for visit in schedule.done],
         },
         "protocol": {
             "id": protocol.id,
@@ -138,19 +159,45 @@ def to_json(schedule: Schedule) -> str:
                 }
                 for phase in protocol.phases
             ],
-            "source": {
-                "citation": source.citation,
-                "url": source.url,
-                "quote": source.quote,
-                "quoted_from": source.quoted_from,
-                "verification": source.verification,
-            },
+            "source": _source_json(schedule),
         },
         "notes": {label.lower(): text for label, text in wording.about(schedule)},
         "disclaimer": wording.DISCLAIMER,
-        "visits": [_visit_json(schedule, visit) for visit in schedule.visits],
+        "visits": [visit_json(schedule, visit) for visit in schedule.visits],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def next_json(schedule: Schedule, today: date) -> str:
+    """The answer of `followup next` as JSON: the visit, days until it, and what produced it."""
+    visit = schedule.next_visit()
+    days = (visit.date - today).days if visit else None
+    document = {
+        "today": today.isoformat(),
+        "treatment_date": schedule.treatment_date.isoformat(),
+        "visit": visit_json(schedule, visit) if visit else None,
+        "days_until": days,
+        "overdue": days is not None and days < 0,
+        "visits_total": len(schedule.visits),
+        "visits_done": len(schedule.done),
+        "end_date": schedule.end_date.isoformat(),
+        "protocol": {"id": schedule.protocol.id, "name": schedule.protocol.name},
+        "source": _source_json(schedule),
+        "sentence": wording.next_visit(schedule, today),
+        "disclaimer": wording.DISCLAIMER,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _source_json(schedule: Schedule) -> dict[str, str]:
+    source = schedule.protocol.source
+    return {
+        "citation": source.citation,
+        "url": source.url,
+        "quote": source.quote,
+        "quoted_from": source.quoted_from,
+        "verification": source.verification,
+    }
 
 
 def rich_table(schedule: Schedule) -> RenderableType:
@@ -160,21 +207,31 @@ def rich_table(schedule: Schedule) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
+    phases = "; ".join(wording.phase_rule(phase) for phase in schedule.protocol.phases)
     table = Table(
         title=escape(wording.title(schedule)),
         title_style="bold",
-        caption="Month: months after the treatment date. Window: months after the previous scan.",
+        caption=escape(
+            "From: months after the treatment, or after the last scan done. "
+            f"Window: months after the previous scan. Phases: {phases}."
+        ),
     )
-    for header in ("#", "Date", "Month", "Window", "Phase", "Moved from"):
-        table.add_column(header, no_wrap=True, justify="right" if header in "# Month" else "left")
+    with_status = bool(schedule.done)
+    headers = ["#", "Date", *(["Status"] * with_status), "From", "Window", "Moved from"]
+    for header in headers:
+        # Only the last column may wrap: a holiday's name can be long.
+        table.add_column(
+            header, no_wrap=header != "Moved from", justify="right" if header == "#" else "left"
+        )
     for visit in schedule.visits:
         table.add_row(
             str(visit.number),
             wording.short_date(visit.date),
-            str(visit.months),
-            wording.gap(visit),
-            wording.phase_label(visit.phase),
-            wording.moved_short(visit),
+            *([wording.status(visit)] * with_status),
+            wording.counted_from_short(visit),
+            wording.window_months(visit),
+            escape(wording.moved_short(visit)),
+            style="dim" if visit.done else None,
         )
     about = [("Exam", schedule.protocol.exam), *wording.about(schedule)]
     notes = [Text.assemble((f"{label}: ", "bold"), text) for label, text in about]

@@ -1,0 +1,119 @@
+"""The patient file: one person's treatment date, options and scans done, in TOML.
+
+    treatment_date = 2024-01-31
+    name = "Ana"
+    early_interval = 4
+    years = 10
+    weekends = "next"
+    holidays = "ES-MD"
+    done = [2024-06-03, 2024-09-30]
+
+Keys are the command-line option names with underscores. Dates may be TOML
+dates or "YYYY-MM-DD" strings. Reading checks every key and type, so that a
+mistake is reported with the file and key it is in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from followup.dates import Weekends, parse_date
+from followup.errors import InvalidDate, InvalidFile
+
+__all__ = ["KEYS", "PatientFile", "parse_patient"]
+
+T = TypeVar("T")
+
+KEYS = (
+    "treatment_date",
+    "name",
+    "early_interval",
+    "years",
+    "weekends",
+    "remind",
+    "holidays",
+    "done",
+)
+
+
+@dataclass(frozen=True)
+class PatientFile:
+    """What a patient file says; None where it says nothing."""
+
+    treatment_date: date | None = None
+    name: str | None = None
+    early_interval: int | None = None
+    years: int | None = None
+    weekends: Weekends | None = None
+    remind: int | None = None
+    holidays: str | None = None
+    done: tuple[date, ...] | None = None
+
+
+def _date(value: object, path: Path, key: str) -> date:
+    if isinstance(value, datetime):
+        raise InvalidFile(path, "give a date without a time, e.g. 2024-01-31", key)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return parse_date(value)
+        except InvalidDate as error:
+            raise InvalidFile(path, str(error), key) from None
+    raise InvalidFile(path, f"expected a date such as 2024-01-31, got {value!r}", key)
+
+
+def _whole(value: object, path: Path, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidFile(path, f"expected a whole number, got {value!r}", key)
+    return value
+
+
+def _text(value: object, path: Path, key: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidFile(path, f"expected text in quotes, got {value!r}", key)
+    return value
+
+
+def _weekends(value: object, path: Path, key: str) -> Weekends:
+    choice = _text(value, path, key)
+    if choice not in {rule.value for rule in Weekends}:
+        raise InvalidFile(path, f"{choice!r} is not one of next, previous, keep", key)
+    return Weekends(choice)
+
+
+def _dates(value: object, path: Path, key: str) -> tuple[date, ...]:
+    if not isinstance(value, list):
+        raise InvalidFile(path, "expected a list of dates, e.g. [2024-06-03, 2024-09-30]", key)
+    return tuple(_date(item, path, key) for item in value)
+
+
+def parse_patient(text: str, path: Path) -> PatientFile:
+    """Read the TOML text of the patient file at `path` (named in messages)."""
+    import tomllib  # here, so that runs without a patient file never load it
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidFile(path, f"not a valid TOML file ({error})") from None
+    for key in data:
+        if key not in KEYS:
+            raise InvalidFile(path, f"unknown key; the keys are {', '.join(KEYS)}", key)
+
+    def read(key: str, convert: Callable[[object, Path, str], T]) -> T | None:
+        return convert(data[key], path, key) if key in data else None
+
+    return PatientFile(
+        treatment_date=read("treatment_date", _date),
+        name=read("name", _text),
+        early_interval=read("early_interval", _whole),
+        years=read("years", _whole),
+        weekends=read("weekends", _weekends),
+        remind=read("remind", _whole),
+        holidays=read("holidays", _text),
+        done=read("done", _dates),
+    )

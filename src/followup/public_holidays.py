@@ -1,0 +1,52 @@
+"""Public holidays by ISO code (`PT`, `ES-MD`, `BR-SP`), from the `holidays` package."""
+
+from __future__ import annotations
+
+import holidays as _holidays
+
+from followup.dates import Holidays
+from followup.errors import InvalidOption
+
+__all__ = ["countries", "public_holidays"]
+
+
+def countries() -> dict[str, tuple[str, list[str]]]:
+    """Every supported country code, with its English name and its subdivision codes."""
+    from holidays.registry import COUNTRIES
+
+    labels = {entry[1]: module.replace("_", " ").title() for module, entry in COUNTRIES.items()}
+    return {
+        code: (labels.get(code, code), list(subdivisions))
+        for code, subdivisions in _holidays.list_supported_countries().items()
+        if len(code) == 2  # ISO 3166-1 alpha-2; the package also lists some alpha-3 aliases
+    }
+
+
+def public_holidays(code: str, language: str = "en_US") -> Holidays:
+    """The public holidays of a country (`PT`) or one of its subdivisions (`ES-MD`).
+
+    Holiday names come in `language` when the package has it for that country,
+    otherwise in the country's own language.
+    """
+    country, _, subdivision = code.strip().upper().partition("-")
+    known = _holidays.list_supported_countries()
+    if country not in known:
+        raise InvalidOption(
+            "--holidays", code, "unknown country code; run 'followup holidays' for the list"
+        )
+    if subdivision and subdivision not in known[country]:
+        raise InvalidOption(
+            "--holidays",
+            code,
+            f"{country} has no subdivision {subdivision!r}; "
+            f"run 'followup holidays {country}' for its codes",
+        )
+    languages = _holidays.list_localized_countries().get(country, [])
+    calendar = _holidays.country_holidays(
+        country,
+        subdiv=subdivision or None,
+        language=language if language in languages else None,
+    )
+    return Holidays(
+        code=f"{country}-{subdivision}" if subdivision else country, name_of=calendar.get
+    )
