@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from followup import IBERO_AMERICAN_2025, Schedule, Weekends, plan
 from followup.export.ics import to_ics
 
+from .icscheck import check_file, unfold
+
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
 names = st.one_of(
@@ -39,45 +41,6 @@ def _schedule(
     return plan(start, protocol=protocol, years=years, weekends=Weekends.NEXT, name=name)
 
 
-def _unfold(data: bytes) -> list[str]:
-    return data.decode().replace("\r\n ", "").split("\r\n")
-
-
-def check_file(data: bytes, schedule: Schedule, remind_days: int) -> None:
-    """What every file we write must satisfy, whatever the input."""
-    text = data.decode("utf-8")
-    # CRLF everywhere, and no line over 75 octets
-    assert "\n" not in text.replace("\r\n", "")
-    assert text.endswith("\r\n")
-    for line in data.split(b"\r\n"):
-        assert len(line) <= 75, line
-    lines = _unfold(data)
-    assert "VERSION:2.0" in lines
-    assert any(line.startswith("PRODID:") for line in lines)
-    assert not any(line.startswith("METHOD") for line in lines)
-    assert lines.count("BEGIN:VEVENT") == len(schedule.visits)
-    # read back by icalendar, with nothing it had to repair
-    calendar = icalendar.Calendar.from_ical(data)
-    assert not calendar.errors
-    events = list(calendar.walk("VEVENT"))
-    assert [e.decoded("DTSTART") for e in events] == [v.date for v in schedule.visits]
-    for event, visit in zip(events, schedule.visits, strict=True):
-        assert not event.errors
-        assert event.decoded("DTSTART") == visit.date
-        assert not isinstance(event.decoded("DTSTART"), datetime)  # all-day
-        assert event.decoded("DTEND") == visit.date + timedelta(days=1)
-        alarms = list(event.walk("VALARM"))
-        assert len(alarms) == (1 if remind_days else 0)
-    uids = [str(e["UID"]) for e in events]
-    assert len(set(uids)) == len(uids)
-    # read back by vobject with validation, as the Radicale server does
-    parsed = vobject.readOne(text, validate=True)
-    vevents = parsed.contents.get("vevent", [])
-    assert [v.dtstart.value for v in vevents] == [v.date for v in schedule.visits]
-    assert [v.dtend.value for v in vevents] == [v.date + timedelta(days=1) for v in schedule.visits]
-    assert [v.uid.value for v in vevents] == uids
-
-
 @given(
     st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)),
     st.sampled_from([3, 4]),
@@ -95,7 +58,7 @@ def test_every_file_reads_back_with_the_same_dates(
 
 def test_all_day_events_and_calendar_name() -> None:
     """DTSTART/DTEND are DATE values a day apart; the calendar is named twice over."""
-    lines = _unfold(to_ics(_schedule(name="Ana"), remind_days=14, stamp=STAMP))
+    lines = unfold(to_ics(_schedule(name="Ana"), remind_days=14, stamp=STAMP))
     assert "DTSTART;VALUE=DATE:20240430" in lines
     assert "DTEND;VALUE=DATE:20240501" in lines
     assert "NAME:Follow-up scans – Ana" in lines

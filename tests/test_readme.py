@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ from typer.testing import CliRunner
 
 from followup.cli import app
 
-from .readme import console_commands, quick_start, section
+from .readme import README, console_commands, quick_start, section
+
+ROOT = README.parent
 
 
 def test_quick_start_has_exactly_two_commands() -> None:
@@ -35,6 +38,7 @@ def test_readme_examples_run(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
     """Each `$ followup …` example in the README succeeds as written."""
+    shutil.copytree(ROOT / "tests" / "examples", tmp_path / "tests" / "examples")
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, shlex.split(command)[1:])
     assert result.exit_code == 0, result.output

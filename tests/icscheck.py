@@ -1,0 +1,52 @@
+"""What every calendar file we write must satisfy, checked with our own eyes and two parsers.
+
+Shared by the iCalendar tests and the interoperability suite.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import icalendar
+import vobject
+
+from followup import Schedule
+
+
+def unfold(data: bytes) -> list[str]:
+    return data.decode().replace("\r\n ", "").split("\r\n")
+
+
+def check_file(data: bytes, schedule: Schedule, remind_days: int) -> None:
+    """What every file we write must satisfy, whatever the input."""
+    text = data.decode("utf-8")
+    # CRLF everywhere, and no line over 75 octets
+    assert "\n" not in text.replace("\r\n", "")
+    assert text.endswith("\r\n")
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75, line
+    lines = unfold(data)
+    assert "VERSION:2.0" in lines
+    assert any(line.startswith("PRODID:") for line in lines)
+    assert not any(line.startswith("METHOD") for line in lines)
+    assert lines.count("BEGIN:VEVENT") == len(schedule.visits)
+    # read back by icalendar, with nothing it had to repair
+    calendar = icalendar.Calendar.from_ical(data)
+    assert not calendar.errors
+    events = list(calendar.walk("VEVENT"))
+    assert [e.decoded("DTSTART") for e in events] == [v.date for v in schedule.visits]
+    for event, visit in zip(events, schedule.visits, strict=True):
+        assert not event.errors
+        assert event.decoded("DTSTART") == visit.date
+        assert not isinstance(event.decoded("DTSTART"), datetime)  # all-day
+        assert event.decoded("DTEND") == visit.date + timedelta(days=1)
+        alarms = list(event.walk("VALARM"))
+        assert len(alarms) == (1 if remind_days and not visit.done else 0)
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    # read back by vobject with validation, as the Radicale server does
+    parsed = vobject.readOne(text, validate=True)
+    vevents = parsed.contents.get("vevent", [])
+    assert [v.dtstart.value for v in vevents] == [v.date for v in schedule.visits]
+    assert [v.dtend.value for v in vevents] == [v.date + timedelta(days=1) for v in schedule.visits]
+    assert [v.uid.value for v in vevents] == uids

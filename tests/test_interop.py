@@ -1,0 +1,252 @@
+"""Real calendar parsers read our files as we meant them.
+
+libical (Evolution and other desktop clients), Mozilla ical.js (Thunderbird),
+node-ical and vobject with validation (the Radicale server) each read a spread
+of generated calendars: dates, options, names in several scripts, scans done,
+public holidays. Each parser runs once as a long-lived process and is handed
+one file per example. Under CI a missing parser fails the run; elsewhere it
+skips, saying which one and how to install it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from followup import IBERO_AMERICAN_2025, Schedule, Weekends, plan, wording
+from followup.dates import Holidays
+from followup.export.ics import to_ics, visit_uid
+from followup.public_holidays import public_holidays
+
+from .icscheck import check_file
+
+INTEROP = Path(__file__).parent / "interop"
+ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
+STAMP = datetime(2026, 1, 1, tzinfo=UTC)
+TODAY = date(2026, 11, 26)
+
+
+def _missing(what: str, how: str) -> None:
+    message = f"missing {what} (install: {how})"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI must run every parser", pytrace=False)
+    pytest.skip(message)
+
+
+class Reader:
+    """A parser process that answers one JSON line per .ics path written to it."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.process = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=INTEROP
+        )
+
+    def read(self, path: Path) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write(f"{path}\n")
+        self.process.stdin.flush()
+        answer: dict[str, Any] = json.loads(self.process.stdout.readline())
+        assert "error" not in answer, answer.get("error")
+        return answer
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+        self.process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def libical(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reader]:
+    if not (shutil.which("gcc") and shutil.which("pkg-config")):
+        _missing("a C compiler and pkg-config", "Debian packages gcc and pkg-config")
+    flags = subprocess.run(
+        ["pkg-config", "--cflags", "--libs", "libical"], capture_output=True, text=True
+    )
+    if flags.returncode != 0:
+        _missing("libical", "Debian package libical-dev")
+    binary = tmp_path_factory.mktemp("libical") / "libical_check"
+    subprocess.run(
+        ["gcc", "-O1", "-o", str(binary), str(INTEROP / "libical_check.c"), *flags.stdout.split()],
+        check=True,
+    )
+    reader = Reader([str(binary)])
+    yield reader
+    reader.close()
+
+
+@pytest.fixture(scope="session")
+def javascript() -> Iterator[Reader]:
+    node = shutil.which("node")
+    if node is None:
+        _missing("Node.js", "Debian package nodejs")
+    if not (INTEROP / "node_modules" / "ical.js").is_dir():
+        _missing("ical.js and node-ical", "npm ci --prefix tests/interop")
+    reader = Reader([str(node), str(INTEROP / "read_ics.mjs")])
+    yield reader
+    reader.close()
+
+
+@pytest.fixture(scope="session")
+def counts() -> Iterator[Counter[str]]:
+    """How many files each parser read, written to test-artifacts/ for the record."""
+    tally: Counter[str] = Counter()
+    yield tally
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "interop-counts.json").write_text(json.dumps(dict(tally), indent=2) + "\n")
+
+
+@functools.cache
+def _holidays(code: str) -> Holidays:
+    return public_holidays(code)
+
+
+def _expected(schedule: Schedule, remind: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "uid": visit_uid(schedule, visit),
+            "start": visit.date.isoformat(),
+            "end": (visit.date + timedelta(days=1)).isoformat(),
+            "allDay": True,
+            "alarms": 1 if remind and not visit.done else 0,
+        }
+        for visit in schedule.visits
+    ]
+
+
+def _unescape(text: str) -> str:
+    """RFC 5545 TEXT unescaping, for parsers that hand back unknown properties raw."""
+    out, escaped = [], False
+    for char in text:
+        if escaped:
+            out.append("\n" if char in "nN" else char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+names = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            "Ana",
+            "João Muñoz Ñúñez",
+            'Zoë; O\'Brien, "Jr." \\ test',
+            "Ана Петрова",
+            "王小明",
+            "محمد الأحمد",
+            "שרה כהן",
+            "Nguyễn Thị Minh Khai",
+            "Ana\r\nEND:VEVENT\r\nBEGIN:VEVENT",
+        ]
+    ),
+    st.text(min_size=1, max_size=40),
+)
+
+
+@st.composite
+def calendars(draw: st.DrawFn) -> tuple[Schedule, int]:
+    start = draw(st.dates(min_value=date(1995, 1, 1), max_value=date(2026, 11, 1)))
+    early = draw(st.sampled_from([3, 4]))
+    days_since = (TODAY - start).days
+    offsets = draw(st.lists(st.integers(0, days_since), max_size=10, unique=True))
+    schedule = plan(
+        start,
+        protocol=IBERO_AMERICAN_2025.with_interval(0, early, option="--early-interval"),
+        years=draw(st.integers(1, 30)),
+        weekends=draw(st.sampled_from(list(Weekends))),
+        name=draw(names),
+        done=[start + relativedelta(days=d) for d in offsets],
+        today=TODAY,
+        holidays=draw(
+            st.sampled_from([None, "PT", "ES-MD", "BR-SP", "US-CA", "GB"]).map(
+                lambda code: _holidays(code) if code else None
+            )
+        ),
+    )
+    return schedule, draw(st.sampled_from([0, 1, 14, 90]))
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(calendars())
+def test_parsers_read_what_we_meant(
+    libical: Reader,
+    javascript: Reader,
+    counts: Counter[str],
+    tmp_path: Path,
+    calendar: tuple[Schedule, int],
+) -> None:
+    """Every parser reads the same UIDs, all-day dates and alarms that we wrote, without errors."""
+    schedule, remind = calendar
+    data = to_ics(schedule, remind_days=remind, stamp=STAMP)
+    path = tmp_path / "plan.ics"
+    path.write_bytes(data)
+    expected = _expected(schedule, remind)
+
+    check_file(data, schedule, remind)  # our own assertions, icalendar and vobject
+    counts["icalendar"] += 1
+    counts["vobject"] += 1
+
+    read = libical.read(path)
+    assert read["errors"] == 0
+    assert read["restrictions_ok"] == 1
+    assert read["events"] == expected
+    counts["libical"] += 1
+
+    both = javascript.read(path)
+    summaries = [wording.summary(schedule, visit) for visit in schedule.visits]
+    icaljs = both["icaljs"]
+    assert icaljs["method"] is None
+    assert _unescape(icaljs["name"]) == wording.calendar_name(schedule)
+    assert _unescape(icaljs["wrName"]) == wording.calendar_name(schedule)
+    assert [{k: e[k] for k in expected[0]} for e in icaljs["events"]] == expected
+    assert [e["summary"] for e in icaljs["events"]] == summaries
+    counts["ical.js"] += 1
+    nodeical = both["nodeical"]["events"]
+    assert [{k: e[k] for k in expected[0]} for e in nodeical] == expected
+    assert [e["summary"] for e in nodeical] == summaries
+    counts["node-ical"] += 1
+
+
+def test_the_parsers_catch_broken_files(
+    libical: Reader, javascript: Reader, tmp_path: Path
+) -> None:
+    """Negative control: a calendar we break on purpose is caught, so a pass means something."""
+    schedule = plan(date(2024, 1, 31), name="Ana")
+    good = to_ics(schedule, remind_days=14, stamp=STAMP)
+    expected = _expected(schedule, 14)
+
+    no_header = tmp_path / "no-header.ics"
+    no_header.write_bytes(
+        good.replace(b"PRODID:-//followup//followup//EN\r\n", b"").replace(b"VERSION:2.0\r\n", b"")
+    )
+    assert libical.read(no_header)["errors"] > 0
+
+    bad_day = tmp_path / "bad-day.ics"
+    bad_day.write_bytes(
+        good.replace(b"DTSTART;VALUE=DATE:20240430", b"DTSTART;VALUE=DATE:20240431")
+    )
+    assert libical.read(bad_day)["events"] != expected
+    both = javascript.read(bad_day)
+    assert [e["start"] for e in both["icaljs"]["events"]] != [e["start"] for e in expected]
+    assert [e["start"] for e in both["nodeical"]["events"]] != [e["start"] for e in expected]
+    with pytest.raises(AssertionError):
+        check_file(bad_day.read_bytes(), schedule, 14)
