@@ -20,7 +20,7 @@ def test_default_is_a_table_on_the_terminal(runner: CliRunner) -> None:
     """Without -o the plan prints as a table with its rule, source and notice."""
     result = runner.invoke(app, ["plan", DATE, "--name", "Ana"])
     assert result.exit_code == 0, result.output
-    assert "Follow-up scan plan for Ana" in result.stdout
+    assert "Follow-up plan for Ana" in result.stdout
     assert "Mon 2026-02-02" in result.stdout
     assert "Sat 2026-01-31" in result.stdout  # the rule's date, moved off a Saturday
     assert "Cancers 2025;17(8):1295" in result.stdout
@@ -122,7 +122,7 @@ BAD_INPUT = [
     ([DATE, "--years", "31"], "Error: --years 31 is not allowed: choose from 1 to 30"),
     (
         [DATE, "--early-interval", "6"],
-        "Error: --early-interval 6 is not allowed: the source allows 3 or 4 months here",
+        "Error: --early-interval 6 is not allowed: ibero-american-2025 allows 3 or 4 months in its first phase",
     ),
     (
         [DATE, "--remind", "-1"],

@@ -147,7 +147,7 @@ def test_invariants_with_scans_done(
 ) -> None:
     """Done first and in order, then planned dates anchored on the last scan, none past the grace."""
     done = sorted(start + relativedelta(days=d) for d in offsets)
-    protocol = IBERO_AMERICAN_2025.with_interval(0, early, option="--early-interval")
+    protocol = IBERO_AMERICAN_2025.choose(early_interval=early)
     schedule = plan(start, protocol=protocol, years=years, done=done, today=date(2040, 1, 1))
     visits = schedule.visits
     assert [v.number for v in visits] == list(range(1, len(visits) + 1))

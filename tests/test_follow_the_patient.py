@@ -36,7 +36,7 @@ def test_done_marks_visits_in_every_format(runner: CliRunner) -> None:
     assert "VALARM" in events[2]
     table = runner.invoke(app, args).stdout
     assert "done" in table
-    assert "scan 2 +3" in table
+    assert "visit 2 +3" in table
 
 
 def test_visit_keeps_its_uid_when_its_date_moves(runner: CliRunner) -> None:
@@ -72,8 +72,8 @@ def test_next_says_how_far_away_the_next_scan_is(runner: CliRunner) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "Next: scan 2 of 19, CT or MRI of the chest and abdomen, on Tuesday 2024-08-06 "
-        "(in 36 days). Window: 3–4 months after the previous scan."
+        "Next: visit 2 of 19, CT or MRI of the chest and abdomen, on Tuesday 2024-08-06 "
+        "(in 36 days). Window: 3–4 months after the previous visit."
     )
     assert "Cancers 2025;17(8):1295" in result.stdout
     assert "not medical advice" in lines[-1]
@@ -98,7 +98,7 @@ def test_next_on_the_day_and_after_the_plan(runner: CliRunner) -> None:
     assert "(today)" in today
     done = [arg for k in range(12) for arg in ("--done", f"2024-{k + 1:02d}-28")]
     args = ["next", "2023-12-01", "--years", "1", *done, "--today", "2025-01-01"]
-    assert runner.invoke(app, args).stdout.startswith("No scan left in this plan")
+    assert runner.invoke(app, args).stdout.startswith("No visit left in this plan")
     document = _json(runner, *args, "--format", "json")
     assert document["visit"] is None
     assert document["days_until"] is None
@@ -217,7 +217,7 @@ def test_next_reads_the_patient_file(runner: CliRunner, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("treatment_date = 2024-01-31\nyear = 5\n", "key 'year': unknown key; the keys are treatment_date, name, early_interval, years, weekends, remind, holidays, done"),
+        ("treatment_date = 2024-01-31\nyear = 5\n", "key 'year': unknown key; the keys are treatment_date, name, protocol, early_interval, early_years, years, weekends, remind, holidays, done, tracks"),
         ("treatment_date = 2024-02-30\n", "not a valid TOML file"),
         ('treatment_date = "2024-02-30"\n', "key 'treatment_date': '2024-02-30' is not a usable date: February 2024 has 29 days"),
         ("treatment_date = 2024-01-31T10:00:00\n", "key 'treatment_date': give a date without a time, e.g. 2024-01-31"),

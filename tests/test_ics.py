@@ -37,7 +37,7 @@ names = st.one_of(
 def _schedule(
     start: date = date(2024, 1, 31), *, early: int = 3, years: int = 10, name: str | None = None
 ) -> Schedule:
-    protocol = IBERO_AMERICAN_2025.with_interval(0, early, option="--early-interval")
+    protocol = IBERO_AMERICAN_2025.choose(early_interval=early)
     return plan(start, protocol=protocol, years=years, weekends=Weekends.NEXT, name=name)
 
 
@@ -61,8 +61,8 @@ def test_all_day_events_and_calendar_name() -> None:
     lines = unfold(to_ics(_schedule(name="Ana"), remind_days=14, stamp=STAMP))
     assert "DTSTART;VALUE=DATE:20240430" in lines
     assert "DTEND;VALUE=DATE:20240501" in lines
-    assert "NAME:Follow-up scans – Ana" in lines
-    assert "X-WR-CALNAME:Follow-up scans – Ana" in lines
+    assert "NAME:Follow-up visits – Ana" in lines
+    assert "X-WR-CALNAME:Follow-up visits – Ana" in lines
     assert "DTSTAMP:20260101T000000Z" in lines
 
 
@@ -79,7 +79,7 @@ def test_summary_and_description_explain_the_visit() -> None:
     description = str(event["DESCRIPTION"])
     for expected in (
         "Window: 3–4 months after the treatment",
-        "years 1–2: every 3–4 months (this plan: 3)",
+        "years 1–2: every 3–4 months (here 3)",
         "Rule: “CT or MRI of the chest and abdomen every 3–4 months",
         "Cancers 2025;17(8):1295",
         "https://www.mdpi.com/2072-6694/17/8/1295",
@@ -97,7 +97,7 @@ def test_reminder_fires_at_nine_in_the_morning(days: int) -> None:
     for event, visit in zip(calendar.walk("VEVENT"), schedule.visits, strict=True):
         (alarm,) = event.walk("VALARM")
         assert str(alarm["ACTION"]) == "DISPLAY"
-        assert str(alarm["DESCRIPTION"]).startswith(f"In {days} days: follow-up scan")
+        assert str(alarm["DESCRIPTION"]).startswith(f"In {days} days: follow-up visit")
         fires = datetime.combine(visit.date, time()) + alarm.decoded("TRIGGER")
         assert fires == datetime.combine(visit.date - timedelta(days=days), time(9))
 
@@ -134,4 +134,4 @@ def test_hostile_names_neither_break_the_file_nor_add_events(name: str) -> None:
     data = to_ics(schedule, remind_days=14, stamp=STAMP)
     check_file(data, schedule, 14)
     parsed = vobject.readOne(data.decode(), validate=True)
-    assert parsed.contents["x-wr-calname"][0].value == f"Follow-up scans – {schedule.name}"
+    assert parsed.contents["x-wr-calname"][0].value == f"Follow-up visits – {schedule.name}"

@@ -170,7 +170,7 @@ def calendars(draw: st.DrawFn) -> tuple[Schedule, int]:
     offsets = draw(st.lists(st.integers(0, days_since), max_size=10, unique=True))
     schedule = plan(
         start,
-        protocol=IBERO_AMERICAN_2025.with_interval(0, early, option="--early-interval"),
+        protocol=IBERO_AMERICAN_2025.choose(early_interval=early),
         years=draw(st.integers(1, 30)),
         weekends=draw(st.sampled_from(list(Weekends))),
         name=draw(names),

@@ -23,7 +23,7 @@ def test_the_seed_rule_as_phases() -> None:
 
 def test_choosing_within_the_range_keeps_the_source_range() -> None:
     """Choosing 4 months changes the interval, not the range the source gives."""
-    chosen = IBERO_AMERICAN_2025.with_interval(0, 4, option="--early-interval")
+    chosen = IBERO_AMERICAN_2025.choose(early_interval=4)
     assert chosen.phases[0].every_months == 4
     assert chosen.phases[0].allowed == (3, 4)
     assert IBERO_AMERICAN_2025.phases[0].every_months == 3  # the preset is unchanged
@@ -46,7 +46,7 @@ def test_inconsistent_phases_are_refused(phase: dict[str, object], problem: str)
 @pytest.mark.parametrize(
     ("phase", "label", "rule"),
     [
-        (Phase(0, 24, 3, (3, 4)), "years 1–2", "years 1–2: every 3–4 months (this plan: 3)"),
+        (Phase(0, 24, 3, (3, 4)), "years 1–2", "years 1–2: every 3–4 months (here 3)"),
         (Phase(24, 60, 6, (6, 6)), "years 3–5", "years 3–5: every 6 months"),
         (Phase(60, None, 12, (12, 12)), "from year 6", "from year 6: every 12 months"),
         (Phase(0, 12, 1, (1, 1)), "year 1", "year 1: every 1 month"),

@@ -21,7 +21,7 @@ horizons = st.integers(min_value=1, max_value=30)
 
 
 def _plan(start: date, early: int = 3, years: int = 10, **options: object) -> Schedule:
-    protocol = IBERO_AMERICAN_2025.with_interval(0, early, option="--early-interval")
+    protocol = IBERO_AMERICAN_2025.choose(early_interval=early)
     return plan(start, protocol=protocol, years=years, **options)  # type: ignore[arg-type]
 
 
@@ -65,8 +65,10 @@ def test_years_out_of_range_is_refused(years: int) -> None:
 @pytest.mark.parametrize("early", [2, 5, 6, 0])
 def test_early_interval_outside_the_source_range_is_refused(early: int) -> None:
     """The sheet says every 3–4 months: anything else is refused, naming 3 or 4."""
-    with pytest.raises(InvalidOption, match="the source allows 3 or 4 months"):
-        IBERO_AMERICAN_2025.with_interval(0, early, option="--early-interval")
+    with pytest.raises(
+        InvalidOption, match="ibero-american-2025 allows 3 or 4 months in its first phase"
+    ):
+        IBERO_AMERICAN_2025.choose(early_interval=early)
 
 
 def test_weekend_due_dates_move_and_keep_the_rules_date() -> None:

@@ -43,9 +43,7 @@ def test_csv_neutralises_formulas(name: str) -> None:
 def test_markdown_escapes_user_text() -> None:
     """A name with HTML or table pipes shows as text, and the table keeps its shape."""
     text = to_markdown(plan(date(2024, 1, 31), name="<script>x</script> | *Zoë* & co"))
-    assert text.splitlines()[0] == (
-        r"# Follow-up scan plan for \<script\>x\</script\> \| \*Zoë\* \& co"
-    )
+    assert text.splitlines()[0] == (r"# Follow-up plan for \<script\>x\</script\> \| \*Zoë\* \& co")
     table = [line for line in text.splitlines() if line.startswith("|")]
     assert len(table) == 2 + 19
     assert all(line.count(" | ") == len(HEADERS) - 1 for line in table if "---" not in line)
@@ -60,6 +58,7 @@ def test_json_shape() -> None:
     assert document["name"] == "Ana"
     assert document["choices"] == {
         "early_interval": 3,
+        "early_until_month": 24,
         "years": 10,
         "weekends": "next",
         "holidays": None,
@@ -92,5 +91,5 @@ def test_json_shape() -> None:
         "min_months": 6,
         "max_months": 6,
         "after": "previous_visit",
-        "text": "6 months after the previous scan",
+        "text": "6 months after the previous visit",
     }

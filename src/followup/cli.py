@@ -22,8 +22,8 @@ from followup.errors import (
     UnusableOutput,
 )
 from followup.files import write_atomically
-from followup.patient import PatientFile
-from followup.protocols import IBERO_AMERICAN_2025
+from followup.patient import Settings
+from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Protocol, Track, preset
 from followup.schedule import Schedule, check_reminder, plan
 
 __all__ = ["app", "main"]
@@ -167,15 +167,35 @@ FromFile = Annotated[
     typer.Option(
         "--from",
         metavar="FILE.toml",
-        help="Patient file with the treatment date, options and scans done; "
+        help="Patient file with the treatment date, options and visits done; "
         "options on the command line win.",
+        show_default=False,
+    ),
+]
+ProtocolChoice = Annotated[
+    str | None,
+    typer.Option(
+        "--protocol",
+        metavar="ID|FILE.toml",
+        help="A preset ('followup protocols' lists them) or a centre's protocol file "
+        "[default: ibero-american-2025].",
         show_default=False,
     ),
 ]
 EarlyInterval = Annotated[
     int | None,
     typer.Option(
-        metavar="MONTHS", help="Months between scans in the first 2 years: 3 or 4 [default: 3]."
+        metavar="MONTHS",
+        help="Months between visits in the first phase, within the source's range "
+        "(3 or 4 for the default protocol) [default: the shortest].",
+    ),
+]
+EarlyYears = Annotated[
+    int | None,
+    typer.Option(
+        metavar="N",
+        help="Length of the first phase in years, where the source gives a range "
+        "(e.g. 2–3) [default: the longest].",
     ),
 ]
 Years = Annotated[
@@ -213,71 +233,121 @@ Done = Annotated[
     typer.Option(
         "--done",
         metavar="DATE",
-        help="Date of a scan already done, repeated for each one; the plan continues "
+        help="Date of a visit already done, repeated for each one; the plan continues "
         "from the last. Replaces the list in --from.",
+        show_default=False,
+    ),
+]
+TrackExam = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--track",
+        metavar="EXAM",
+        help='Add a separate stream of visits for another exam, e.g. "Brain MRI", with '
+        "--every; repeat both for more. Opt-in: discuss it with the care team.",
+        show_default=False,
+    ),
+]
+TrackEvery = Annotated[
+    list[int] | None,
+    typer.Option(
+        "--every",
+        metavar="MONTHS",
+        help="Months between the visits of the --track given with it.",
         show_default=False,
     ),
 ]
 
 
-def _load_patient(path: Path | None) -> PatientFile:
-    if path is None:
-        return PatientFile()
-    from followup.patient import parse_patient
-
+def _read_text(path: Path, what: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InvalidFile(path, "no such file") from None
     except IsADirectoryError:
-        raise InvalidFile(path, "that is a folder, not a patient file") from None
+        raise InvalidFile(path, f"that is a folder, not a {what}") from None
     except UnicodeDecodeError:
         raise InvalidFile(path, "not a text file in UTF-8") from None
-    return parse_patient(text, path)
 
 
-def _first(*values: T | None, default: T) -> T:
-    return next((value for value in values if value is not None), default)
+def _load_patient(path: Path | None) -> Settings:
+    if path is None:
+        return Settings()
+    from followup.patient import parse_patient
+
+    return parse_patient(_read_text(path, "patient file"), path)
 
 
-def _schedule(
+def _load_protocol(choice: str | None) -> Protocol:
+    if choice is None:
+        return DEFAULT_PROTOCOL
+    if not choice.lower().endswith(".toml"):
+        return preset(choice)
+    from followup.protocol_file import parse_protocol
+
+    path = Path(choice)
+    return parse_protocol(_read_text(path, "protocol file"), path)
+
+
+def _tracks(exams: list[str] | None, every: list[int] | None) -> tuple[Track, ...] | None:
+    exams, every = exams or [], every or []
+    if len(exams) != len(every):
+        raise InvalidOption(
+            "--track", len(exams), f"give one --every for each --track (got {len(every)})"
+        )
+    for months in every:
+        if months <= 0:
+            raise InvalidOption("--every", months, "give a whole number of months above 0")
+    return tuple(Track(exam, months) for exam, months in zip(exams, every, strict=True)) or None
+
+
+def _settings(
     treatment_date: str | None,
-    patient: PatientFile,
+    from_file: Path | None,
     *,
-    early_interval: int | None,
-    years: int | None,
-    weekends: Weekends | None,
-    holidays: str | None,
-    name: str | None,
     done: list[str] | None,
-    today: date,
-) -> Schedule:
-    """The schedule the command line asks for: its options first, then the patient file's."""
-    start = parse_date(treatment_date) if treatment_date is not None else patient.treatment_date
-    if start is None:
+    track: list[str] | None = None,
+    every: list[int] | None = None,
+    **options: Any,
+) -> Settings:
+    """The command line's settings over the patient file's."""
+    given = Settings(
+        treatment_date=parse_date(treatment_date) if treatment_date is not None else None,
+        done=tuple(parse_date(text) for text in done) if done is not None else None,
+        tracks=_tracks(track, every),
+        **options,
+    )
+    return given.over(_load_patient(from_file))
+
+
+def _schedule(settings: Settings, today: date) -> Schedule:
+    """The schedule the settings ask for, with the defaults where they say nothing."""
+    if settings.treatment_date is None:
         raise MissingValue(
             "TREATMENT_DATE", "give the treatment date as YYYY-MM-DD, or a patient file with --from"
         )
-    protocol = IBERO_AMERICAN_2025.with_interval(
-        0, _first(early_interval, patient.early_interval, default=3), option="--early-interval"
+    protocol = _load_protocol(settings.protocol).choose(
+        early_interval=settings.early_interval, early_years=settings.early_years
     )
-    code = _first(holidays, patient.holidays, default="")
     closed_days = None
-    if code:
+    if settings.holidays:
         from followup.public_holidays import public_holidays
 
-        closed_days = public_holidays(code)
-    scans = [parse_date(text) for text in done] if done is not None else patient.done
+        closed_days = public_holidays(settings.holidays)
     return plan(
-        start,
-        protocol=protocol,
-        years=_first(years, patient.years, default=10),
-        weekends=_first(weekends, patient.weekends, default=Weekends.NEXT),
-        name=name if name is not None else patient.name,
-        done=scans or (),
+        settings.treatment_date,
+        protocol=protocol.with_tracks(settings.tracks or ()),
+        years=_first(settings.years, default=10),
+        weekends=_first(settings.weekends, default=Weekends.NEXT),
+        name=settings.name,
+        done=settings.done or (),
         today=today,
         holidays=closed_days,
     )
+
+
+def _first(value: T | None, *, default: T) -> T:
+    return default if value is None else value
 
 
 def _emit(data: bytes, output: str | None) -> None:
@@ -293,11 +363,15 @@ Examples:
 
   followup plan 2025-03-14                     show the plan as a table
 
-  followup plan 2025-03-14 -o scans.ics        calendar file for a phone
+  followup plan 2025-03-14 -o visits.ics       calendar file for a phone
 
   followup plan 2025-03-14 --name "Ana" --early-interval 4 --years 7 -o ana.ics
 
   followup plan 2025-03-14 --done 2025-06-20 --holidays ES-MD -o ana.ics
+
+  followup plan 2025-03-14 --protocol esmo-2010-high-grade --early-years 2
+
+  followup plan 2025-03-14 --track "Brain MRI" --every 12 -o ana.ics
 
   followup plan --from ana.toml -o ana.ics     everything from a patient file
 
@@ -309,16 +383,20 @@ Examples:
 def plan_(
     treatment_date: TreatmentDate = None,
     from_file: FromFile = None,
+    protocol: ProtocolChoice = None,
     early_interval: EarlyInterval = None,
+    early_years: EarlyYears = None,
     years: Years = None,
     weekends: WeekendRule = None,
     holidays: HolidayCode = None,
     done: Done = None,
+    track: TrackExam = None,
+    every: TrackEvery = None,
     remind: Annotated[
         int | None,
         typer.Option(
             metavar="DAYS",
-            help="Calendar reminder this many days before each scan, at 09:00; 0 for none "
+            help="Calendar reminder this many days before each visit, at 09:00; 0 for none "
             "[default: 14].",
         ),
     ] = None,
@@ -337,25 +415,30 @@ def plan_(
         ),
     ] = None,
 ) -> None:
-    """Plan follow-up scans from a treatment date.
+    """Plan follow-up visits from a treatment date.
 
-    Follows the Ibero-American consensus (2025) on liver metastases of soft
-    tissue sarcoma: CT or MRI of the chest and abdomen every 3–4 months for
-    2 years, every 6 months to year 5, then yearly.
+    By default follows the Ibero-American consensus (2025) on liver metastases
+    of soft tissue sarcoma: CT or MRI of the chest and abdomen every 3–4 months
+    for 2 years, every 6 months to year 5, then yearly. Other protocols:
+    'followup protocols'.
     """
-    patient = _load_patient(from_file)
-    days = check_reminder(_first(remind, patient.remind, default=14))
-    schedule = _schedule(
+    settings = _settings(
         treatment_date,
-        patient,
+        from_file,
+        done=done,
+        track=track,
+        every=every,
+        name=name,
+        protocol=protocol,
         early_interval=early_interval,
+        early_years=early_years,
         years=years,
         weekends=weekends,
         holidays=holidays,
-        name=name,
-        done=done,
-        today=date.today(),
+        remind=remind,
     )
+    days = check_reminder(_first(settings.remind, default=14))
+    schedule = _schedule(settings, date.today())
     chosen = _format_for(output, form)
     _emit(_render(schedule, chosen, days, for_terminal=output is None), output)
 
@@ -371,7 +454,7 @@ class NextFormat(StrEnum):
 NEXT_EXAMPLES = """\
 Examples:
 
-  followup next 2025-03-14 --done 2025-06-20   the scan to book now
+  followup next 2025-03-14 --done 2025-06-20   the visit to book now
 
   followup next --from ana.toml --format json  as JSON, for other tools
 
@@ -388,31 +471,35 @@ def next_(
         str | None,
         typer.Option(metavar="DATE", help="The day to count from [default: the system date]."),
     ] = None,
+    protocol: ProtocolChoice = None,
     early_interval: EarlyInterval = None,
+    early_years: EarlyYears = None,
     years: Years = None,
     weekends: WeekendRule = None,
     holidays: HolidayCode = None,
     name: Name = None,
-    form: Annotated[
-        NextFormat, typer.Option("--format", help="A sentence, or JSON.")
-    ] = NextFormat.TEXT,
+    form: Annotated[NextFormat, typer.Option("--format", help="A sentence, or JSON.")] = (
+        NextFormat.TEXT
+    ),
 ) -> None:
-    """Show the next scan to book: the first one not done yet, and how far away it is.
+    """Show the next visit to book: the first one not done yet, and how far away it is.
 
     When its date has passed, it is overdue and the days count is negative.
     """
     day = parse_date(today) if today is not None else date.today()
-    schedule = _schedule(
+    settings = _settings(
         treatment_date,
-        _load_patient(from_file),
+        from_file,
+        done=done,
+        name=name,
+        protocol=protocol,
         early_interval=early_interval,
+        early_years=early_years,
         years=years,
         weekends=weekends,
         holidays=holidays,
-        name=name,
-        done=done,
-        today=day,
     )
+    schedule = _schedule(settings, day)
     from followup import wording
 
     if form is NextFormat.TEXT:
@@ -422,6 +509,47 @@ def next_(
     from followup.export.tables import next_json
 
     _emit(next_json(schedule, day).encode(), None)
+
+
+PROTOCOL_EXAMPLES = """\
+Examples:
+
+  followup protocols                           the presets, one line each
+
+  followup protocols show esmo-2010-low-grade  phases, exam and quoted source
+
+  followup protocols show our-centre.toml      check a centre's protocol file
+"""
+
+protocols_app = typer.Typer(
+    cls=_Commands,
+    help="List the follow-up protocols followup knows, or show one in full.",
+    epilog=PROTOCOL_EXAMPLES,
+    invoke_without_command=True,
+    add_completion=False,
+)
+app.add_typer(protocols_app, name="protocols")
+
+
+@protocols_app.callback()
+def protocols_(ctx: typer.Context) -> None:
+    """List the follow-up protocols followup knows, or show one in full."""
+    if ctx.invoked_subcommand is None:
+        from followup import wording
+
+        _emit(wording.protocol_list(PRESETS, DEFAULT_PROTOCOL).encode(), None)
+
+
+@protocols_app.command("show", epilog=PROTOCOL_EXAMPLES)
+def protocols_show(
+    protocol: Annotated[
+        str, typer.Argument(metavar="ID|FILE.toml", help="A preset id or a protocol file.")
+    ],
+) -> None:
+    """Show a protocol: its phases with their ranges, its tracks, and its quoted source."""
+    from followup import wording
+
+    _emit(wording.protocol_details(_load_protocol(protocol)).encode(), None)
 
 
 HOLIDAY_EXAMPLES = """\

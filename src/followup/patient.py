@@ -1,12 +1,16 @@
-"""The patient file: one person's treatment date, options and scans done, in TOML.
+"""One person's settings, and the patient file that keeps them, in TOML.
 
     treatment_date = 2024-01-31
     name = "Ana"
+    protocol = "ibero-american-2025"   # a preset id, or a protocol file
     early_interval = 4
     years = 10
     weekends = "next"
     holidays = "ES-MD"
     done = [2024-06-03, 2024-09-30]
+    [[tracks]]
+    exam = "Brain MRI"
+    every = 12
 
 Keys are the command-line option names with underscores. Dates may be TOML
 dates or "YYYY-MM-DD" strings. Reading checks every key and type, so that a
@@ -16,42 +20,64 @@ mistake is reported with the file and key it is in.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from followup.dates import Weekends, parse_date
 from followup.errors import InvalidDate, InvalidFile
+from followup.protocols import Track
 
-__all__ = ["KEYS", "PatientFile", "parse_patient"]
+__all__ = ["KEYS", "Settings", "parse_patient"]
 
 T = TypeVar("T")
 
 KEYS = (
     "treatment_date",
     "name",
+    "protocol",
     "early_interval",
+    "early_years",
     "years",
     "weekends",
     "remind",
     "holidays",
     "done",
+    "tracks",
 )
 
 
 @dataclass(frozen=True)
-class PatientFile:
-    """What a patient file says; None where it says nothing."""
+class Settings:
+    """What one person's plan is made from; None where nothing was said.
+
+    The command line and a patient file each give a `Settings`; the command
+    line's win (`over`), and the defaults fill the rest.
+    """
 
     treatment_date: date | None = None
     name: str | None = None
+    protocol: str | None = None
     early_interval: int | None = None
+    early_years: int | None = None
     years: int | None = None
     weekends: Weekends | None = None
     remind: int | None = None
     holidays: str | None = None
     done: tuple[date, ...] | None = None
+    tracks: tuple[Track, ...] | None = None
+
+    def over(self, fallback: Settings) -> Settings:
+        """These settings, with `fallback`'s values where these say nothing."""
+        return Settings(
+            **{
+                field.name: getattr(fallback, field.name)
+                if getattr(self, field.name) is None
+                else getattr(self, field.name)
+                for field in fields(self)
+            }
+        )
 
 
 def _date(value: object, path: Path, key: str) -> date:
@@ -92,7 +118,23 @@ def _dates(value: object, path: Path, key: str) -> tuple[date, ...]:
     return tuple(_date(item, path, key) for item in value)
 
 
-def parse_patient(text: str, path: Path) -> PatientFile:
+def _tracks(value: object, path: Path, key: str) -> tuple[Track, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise InvalidFile(
+            path, 'expected [[tracks]] tables with exam = "…" and every = months', key
+        )
+    tracks = []
+    for item in value:
+        if set(item) != {"exam", "every"}:
+            raise InvalidFile(path, "each track needs exactly exam and every", key)
+        every = _whole(item["every"], path, key)
+        if every <= 0:
+            raise InvalidFile(path, f"every must be at least 1 month, got {every}", key)
+        tracks.append(Track(_text(item["exam"], path, key), every))
+    return tuple(tracks)
+
+
+def parse_patient(text: str, path: Path) -> Settings:
     """Read the TOML text of the patient file at `path` (named in messages)."""
     import tomllib  # here, so that runs without a patient file never load it
 
@@ -107,13 +149,16 @@ def parse_patient(text: str, path: Path) -> PatientFile:
     def read(key: str, convert: Callable[[object, Path, str], T]) -> T | None:
         return convert(data[key], path, key) if key in data else None
 
-    return PatientFile(
+    return Settings(
         treatment_date=read("treatment_date", _date),
         name=read("name", _text),
+        protocol=read("protocol", _text),
         early_interval=read("early_interval", _whole),
+        early_years=read("early_years", _whole),
         years=read("years", _whole),
         weekends=read("weekends", _weekends),
         remind=read("remind", _whole),
         holidays=read("holidays", _text),
         done=read("done", _dates),
+        tracks=read("tracks", _tracks),
     )

@@ -1,9 +1,13 @@
-"""Follow-up protocols as data: phases of intervals, the exam, and the source.
+"""Follow-up protocols as data: phases of intervals, the exam, extra tracks, the source.
 
 A `Protocol` says how often to scan in each phase after treatment. Phases are
 measured in whole months from the treatment date; the last phase has no end.
-Where a source gives a range ("every 3–4 months"), a phase keeps both ends in
-`allowed` and the chosen interval in `every_months`, the shorter by default.
+Where a source gives a range ("every 3–4 months", "for 2–3 years"), a phase
+keeps both ends (`allowed`, `until_allowed`) beside the value in use, which is
+the stricter end by default: the shorter interval, the longer phase.
+
+The presets below use only wording quoted from their sources; everything else
+about them (names, exam labels, hints) is our own description.
 """
 
 from __future__ import annotations
@@ -12,17 +16,34 @@ from dataclasses import dataclass, replace
 
 from followup.errors import InvalidOption
 
-__all__ = ["IBERO_AMERICAN_2025", "Phase", "Protocol", "Source"]
+__all__ = [
+    "DEFAULT_PROTOCOL",
+    "IBERO_AMERICAN_2025",
+    "PRESETS",
+    "Phase",
+    "Protocol",
+    "Source",
+    "Track",
+    "preset",
+]
 
 
 @dataclass(frozen=True)
 class Phase:
-    """From `from_month` (inclusive) to `until_month` (exclusive; None: no end)."""
+    """From `from_month` (inclusive) to `until_month` (exclusive; None: no end).
+
+    `allowed` is the interval range the source gives; `until_allowed` the range
+    for the end month when the source gives one. `lasting` marks a phase whose
+    source gives a length ("for 2 years") rather than an end: it moves with the
+    end of the phase before it.
+    """
 
     from_month: int
     until_month: int | None
     every_months: int
     allowed: tuple[int, int]
+    until_allowed: tuple[int, int] | None = None
+    lasting: int | None = None
 
     def __post_init__(self) -> None:
         low, high = self.allowed
@@ -42,15 +63,33 @@ class Source:
 
     citation: str
     short_citation: str
-    url: str
+    year: int | None
+    url: str | None
     quote: str
     quoted_from: str
     verification: str
 
 
 @dataclass(frozen=True)
+class Track:
+    """A separate stream of visits for another exam, at its own fixed interval.
+
+    Extra tracks are opt-in: the user (or a centre's protocol file) sets the
+    cadence, and outputs label the track as something to discuss with the care
+    team. The exam's name identifies the track, in event UIDs among others.
+    """
+
+    exam: str
+    every_months: int
+
+    def __post_init__(self) -> None:
+        if self.every_months <= 0:
+            raise ValueError(f"interval {self.every_months} is not positive")
+
+
+@dataclass(frozen=True)
 class Protocol:
-    """A published follow-up scheme: phases, the exam they ask for, the source."""
+    """A follow-up scheme: phases, the exam they ask for, extra tracks, the source."""
 
     id: str
     name: str
@@ -58,21 +97,72 @@ class Protocol:
     exam_short: str
     phases: tuple[Phase, ...]
     source: Source
+    start_hint: str = "usually the day of the treatment the follow-up is for"
+    tracks: tuple[Track, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def phase_at(self, month: int) -> Phase:
         """The phase a visit `month` months after treatment falls in."""
         return next(phase for phase in self.phases if phase.holds(month))
 
-    def with_interval(self, phase_index: int, months: int, *, option: str) -> Protocol:
-        """This protocol with another interval chosen, within the source's range, for a phase."""
-        phase = self.phases[phase_index]
-        low, high = phase.allowed
-        if not low <= months <= high:
-            valid = " or ".join(str(m) for m in range(low, high + 1))
-            raise InvalidOption(option, months, f"the source allows {valid} months here")
-        phases = list(self.phases)
-        phases[phase_index] = replace(phase, every_months=months)
+    def choose(
+        self, *, early_interval: int | None = None, early_years: int | None = None
+    ) -> Protocol:
+        """This protocol with other values chosen, within the source's ranges, for its first phase.
+
+        `early_interval` is the months between visits in the first phase;
+        `early_years` its length in years. Phases whose source gives a length
+        rather than an end move with it.
+        """
+        first = self.phases[0]
+        every = first.every_months if early_interval is None else early_interval
+        low, high = first.allowed
+        if not low <= every <= high:
+            allowed = f"{low} or {high}" if high == low + 1 else f"from {low} to {high}"
+            if low == high:
+                allowed = f"{low} only"
+            raise InvalidOption(
+                "--early-interval", every, f"{self.id} allows {allowed} months in its first phase"
+            )
+        until = first.until_month
+        if early_years is not None:
+            months = 12 * early_years
+            span = first.until_allowed
+            if span is None or not span[0] <= months <= span[1]:
+                fixed = (
+                    "a first phase of fixed length"
+                    if span is None
+                    else f"a first phase of {_years(span)} years"
+                )
+                raise InvalidOption("--early-years", early_years, f"{self.id} has {fixed}")
+            until = months
+        phases = [replace(first, every_months=every, until_month=until)]
+        for phase in self.phases[1:]:
+            start = phases[-1].until_month
+            if start is None:
+                raise ValueError("only the last phase may be open-ended")
+            end = start + phase.lasting if phase.lasting else phase.until_month
+            phases.append(replace(phase, from_month=start, until_month=end))
         return replace(self, phases=tuple(phases))
+
+    def with_tracks(self, tracks: tuple[Track, ...]) -> Protocol:
+        """This protocol with more extra tracks; two tracks for one exam are refused."""
+        combined = (*self.tracks, *tracks)
+        exams = [track.exam.casefold() for track in combined]
+        for track in combined:
+            if exams.count(track.exam.casefold()) > 1:
+                raise InvalidOption("--track", track.exam, "this exam has a track already")
+        return replace(self, tracks=combined)
+
+
+def _years(span: tuple[int, int]) -> str:
+    low, high = (months // 12 for months in span)
+    return f"{low}–{high}" if low != high else str(low)
+
+
+def _ranged(until: tuple[int, int], every: tuple[int, int]) -> Phase:
+    """A first phase at the stricter end of its ranges: longest, with the shortest interval."""
+    return Phase(0, until[1], every[0], every, until_allowed=until)
 
 
 IBERO_AMERICAN_2025 = Protocol(
@@ -81,9 +171,9 @@ IBERO_AMERICAN_2025 = Protocol(
     exam="CT or MRI of the chest and abdomen",
     exam_short="CT/MRI, chest + abdomen",
     phases=(
-        Phase(from_month=0, until_month=24, every_months=3, allowed=(3, 4)),
-        Phase(from_month=24, until_month=60, every_months=6, allowed=(6, 6)),
-        Phase(from_month=60, until_month=None, every_months=12, allowed=(12, 12)),
+        Phase(0, 24, 3, (3, 4)),
+        Phase(24, 60, 6, (6, 6)),
+        Phase(60, None, 12, (12, 12)),
     ),
     source=Source(
         citation=(
@@ -92,15 +182,187 @@ IBERO_AMERICAN_2025 = Protocol(
             "Clinical Recommendations. Cancers 2025;17(8):1295."
         ),
         short_citation="Lopes-Brás R, et al. Cancers 2025;17(8):1295.",
+        year=2025,
         url="https://www.mdpi.com/2072-6694/17/8/1295",
         quote=(
             "CT or MRI of the chest and abdomen every 3–4 months for 2 years, "
             "then every 6 months up to 5 years, then annually."
         ),
-        quoted_from="Clear Cell Sarcoma Foundation's discussion sheet on liver metastases",
+        quoted_from=(
+            "Clear Cell Sarcoma Foundation's discussion sheet on liver metastases, "
+            "summarising the consensus"
+        ),
         verification=(
             "Taken from the foundation's summary of the consensus; "
             "the paper's follow-up section itself was not checked."
         ),
     ),
+    start_hint="the usual choice is the day of the last liver surgery or ablation",
 )
+
+_ESMO_CITATION = (
+    "Casali PG, Blay JY. Ann Oncol 2010;21 Suppl 5 (ESMO guideline on soft tissue sarcoma)."
+)
+_ESMO_VERIFICATION = (
+    "The 2010 wording as quoted by a secondary source (kicksarcoma.org.au); whether "
+    "the 2021 ESMO–EURACAN–GENTURIS update kept it was not checked."
+)
+_ESMO_EXAM = "Sarcoma follow-up visit with imaging: MRI for local relapse, CT for lung metastases"
+
+ESMO_HIGH_GRADE = Protocol(
+    id="esmo-2010-high-grade",
+    name="ESMO soft tissue sarcoma guideline (2010): intermediate or high grade, after surgery",
+    exam=_ESMO_EXAM,
+    exam_short="sarcoma follow-up (MRI/CT)",
+    phases=(
+        _ranged((24, 36), (3, 4)),
+        Phase(36, 60, 6, (6, 6)),
+        Phase(60, None, 12, (12, 12)),
+    ),
+    source=Source(
+        citation=_ESMO_CITATION,
+        short_citation="Casali PG, Blay JY. Ann Oncol 2010;21 Suppl 5.",
+        year=2010,
+        url=None,
+        quote=(
+            "may be followed up every 3-4 months in the 2-3 years, then twice a year "
+            "up to the fifth year and once a year thereafter."
+        ),
+        quoted_from="ESMO guideline of 2010, as quoted by kicksarcoma.org.au",
+        verification=_ESMO_VERIFICATION,
+    ),
+    start_hint="the usual choice is the day of surgery",
+)
+
+ESMO_LOW_GRADE = Protocol(
+    id="esmo-2010-low-grade",
+    name="ESMO soft tissue sarcoma guideline (2010): low grade",
+    exam="Sarcoma follow-up visit for local relapse",
+    exam_short="sarcoma follow-up (local)",
+    phases=(
+        _ranged((36, 60), (4, 6)),
+        Phase(60, None, 12, (12, 12)),
+    ),
+    source=Source(
+        citation=_ESMO_CITATION,
+        short_citation="Casali PG, Blay JY. Ann Oncol 2010;21 Suppl 5.",
+        year=2010,
+        url=None,
+        quote=(
+            "may be followed for local relapse every 4-6 months, with chest X-rays or CT "
+            "scan at more relaxed intervals in the first 3-5 years, then yearly."
+        ),
+        quoted_from="ESMO guideline of 2010, as quoted by kicksarcoma.org.au",
+        verification=_ESMO_VERIFICATION,
+    ),
+    start_hint="the usual choice is the day of surgery",
+    notes=(
+        "The source also mentions chest X-rays or CT at more relaxed intervals, without "
+        "a cadence: they are not planned here; agree them with the care team.",
+    ),
+)
+
+NCCN_STAGE_IV = Protocol(
+    id="nccn-stage-iv-limited-metastases",
+    name=(
+        "NCCN soft tissue sarcoma, for patients (2014): "
+        "stage IV after treatment of limited metastases"
+    ),
+    exam="History, exam, chest imaging and imaging of the metastatic sites",
+    exam_short="visit + chest and metastatic-site imaging",
+    phases=(
+        _ranged((24, 36), (3, 6)),
+        Phase(36, 60, 6, (6, 6), lasting=24),
+        Phase(60, None, 12, (12, 12)),
+    ),
+    source=Source(
+        citation="NCCN Guidelines for Patients: Soft Tissue Sarcoma, version 1.2014, p. 26.",
+        short_citation="NCCN Guidelines for Patients, STS v1.2014, p. 26.",
+        year=2014,
+        url=None,
+        quote=(
+            "every 3–6 months for 2–3 years … if good results, then repeat every 6 months "
+            "for 2 years … then repeat every year"
+        ),
+        quoted_from="NCCN Guidelines for Patients, Soft Tissue Sarcoma (2014)",
+        verification=(
+            "From the patient edition of 2014 and secondary summaries; the current "
+            "professional guideline text was not read."
+        ),
+    ),
+    start_hint="the usual choice is the day the metastases were treated",
+    notes=(
+        "The source continues with 6-monthly visits only “if good results”: "
+        "the care team decides what happens otherwise.",
+    ),
+)
+
+UK_HIGH_GRADE = Protocol(
+    id="uk-high-grade",
+    name="UK practice (Cancer Research UK): intermediate or high grade soft tissue sarcoma",
+    exam="Sarcoma follow-up appointment",
+    exam_short="sarcoma follow-up",
+    phases=(
+        _ranged((24, 36), (3, 4)),
+        Phase(36, 60, 6, (6, 6)),
+        Phase(60, None, 12, (12, 12)),
+    ),
+    source=Source(
+        citation="Cancer Research UK, patient information on follow-up after soft tissue sarcoma.",
+        short_citation="Cancer Research UK patient information.",
+        year=None,
+        url=None,
+        quote=(
+            "3 to 4 monthly appointments for the first 2 to 3 years; 6 monthly "
+            "appointments up to 5 years; then yearly"
+        ),
+        quoted_from=(
+            "Cancer Research UK patient page, reflecting the British Sarcoma Group guidelines"
+        ),
+        verification=(
+            "A patient page reflecting the British Sarcoma Group guidelines; an older "
+            "version said yearly up to 10 years. The guideline itself was not read."
+        ),
+    ),
+    start_hint="the usual choice is the day of surgery",
+)
+
+UK_LOW_GRADE = Protocol(
+    id="uk-low-grade",
+    name="UK practice (Cancer Research UK): low grade soft tissue sarcoma",
+    exam="Sarcoma follow-up appointment",
+    exam_short="sarcoma follow-up",
+    phases=(
+        _ranged((36, 60), (4, 6)),
+        Phase(60, None, 12, (12, 12)),
+    ),
+    source=replace(
+        UK_HIGH_GRADE.source,
+        quote="4 to 6 monthly ... for the first 3 to 5 years; then yearly",
+    ),
+    start_hint="the usual choice is the day of surgery",
+)
+
+PRESETS: dict[str, Protocol] = {
+    protocol.id: protocol
+    for protocol in (
+        IBERO_AMERICAN_2025,
+        ESMO_HIGH_GRADE,
+        ESMO_LOW_GRADE,
+        NCCN_STAGE_IV,
+        UK_HIGH_GRADE,
+        UK_LOW_GRADE,
+    )
+}
+DEFAULT_PROTOCOL = IBERO_AMERICAN_2025
+
+
+def preset(protocol_id: str) -> Protocol:
+    """The preset with this id, or an error that lists them."""
+    if protocol_id not in PRESETS:
+        raise InvalidOption(
+            "--protocol",
+            protocol_id,
+            f"choose one of {', '.join(PRESETS)}, or give a protocol file ending in .toml",
+        )
+    return PRESETS[protocol_id]

@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from followup.dates import Holidays, Weekends, move
 from followup.errors import InvalidOption
-from followup.protocols import IBERO_AMERICAN_2025, Phase, Protocol
+from followup.protocols import IBERO_AMERICAN_2025, Phase, Protocol, Track
 
 __all__ = [
     "MAX_REMIND_DAYS",
@@ -60,6 +60,7 @@ class Visit:
     phase: Phase
     status: Status = Status.PLANNED
     holiday: str | None = None
+    track: Track | None = None  # None: the protocol's own exam
 
     @property
     def moved(self) -> bool:
@@ -82,6 +83,7 @@ class Schedule:
     name: str | None
     visits: tuple[Visit, ...]
     holidays: str | None = None
+    track_visits: tuple[Visit, ...] = ()
 
     @property
     def end_date(self) -> date:
@@ -95,6 +97,20 @@ class Schedule:
     def next_visit(self) -> Visit | None:
         """The first visit whose scan is not done yet, or None at the end of the plan."""
         return next((visit for visit in self.visits if not visit.done), None)
+
+    def all_visits(self) -> list[Visit]:
+        """The protocol's visits and those of extra tracks, by date."""
+        order = {track: rank for rank, track in enumerate(self.protocol.tracks)}
+        return sorted(
+            (*self.visits, *self.track_visits),
+            key=lambda visit: (visit.date, -1 if visit.track is None else order[visit.track]),
+        )
+
+    def count(self, visit: Visit) -> int:
+        """How many visits the stream of `visit` (the protocol's, or a track's) has."""
+        if visit.track is None:
+            return len(self.visits)
+        return sum(1 for other in self.track_visits if other.track == visit.track)
 
 
 def clean_name(name: str | None) -> str | None:
@@ -204,6 +220,11 @@ def plan(
                 len(visits) + 1, anchor_number, anchor, months, due, shown, phase, holiday=holiday
             )
         )
+    track_visits = [
+        visit
+        for track in protocol.tracks
+        for visit in _track_visits(track, treatment_date, years, weekends, holidays)
+    ]
     return Schedule(
         treatment_date=treatment_date,
         protocol=protocol,
@@ -212,4 +233,24 @@ def plan(
         name=clean_name(name),
         visits=tuple(visits),
         holidays=holidays.code if holidays else None,
+        track_visits=tuple(track_visits),
     )
+
+
+def _track_visits(
+    track: Track, treatment_date: date, years: int, weekends: Weekends, holidays: Holidays | None
+) -> list[Visit]:
+    """An extra track: every `every_months` from the treatment date to the end of follow-up."""
+    every = track.every_months
+    phase = Phase(0, None, every, (every, every))
+    visits: list[Visit] = []
+    for months in range(every, 12 * years + 1, every):
+        due = treatment_date + relativedelta(months=months)
+        shown, holiday = move(due, weekends, holidays)
+        number = len(visits) + 1
+        visits.append(
+            Visit(
+                number, 0, treatment_date, months, due, shown, phase, holiday=holiday, track=track
+            )
+        )
+    return visits

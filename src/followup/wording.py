@@ -5,17 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 from followup.dates import Weekends
-from followup.protocols import Phase
+from followup.protocols import Phase, Protocol
 from followup.schedule import Schedule, Visit
 
 __all__ = [
     "DISCLAIMER",
+    "TRACK_NOTE",
     "about",
     "calendar_name",
+    "exam",
     "long_date",
     "next_footer",
     "next_visit",
     "phase_label",
+    "phase_rule",
+    "protocol_details",
+    "protocol_list",
     "reminder",
     "summary",
     "title",
@@ -25,6 +30,10 @@ __all__ = [
 
 DISCLAIMER = (
     "For education only, not medical advice: your care team decides which scans you need and when."
+)
+TRACK_NOTE = (
+    "An extra track added by choice, with a cadence chosen by the user, not by the "
+    "source: discuss it with the care team."
 )
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -52,6 +61,10 @@ def _span(low: int, high: int) -> str:
     return f"{low}–{high}" if low != high else str(low)
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def phase_label(phase: Phase) -> str:
     """`years 1–2`, `years 3–5`, `from year 6`; in months when years are not whole."""
     start, end = phase.from_month, phase.until_month
@@ -65,11 +78,19 @@ def phase_label(phase: Phase) -> str:
 
 
 def phase_rule(phase: Phase) -> str:
-    """`years 1–2: every 3–4 months (this plan: 3)`."""
+    """`years 1–3: every 3–4 months (here 3); the source gives 2–3 years for this phase`."""
     low, high = phase.allowed
-    if low == high:
-        return f"{phase_label(phase)}: every {months(low)}"
-    return f"{phase_label(phase)}: every {low}–{high} months (this plan: {phase.every_months})"
+    rule = f"{phase_label(phase)}: every {months(low) if low == high else f'{low}–{high} months'}"
+    if low != high:
+        rule += f" (here {phase.every_months})"
+    if phase.until_allowed is not None:
+        first, last = phase.until_allowed
+        rule += f"; the source gives months {first}–{last} for its end (here {phase.until_month})"
+    return rule
+
+
+def exam(schedule: Schedule, visit: Visit) -> str:
+    return visit.track.exam if visit.track else schedule.protocol.exam
 
 
 def window_months(visit: Visit) -> str:
@@ -83,32 +104,34 @@ def gap(visit: Visit) -> str:
 
 
 def window(visit: Visit) -> str:
-    """How long after the previous scan (or the treatment) this one is due."""
-    after = "the treatment" if visit.number == 1 else "the previous scan"
+    """How long after the previous visit (or the treatment) this one is due."""
+    after = "the treatment" if visit.number == 1 else "the previous visit"
     return f"{gap(visit)} after {after}"
 
 
 def title(schedule: Schedule) -> str:
-    base = "Follow-up scan plan"
+    base = "Follow-up plan"
     return f"{base} for {schedule.name}" if schedule.name else base
 
 
 def calendar_name(schedule: Schedule) -> str:
-    base = "Follow-up scans"
+    base = "Follow-up visits"
     return f"{base} – {schedule.name}" if schedule.name else base
 
 
 def summary(schedule: Schedule, visit: Visit) -> str:
     """What a calendar shows at a glance."""
-    total = len(schedule.visits)
+    total = schedule.count(visit)
+    if visit.track:
+        return f"{visit.track.exam} ({visit.number} of {total}), extra track"
     text = f"Follow-up {schedule.protocol.exam_short} ({visit.number} of {total})"
     return f"{text}, done" if visit.done else text
 
 
 def reminder(schedule: Schedule, visit: Visit, days: int) -> str:
     return (
-        f"In {days} days: follow-up scan {visit.number} of {len(schedule.visits)} "
-        f"({schedule.protocol.exam}). Time to book it if it is not booked yet."
+        f"In {days} days: follow-up visit {visit.number} of {schedule.count(visit)} "
+        f"({exam(schedule, visit)}). Time to book it if it is not booked yet."
     )
 
 
@@ -139,27 +162,29 @@ def moved_short(visit: Visit) -> str:
     return f"{short_date(visit.due_date)}{holiday}"
 
 
+def _anchor_name(visit: Visit) -> str:
+    return "treatment" if visit.anchor_number == 0 else f"visit {visit.anchor_number}"
+
+
 def counted_from_short(visit: Visit) -> str:
-    """`treatment +3`, `scan 2 +6`: the anchor and the months after it."""
-    anchor = "treatment" if visit.anchor_number == 0 else f"scan {visit.anchor_number}"
-    return f"{anchor} +{visit.months}"
+    """`treatment +3`, `visit 2 +6`: the anchor and the months after it."""
+    return f"{_anchor_name(visit)} +{visit.months}"
 
 
 def counted_from(visit: Visit) -> str:
-    """`treatment + 3 months` or `scan 2 + 6 months`: the anchor of the due date."""
-    anchor = "treatment" if visit.anchor_number == 0 else f"scan {visit.anchor_number}"
-    return f"{anchor} + {months(visit.months)}"
+    """`treatment + 3 months` or `visit 2 + 6 months`: the anchor of the due date."""
+    return f"{_anchor_name(visit)} + {months(visit.months)}"
 
 
 def _anchor(visit: Visit) -> str:
     if visit.anchor_number == 0:
         return f"the treatment date ({visit.anchor.isoformat()})"
-    return f"scan {visit.anchor_number}, done {visit.anchor.isoformat()}"
+    return f"visit {visit.anchor_number}, done {visit.anchor.isoformat()}"
 
 
 def visit_details(schedule: Schedule, visit: Visit) -> list[str]:
     """The lines that explain one visit: exam, timing, window, phase."""
-    head = f"Scan {visit.number} of {len(schedule.visits)}: {schedule.protocol.exam}."
+    head = f"Visit {visit.number} of {schedule.count(visit)}: {exam(schedule, visit)}."
     rule_date = f"{months(visit.months)} after {_anchor(visit)}"
     if visit.done:
         timing = (
@@ -173,33 +198,33 @@ def visit_details(schedule: Schedule, visit: Visit) -> list[str]:
         )
     else:
         timing = f"Due {rule_date}: {long_date(visit.due_date)}."
+    if visit.track:
+        return [head, timing, f"Every {months(visit.track.every_months)}. {TRACK_NOTE}"]
     return [head, timing, f"Window: {window(visit)}; {phase_rule(visit.phase)}."]
 
 
 def next_visit(schedule: Schedule, today: date) -> str:
-    """One sentence: the next scan to book, and how far away it is."""
+    """One sentence: the next visit to book, and how far away it is."""
     visit = schedule.next_visit()
     if visit is None:
-        return f"No scan left in this plan: follow-up ends {schedule.end_date.isoformat()}."
+        return f"No visit left in this plan: follow-up ends {schedule.end_date.isoformat()}."
     days = (visit.date - today).days
-    when = (
-        "today"
-        if days == 0
-        else f"in {days} day{'s' * (days != 1)}"
-        if days > 0
-        else f"overdue by {-days} day{'s' * (days != -1)}"
-    )
+    if days == 0:
+        when = "today"
+    elif days > 0:
+        when = f"in {_plural(days, 'day')}"
+    else:
+        when = f"overdue by {_plural(-days, 'day')}"
     return (
-        f"Next: scan {visit.number} of {len(schedule.visits)}, {schedule.protocol.exam}, "
+        f"Next: visit {visit.number} of {len(schedule.visits)}, {schedule.protocol.exam}, "
         f"on {long_date(visit.date)} ({when}). Window: {window(visit)}."
     )
 
 
 def next_footer(schedule: Schedule) -> list[str]:
     """What produced the answer of `followup next`, and the notice."""
-    source = schedule.protocol.source
     return [
-        f"Plan: {schedule.protocol.name}; {source.short_citation} {source.url}",
+        f"Plan: {schedule.protocol.name}; {source(schedule, short=True)}",
         f"Choices: {choices(schedule)} {horizon_short(schedule)}",
         DISCLAIMER,
     ]
@@ -211,8 +236,13 @@ def choices(schedule: Schedule) -> str:
     parts = []
     if first.allowed[0] != first.allowed[1]:
         parts.append(
-            f"{months(first.every_months)} between scans in {phase_label(first)} "
+            f"{months(first.every_months)} between visits in {phase_label(first)} "
             f"(the source allows {_span(*first.allowed)})"
+        )
+    if first.until_allowed is not None:
+        parts.append(
+            f"a first phase of {months(first.until_month or 0)} "
+            f"(the source gives {_span(*first.until_allowed)} months)"
         )
     weekend = {
         Weekends.NEXT: "weekend dates move to the next weekday",
@@ -225,8 +255,7 @@ def choices(schedule: Schedule) -> str:
         parts.append(f"public holidays of {schedule.holidays} are {closed}")
     if schedule.done:
         parts.append(
-            f"{len(schedule.done)} scan{'s' * (len(schedule.done) != 1)} done; "
-            "later dates count from the last one"
+            f"{_plural(len(schedule.done), 'visit')} done; later dates count from the last one"
         )
     return "; ".join(parts) + "."
 
@@ -234,7 +263,7 @@ def choices(schedule: Schedule) -> str:
 def horizon(schedule: Schedule) -> str:
     return (
         f"Planned for {schedule.years} years, to {schedule.end_date.isoformat()}. "
-        "The source sets no end to yearly scans: this length is a choice to agree "
+        "The source sets no end to its last phase: this length is a choice to agree "
         "with the care team."
     )
 
@@ -246,29 +275,100 @@ def horizon_short(schedule: Schedule) -> str:
 def start(schedule: Schedule) -> str:
     return (
         f"Counted from the treatment date {long_date(schedule.treatment_date)}; "
-        "the usual choice is the day of the last liver surgery or ablation."
+        f"{schedule.protocol.start_hint}."
     )
 
 
+def phases(schedule: Schedule) -> str:
+    return "; ".join(phase_rule(phase) for phase in schedule.protocol.phases) + "."
+
+
 def rule(schedule: Schedule) -> str:
+    """The source's own words, quoted and attributed; or the phases, for a local file."""
     source = schedule.protocol.source
-    return f"“{source.quote}” (the consensus as summarised in the {source.quoted_from})"
+    if not source.quote:
+        return f"as set in the {source.quoted_from}: {phases(schedule)}"
+    return f"“{source.quote}” (wording of the {source.quoted_from})"
 
 
-def source(schedule: Schedule) -> str:
+def source(schedule: Schedule, *, short: bool = False) -> str:
     source = schedule.protocol.source
-    return f"{source.citation} {source.url}"
+    citation = source.short_citation if short else source.citation
+    return f"{citation} {source.url}" if source.url else citation
+
+
+def tracks(schedule: Schedule) -> str:
+    listed = "; ".join(
+        f"{track.exam}, every {months(track.every_months)}" for track in schedule.protocol.tracks
+    )
+    return f"{listed}. {TRACK_NOTE}"
 
 
 def about(schedule: Schedule) -> list[tuple[str, str]]:
     """Labelled lines that every output carries: what produced this plan, and the notice."""
-    return [
-        ("Protocol", schedule.protocol.name),
+    protocol = schedule.protocol
+    lines = [
+        ("Protocol", f"{protocol.name} [{protocol.id}]"),
         ("Rule", rule(schedule)),
+        ("Phases", phases(schedule)),
         ("Source", source(schedule)),
-        ("Checked", schedule.protocol.source.verification),
+        ("Checked", protocol.source.verification),
         ("Start", start(schedule)),
         ("Choices", choices(schedule)),
         ("Length", horizon(schedule)),
-        ("Notice", DISCLAIMER),
     ]
+    if protocol.tracks:
+        lines.append(("Extra tracks", tracks(schedule)))
+    lines.extend(("Note", note) for note in protocol.notes)
+    lines.append(("Notice", DISCLAIMER))
+    return lines
+
+
+def protocol_list(presets: dict[str, Protocol], default: Protocol) -> str:
+    """`followup protocols`: each preset's id, name and source, two lines each."""
+    lines = []
+    for protocol in presets.values():
+        marker = " (default)" if protocol.id == default.id else ""
+        lines.append(f"{protocol.id}{marker}")
+        lines.append(f"    {protocol.name}")
+        lines.append(
+            f"    {protocol.source.short_citation} Checked: {protocol.source.verification}"
+        )
+    lines.append("")
+    lines.append("'followup protocols show ID' prints the phases and the quoted source.")
+    return "\n".join(lines) + "\n"
+
+
+def protocol_details(protocol: Protocol) -> str:
+    """`followup protocols show`: everything a plan from this protocol rests on."""
+    source = protocol.source
+    first = protocol.phases[0]
+    lines = [
+        f"{protocol.name} [{protocol.id}]",
+        "",
+        f"Exam: {protocol.exam}",
+        "Phases (months after the treatment date):",
+        *(f"  {phase_rule(phase)}" for phase in protocol.phases),
+    ]
+    if protocol.tracks:
+        lines.append("Extra tracks:")
+        lines.extend(f"  {t.exam}, every {months(t.every_months)}" for t in protocol.tracks)
+    choices = []
+    if first.allowed[0] != first.allowed[1]:
+        choices.append(f"--early-interval {_span(*first.allowed)}")
+    if first.until_allowed is not None:
+        low, high = (m // 12 for m in first.until_allowed)
+        choices.append(f"--early-years {_span(low, high)}")
+    choices.append("--years 1–30 (default 10)")
+    lines += [
+        f"Choices: {', '.join(choices)}.",
+        f"Start: {protocol.start_hint}.",
+        "",
+        f"Source: {source.citation}" + (f" {source.url}" if source.url else ""),
+    ]
+    if source.quote:
+        lines.append(f"Wording: “{source.quote}” ({source.quoted_from})")
+    lines.append(f"Checked: {source.verification}")
+    lines.extend(f"Note: {note}" for note in protocol.notes)
+    lines += ["", DISCLAIMER]
+    return "\n".join(lines) + "\n"

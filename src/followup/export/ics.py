@@ -24,8 +24,12 @@ def calendar_uid(schedule: Schedule) -> uuid.UUID:
 
 
 def visit_uid(schedule: Schedule, visit: Visit) -> str:
-    """Visit n keeps its UID whatever its date, so a re-import updates, not duplicates."""
-    return str(uuid.uuid5(calendar_uid(schedule), f"visit-{visit.number}"))
+    """Visit n keeps its UID whatever its date, so a re-import updates, not duplicates.
+
+    An extra track's visits are named by the track's exam, so each track has its own.
+    """
+    stream = f"track:{visit.track.exam.casefold()}" if visit.track else "visit"
+    return str(uuid.uuid5(calendar_uid(schedule), f"{stream}-{visit.number}"))
 
 
 def _trigger(days: int) -> timedelta:
@@ -37,12 +41,12 @@ def _trigger(days: int) -> timedelta:
 def _description(schedule: Schedule, visit: Visit) -> str:
     # The full account of the plan is in the calendar's own description; each
     # event carries the short form, since phones show it in a small space.
-    source = schedule.protocol.source
     lines = [
         *wording.visit_details(schedule, visit),
         "",
+        f"Protocol: {schedule.protocol.name}",
         f"Rule: {wording.rule(schedule)}",
-        f"Source: {source.short_citation} {source.url}",
+        f"Source: {wording.source(schedule, short=True)}",
         wording.horizon_short(schedule),
         wording.DISCLAIMER,
     ]
@@ -58,7 +62,7 @@ def to_ics(schedule: Schedule, *, remind_days: int, stamp: datetime) -> bytes:
     description = vText("\n".join(f"{label}: {text}" for label, text in wording.about(schedule)))
     calendar["NAME"] = calendar["X-WR-CALNAME"] = name
     calendar["DESCRIPTION"] = calendar["X-WR-CALDESC"] = description
-    for visit in schedule.visits:
+    for visit in schedule.all_visits():
         event = Event.new(
             uid=visit_uid(schedule, visit),
             stamp=stamp,

@@ -49,15 +49,15 @@ def _row(schedule: Schedule, visit: Visit) -> tuple[str, ...]:
         visit.due_date.isoformat(),
         wording.counted_from(visit),
         wording.window(visit),
-        wording.phase_label(visit.phase),
-        schedule.protocol.exam,
+        "extra track" if visit.track else wording.phase_label(visit.phase),
+        wording.exam(schedule, visit),
         wording.moved_note(visit, schedule.weekends),
     )
 
 
 def rows(schedule: Schedule) -> list[tuple[str, ...]]:
-    """One row of text cells per visit, in the order of `HEADERS`."""
-    return [_row(schedule, visit) for visit in schedule.visits]
+    """One row of text cells per visit, extra tracks included, by date; see `HEADERS`."""
+    return [_row(schedule, visit) for visit in schedule.all_visits()]
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -128,7 +128,7 @@ def visit_json(schedule: Schedule, visit: Visit) -> dict[str, Any]:
             "text": wording.window(visit),
         },
         "phase": wording.phase_label(visit.phase),
-        "exam": schedule.protocol.exam,
+        "exam": wording.exam(schedule, visit),
     }
 
 
@@ -140,6 +140,7 @@ def to_json(schedule: Schedule) -> str:
         "end_date": schedule.end_date.isoformat(),
         "choices": {
             "early_interval": protocol.phases[0].every_months,
+            "early_until_month": protocol.phases[0].until_month,
             "years": schedule.years,
             "weekends": schedule.weekends.value,
             "holidays": schedule.holidays,
@@ -155,6 +156,7 @@ def to_json(schedule: Schedule) -> str:
                     "until_month": phase.until_month,
                     "every_months": phase.every_months,
                     "allowed_months": list(phase.allowed),
+                    "until_allowed": list(phase.until_allowed) if phase.until_allowed else None,
                     "label": wording.phase_label(phase),
                 }
                 for phase in protocol.phases
@@ -164,6 +166,19 @@ def to_json(schedule: Schedule) -> str:
         "notes": {label.lower(): text for label, text in wording.about(schedule)},
         "disclaimer": wording.DISCLAIMER,
         "visits": [visit_json(schedule, visit) for visit in schedule.visits],
+        "tracks": [
+            {
+                "exam": track.exam,
+                "every_months": track.every_months,
+                "note": wording.TRACK_NOTE,
+                "visits": [
+                    visit_json(schedule, visit)
+                    for visit in schedule.track_visits
+                    if visit.track == track
+                ],
+            }
+            for track in protocol.tracks
+        ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -189,10 +204,11 @@ def next_json(schedule: Schedule, today: date) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _source_json(schedule: Schedule) -> dict[str, str]:
+def _source_json(schedule: Schedule) -> dict[str, str | int | None]:
     source = schedule.protocol.source
     return {
         "citation": source.citation,
+        "year": source.year,
         "url": source.url,
         "quote": source.quote,
         "quoted_from": source.quoted_from,
@@ -207,32 +223,47 @@ def rich_table(schedule: Schedule) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
-    phases = "; ".join(wording.phase_rule(phase) for phase in schedule.protocol.phases)
     table = Table(
         title=escape(wording.title(schedule)),
         title_style="bold",
-        caption=escape(
-            "From: months after the treatment, or after the last scan done. "
-            f"Window: months after the previous scan. Phases: {phases}."
-        ),
+        caption="From: months after the treatment, or after the last visit done. "
+        "Window: months after the previous visit.",
     )
     with_status = bool(schedule.done)
-    headers = ["#", "Date", *(["Status"] * with_status), "From", "Window", "Moved from"]
-    for header in headers:
-        # Only the last column may wrap: a holiday's name can be long.
-        table.add_column(
-            header, no_wrap=header != "Moved from", justify="right" if header == "#" else "left"
-        )
-    for visit in schedule.visits:
-        table.add_row(
+    with_exam = bool(schedule.track_visits)
+    columns: list[tuple[str, bool]] = [  # (header, may wrap)
+        ("#", False),
+        ("Date", False),
+        *([("Status", False)] * with_status),
+        *([("Exam", True)] * with_exam),
+        ("From", False),
+        ("Window", False),
+        ("Moved from", True),  # a holiday's name can be long
+    ]
+    cells = [
+        [
             str(visit.number),
             wording.short_date(visit.date),
             *([wording.status(visit)] * with_status),
+            *([visit.track.exam if visit.track else schedule.protocol.exam_short] * with_exam),
             wording.counted_from_short(visit),
             wording.window_months(visit),
-            escape(wording.moved_short(visit)),
-            style="dim" if visit.done else None,
+            wording.moved_short(visit),
+        ]
+        for visit in schedule.all_visits()
+    ]
+    for index, (header, wraps) in enumerate(columns):
+        # Columns that must not wrap keep their full width; the others give way.
+        widest = max([len(header), *(len(row[index]) for row in cells)])
+        table.add_column(
+            header,
+            no_wrap=not wraps,
+            min_width=None if wraps else widest,
+            overflow="fold",
+            justify="right" if header == "#" else "left",
         )
+    for visit, row in zip(schedule.all_visits(), cells, strict=True):
+        table.add_row(*(escape(cell) for cell in row), style="dim" if visit.done else None)
     about = [("Exam", schedule.protocol.exam), *wording.about(schedule)]
     notes = [Text.assemble((f"{label}: ", "bold"), text) for label, text in about]
     return Group(table, *notes)

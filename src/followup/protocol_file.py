@@ -1,0 +1,179 @@
+"""A centre's own protocol, read from a small TOML file.
+
+    name = "Our centre, liver metastases"
+    exam = "CT or MRI of the chest and abdomen"   # optional
+    [[phases]]
+    until_month = 24          # or a range from the source: [24, 36]
+    every_months = 3          # or a range: [3, 4]
+    [[phases]]
+    until_month = 60
+    every_months = 6
+    [[phases]]                # the last phase has no end
+    every_months = 12
+    [[tracks]]                # optional extra streams of visits
+    exam = "Brain MRI"
+    every_months = 12
+    [source]
+    citation = "Tumour board decision, 2026"
+    url = "https://…"         # optional, as are year, quote and verification
+
+It has the semantics of the presets: the interval after a visit is that of the
+phase the visit falls in, and a range is scheduled at its stricter end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from followup.errors import InvalidFile
+from followup.protocols import Phase, Protocol, Source, Track
+
+__all__ = ["parse_protocol"]
+
+_TOP = ("name", "exam", "phases", "tracks", "source")
+_PHASE = ("until_month", "every_months")
+_TRACK = ("exam", "every_months")
+_SOURCE = ("citation", "year", "url", "quote", "verification")
+
+
+class _Reader:
+    """Checks one file's values, naming the file and the key in every error."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str | None, problem: str) -> InvalidFile:
+        return InvalidFile(self.path, problem, key)
+
+    def table(self, value: object, key: str | None, keys: tuple[str, ...]) -> dict[str, object]:
+        if not isinstance(value, dict):
+            raise self.fail(key, "expected a table of keys and values")
+        for name in value:
+            if name not in keys:
+                where = f"{key}.{name}" if key else name
+                raise self.fail(where, f"unknown key; the keys here are {', '.join(keys)}")
+        return value
+
+    def text(self, table: dict[str, object], key: str, where: str) -> str | None:
+        """Optional text: None when absent."""
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where, f"expected text in quotes, got {value!r}")
+        return value.strip()
+
+    def required_text(self, table: dict[str, object], key: str, where: str) -> str:
+        text = self.text(table, key, where)
+        if text is None:
+            raise self.fail(where, "missing")
+        return text
+
+    def months(self, value: object, where: str) -> tuple[int, int]:
+        """A whole number of months above 0, or a range [low, high] of them."""
+        items = value if isinstance(value, list) else [value]
+        numbers = [n for n in items if isinstance(n, int) and not isinstance(n, bool)]
+        if len(items) not in (1, 2) or len(numbers) != len(items):
+            raise self.fail(
+                where, f"expected whole months, or a range such as [3, 4]; got {value!r}"
+            )
+        low, high = numbers[0], numbers[-1]
+        if low <= 0:
+            raise self.fail(where, f"must be at least 1 month, got {low}")
+        if high < low:
+            raise self.fail(where, f"the range [{low}, {high}] runs backwards")
+        return low, high
+
+
+def parse_protocol(text: str, path: Path) -> Protocol:
+    """Read the TOML text of the protocol file at `path` (named in messages)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidFile(path, f"not a valid TOML file ({error})") from None
+    read = _Reader(path)
+    read.table(data, None, _TOP)
+    name = read.required_text(data, "name", "name")
+    exam = read.text(data, "exam", "exam") or "Follow-up scan"
+    phases = _phases(read, data.get("phases"))
+    tracks = _tracks(read, data.get("tracks", []))
+    source = read.table(data.get("source"), "source", _SOURCE) if "source" in data else None
+    if source is None:
+        raise read.fail("source", "missing: say where this protocol comes from (citation)")
+    citation = read.required_text(source, "citation", "source.citation")
+    year = source.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        raise read.fail("source.year", f"expected a year such as 2026, got {year!r}")
+    return Protocol(
+        id=f"file:{path.name}",
+        name=name,
+        exam=exam,
+        exam_short=exam,
+        phases=phases,
+        source=Source(
+            citation=citation,
+            short_citation=citation,
+            year=year,
+            url=read.text(source, "url", "source.url"),
+            quote=read.text(source, "quote", "source.quote") or "",
+            quoted_from=f"protocol file {path.name}",
+            verification=read.text(source, "verification", "source.verification")
+            or "A local protocol file: followup has not checked it against any publication.",
+        ),
+        start_hint="use the date the protocol counts from",
+        tracks=tracks,
+    )
+
+
+def _phases(read: _Reader, value: object) -> tuple[Phase, ...]:
+    if not isinstance(value, list) or not value:
+        raise read.fail("phases", "missing: give at least one [[phases]] with every_months")
+    phases: list[Phase] = []
+    start = 0
+    for index, item in enumerate(value, start=1):
+        where = f"phases[{index}]"
+        table = read.table(item, where, _PHASE)
+        if "every_months" not in table:
+            raise read.fail(f"{where}.every_months", "missing: every phase needs an interval")
+        every = read.months(table["every_months"], f"{where}.every_months")
+        last = index == len(value)
+        if last:
+            if "until_month" in table:
+                raise read.fail(
+                    f"{where}.until_month",
+                    "the last phase has no end: the length of follow-up (--years) ends it",
+                )
+            phases.append(Phase(start, None, every[0], every))
+            break
+        if "until_month" not in table:
+            raise read.fail(f"{where}.until_month", "missing: only the last phase may have no end")
+        until = read.months(table["until_month"], f"{where}.until_month")
+        if until[0] <= start:
+            raise read.fail(
+                f"{where}.until_month",
+                f"the phase ends at month {until[0]}, "
+                f"not after the phase before it (month {start})",
+            )
+        ranged = until if until[0] != until[1] else None
+        phases.append(Phase(start, until[1], every[0], every, until_allowed=ranged))
+        start = until[1]
+    return tuple(phases)
+
+
+def _tracks(read: _Reader, value: object) -> tuple[Track, ...]:
+    if not isinstance(value, list):
+        raise read.fail("tracks", "expected [[tracks]] tables with exam and every_months")
+    tracks: list[Track] = []
+    for index, item in enumerate(value, start=1):
+        where = f"tracks[{index}]"
+        table = read.table(item, where, _TRACK)
+        exam = read.required_text(table, "exam", f"{where}.exam")
+        if "every_months" not in table:
+            raise read.fail(f"{where}.every_months", "missing: every track needs an interval")
+        low, high = read.months(table["every_months"], f"{where}.every_months")
+        if low != high:
+            raise read.fail(f"{where}.every_months", "a track takes one interval, not a range")
+        tracks.append(Track(exam, low))
+    return tuple(tracks)
