@@ -2,8 +2,8 @@
 
 libical (Evolution and other desktop clients), Mozilla ical.js (Thunderbird),
 node-ical and vobject with validation (the Radicale server) each read a spread
-of generated calendars: dates, options, names in several scripts, scans done,
-public holidays. Each parser runs once as a long-lived process and is handed
+of generated calendars: dates, presets and their choices, extra tracks, names in
+several scripts, visits done, public holidays. Each parser runs once as a long-lived process and is handed
 one file per example. Under CI a missing parser fails the run; elsewhere it
 skips, saying which one and how to install it.
 """
@@ -26,9 +26,10 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup import IBERO_AMERICAN_2025, Schedule, Weekends, plan, wording
+from followup import Schedule, Weekends, plan, wording
 from followup.dates import Holidays
 from followup.export.ics import to_ics, visit_uid
+from followup.protocols import PRESETS, Track
 from followup.public_holidays import public_holidays
 
 from .icscheck import check_file
@@ -125,7 +126,7 @@ def _expected(schedule: Schedule, remind: int) -> list[dict[str, Any]]:
             "allDay": True,
             "alarms": 1 if remind and not visit.done else 0,
         }
-        for visit in schedule.visits
+        for visit in schedule.all_visits()
     ]
 
 
@@ -165,12 +166,19 @@ names = st.one_of(
 @st.composite
 def calendars(draw: st.DrawFn) -> tuple[Schedule, int]:
     start = draw(st.dates(min_value=date(1995, 1, 1), max_value=date(2026, 11, 1)))
-    early = draw(st.sampled_from([3, 4]))
+    protocol = draw(st.sampled_from(list(PRESETS.values())))
+    low, high = protocol.phases[0].allowed
+    protocol = protocol.choose(early_interval=draw(st.integers(low, high)))
+    tracks = draw(
+        st.sampled_from(
+            [(), (Track("Brain MRI", 12),), (Track("Ressonância magnética cerebral", 5),)]
+        )
+    )
     days_since = (TODAY - start).days
     offsets = draw(st.lists(st.integers(0, days_since), max_size=10, unique=True))
     schedule = plan(
         start,
-        protocol=IBERO_AMERICAN_2025.choose(early_interval=early),
+        protocol=protocol.with_tracks(tracks),
         years=draw(st.integers(1, 30)),
         weekends=draw(st.sampled_from(list(Weekends))),
         name=draw(names),
@@ -212,7 +220,7 @@ def test_parsers_read_what_we_meant(
     counts["libical"] += 1
 
     both = javascript.read(path)
-    summaries = [wording.summary(schedule, visit) for visit in schedule.visits]
+    summaries = [wording.summary(schedule, visit) for visit in schedule.all_visits()]
     icaljs = both["icaljs"]
     assert icaljs["method"] is None
     assert _unescape(icaljs["name"]) == wording.calendar_name(schedule)

@@ -148,10 +148,11 @@ class Protocol:
     def with_tracks(self, tracks: tuple[Track, ...]) -> Protocol:
         """This protocol with more extra tracks; two tracks for one exam are refused."""
         combined = (*self.tracks, *tracks)
-        exams = [track.exam.casefold() for track in combined]
+        seen: set[str] = set()
         for track in combined:
-            if exams.count(track.exam.casefold()) > 1:
+            if track.exam.casefold() in seen:
                 raise InvalidOption("--track", track.exam, "this exam has a track already")
+            seen.add(track.exam.casefold())
         return replace(self, tracks=combined)
 
 

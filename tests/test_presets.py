@@ -1,0 +1,99 @@
+"""Each preset against dates worked out by hand from its source's wording."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from followup import InvalidOption, Weekends, plan
+from followup.protocols import PRESETS, preset
+
+START = date(2024, 1, 15)
+
+
+def _months(protocol_id: str, **choices: int) -> list[int]:
+    protocol = preset(protocol_id).choose(**choices)
+    return [v.months for v in plan(START, protocol=protocol, weekends=Weekends.KEEP).visits]
+
+
+def _steps(first: int, last: int, step: int) -> list[int]:
+    return list(range(first, last + 1, step))
+
+
+CASES = [
+    # “every 3–4 months for 2 years, then every 6 months up to 5 years, then annually”
+    ("ibero-american-2025", {}, _steps(3, 24, 3) + _steps(30, 60, 6) + _steps(72, 120, 12)),
+    ("ibero-american-2025", {"early_interval": 4}, _steps(4, 24, 4) + _steps(30, 60, 6) + _steps(72, 120, 12)),
+    # “every 3-4 months in the 2-3 years, then twice a year up to the fifth year and once a year thereafter”
+    ("esmo-2010-high-grade", {}, _steps(3, 36, 3) + _steps(42, 60, 6) + _steps(72, 120, 12)),
+    ("esmo-2010-high-grade", {"early_interval": 4, "early_years": 2}, _steps(4, 24, 4) + _steps(30, 60, 6) + _steps(72, 120, 12)),
+    # “for local relapse every 4-6 months … in the first 3-5 years, then yearly”
+    ("esmo-2010-low-grade", {}, _steps(4, 60, 4) + _steps(72, 120, 12)),
+    ("esmo-2010-low-grade", {"early_interval": 6, "early_years": 3}, _steps(6, 36, 6) + _steps(48, 120, 12)),
+    # “every 3–6 months for 2–3 years … then repeat every 6 months for 2 years … then repeat every year”
+    ("nccn-stage-iv-limited-metastases", {}, _steps(3, 36, 3) + _steps(42, 60, 6) + _steps(72, 120, 12)),
+    # a 2-year first phase moves the 2 years of 6-monthly visits to months 24–48
+    ("nccn-stage-iv-limited-metastases", {"early_years": 2}, _steps(3, 24, 3) + _steps(30, 48, 6) + _steps(60, 120, 12)),
+    ("nccn-stage-iv-limited-metastases", {"early_interval": 6}, _steps(6, 36, 6) + _steps(42, 60, 6) + _steps(72, 120, 12)),
+    # “3 to 4 monthly appointments for the first 2 to 3 years; 6 monthly appointments up to 5 years; then yearly”
+    ("uk-high-grade", {}, _steps(3, 36, 3) + _steps(42, 60, 6) + _steps(72, 120, 12)),
+    ("uk-high-grade", {"early_years": 2}, _steps(3, 24, 3) + _steps(30, 60, 6) + _steps(72, 120, 12)),
+    # “4 to 6 monthly ... for the first 3 to 5 years; then yearly”
+    ("uk-low-grade", {}, _steps(4, 60, 4) + _steps(72, 120, 12)),
+    # the visit at month 45 falls in the first phase, so the next is 5 months later (50);
+    # 122 is kept: within half an interval (6 months) of the end at 120
+    ("uk-low-grade", {"early_interval": 5, "early_years": 4}, _steps(5, 50, 5) + _steps(62, 122, 12)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("protocol_id", "choices", "months"), CASES)
+def test_preset_months_match_the_wording(
+    protocol_id: str, choices: dict[str, int], months: list[int]
+) -> None:
+    """The months after treatment, over 10 years, are those the quoted wording gives."""
+    assert _months(protocol_id, **choices) == months
+
+
+def test_every_preset_is_tested_and_sourced() -> None:
+    """Each preset has a hand-worked case above, a quote, a citation and a verification note."""
+    assert {case[0] for case in CASES} == set(PRESETS)
+    for protocol in PRESETS.values():
+        assert protocol.source.quote
+        assert protocol.source.citation
+        assert protocol.source.verification
+
+
+def test_ranges_default_to_the_stricter_end() -> None:
+    """Without choices, the shortest interval and the longest first phase are used."""
+    for protocol in PRESETS.values():
+        first = protocol.phases[0]
+        assert first.every_months == first.allowed[0]
+        if first.until_allowed:
+            assert first.until_month == first.until_allowed[1]
+
+
+@pytest.mark.parametrize(
+    ("protocol_id", "choices", "message"),
+    [
+        ("ibero-american-2025", {"early_years": 3}, "--early-years 3 is not allowed: ibero-american-2025 has a first phase of fixed length"),
+        ("esmo-2010-high-grade", {"early_years": 4}, "--early-years 4 is not allowed: esmo-2010-high-grade has a first phase of 2–3 years"),
+        ("nccn-stage-iv-limited-metastases", {"early_interval": 7}, "--early-interval 7 is not allowed: nccn-stage-iv-limited-metastases allows from 3 to 6 months in its first phase"),
+        ("uk-low-grade", {"early_interval": 3}, "--early-interval 3 is not allowed: uk-low-grade allows from 4 to 6 months in its first phase"),
+    ],
+)  # fmt: skip
+def test_choices_outside_the_source_range_are_refused(
+    protocol_id: str, choices: dict[str, int], message: str
+) -> None:
+    """A choice the source does not allow is bad input, and the message gives the range."""
+    with pytest.raises(InvalidOption) as caught:
+        preset(protocol_id).choose(**choices)
+    assert str(caught.value) == message
+
+
+def test_unknown_preset_lists_the_known_ones() -> None:
+    """An unknown id names every preset and the file alternative."""
+    with pytest.raises(
+        InvalidOption, match="choose one of ibero-american-2025, esmo-2010-high-grade"
+    ):
+        preset("esmo")
