@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,20 @@ def runner() -> CliRunner:
 def _fixed_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test sees the same DTSTAMP unless it removes the variable itself."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+
+
+def missing(what: str, how: str) -> None:
+    """A test needs something this machine lacks: skip, except under CI, where it fails."""
+    message = f"missing {what} (install: {how})"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI must run every check", pytrace=False)
+    pytest.skip(message)
+
+
+def need_tool(name: str, how: str) -> str:
+    """The path of a command-line tool the test needs (see `missing`)."""
+    path = shutil.which(name)
+    if path is None:
+        missing(name, how)
+    assert path is not None
+    return path

@@ -133,9 +133,9 @@ BAD_INPUT = [
         "Error: --remind 91 is not allowed: choose from 0 (none) to 90 days",
     ),
     (
-        [DATE, "-o", "plan.pdf"],
-        "Error: cannot write 'plan.pdf': cannot tell the format from "
-        "'.pdf'; use .ics, .csv, .md, .json or --format",
+        [DATE, "-o", "plan.docx"],
+        "Error: cannot write 'plan.docx': cannot tell the format from "
+        "'.docx'; use .ics, .csv, .md, .json, .html, .pdf or --format",
     ),
     (
         [DATE, "-o", "missing/plan.ics"],
@@ -169,7 +169,7 @@ def test_bad_input_is_one_line_and_exit_2(
     ("args", "start"),
     [
         ([DATE, "--weekends", "sometimes"], "Error: Invalid value for '--weekends'"),
-        ([DATE, "--format", "pdf"], "Error: Invalid value for '--format'"),
+        ([DATE, "--format", "docx"], "Error: Invalid value for '--format'"),
         ([DATE, "--years", "ten"], "Error: Invalid value for '--years'"),
         ([DATE, "--colour"], "Error: No such option: --colour"),
     ],

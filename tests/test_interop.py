@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
 import subprocess
 from collections import Counter
@@ -32,19 +31,13 @@ from followup.export.ics import to_ics, visit_uid
 from followup.protocols import PRESETS, Track
 from followup.public_holidays import public_holidays
 
+from .conftest import missing
 from .icscheck import check_file
 
 INTEROP = Path(__file__).parent / "interop"
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 TODAY = date(2026, 11, 26)
-
-
-def _missing(what: str, how: str) -> None:
-    message = f"missing {what} (install: {how})"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}; CI must run every parser", pytrace=False)
-    pytest.skip(message)
 
 
 class Reader:
@@ -75,12 +68,12 @@ class Reader:
 @pytest.fixture(scope="session")
 def libical(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reader]:
     if not (shutil.which("gcc") and shutil.which("pkg-config")):
-        _missing("a C compiler and pkg-config", "Debian packages gcc and pkg-config")
+        missing("a C compiler and pkg-config", "Debian packages gcc and pkg-config")
     flags = subprocess.run(
         ["pkg-config", "--cflags", "--libs", "libical"], capture_output=True, text=True
     )
     if flags.returncode != 0:
-        _missing("libical", "Debian package libical-dev")
+        missing("libical", "Debian package libical-dev")
     binary = tmp_path_factory.mktemp("libical") / "libical_check"
     subprocess.run(
         ["gcc", "-O1", "-o", str(binary), str(INTEROP / "libical_check.c"), *flags.stdout.split()],
@@ -95,9 +88,9 @@ def libical(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reader]:
 def javascript() -> Iterator[Reader]:
     node = shutil.which("node")
     if node is None:
-        _missing("Node.js", "Debian package nodejs")
+        missing("Node.js", "Debian package nodejs")
     if not (INTEROP / "node_modules" / "ical.js").is_dir():
-        _missing("ical.js and node-ical", "npm ci --prefix tests/interop")
+        missing("ical.js and node-ical", "npm ci --prefix tests/interop")
     reader = Reader([str(node), str(INTEROP / "read_ics.mjs")])
     yield reader
     reader.close()

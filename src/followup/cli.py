@@ -18,6 +18,7 @@ from followup.errors import (
     FollowupError,
     InvalidFile,
     InvalidOption,
+    MissingDependency,
     MissingValue,
     UnusableOutput,
 )
@@ -37,9 +38,23 @@ class Format(StrEnum):
     MD = "md"
     JSON = "json"
     ICS = "ics"
+    HTML = "html"
+    PDF = "pdf"
 
 
-SUFFIXES = {".ics": Format.ICS, ".csv": Format.CSV, ".md": Format.MD, ".json": Format.JSON}
+class Paper(StrEnum):
+    A4 = "a4"
+    LETTER = "letter"
+
+
+SUFFIXES = {
+    ".ics": Format.ICS,
+    ".csv": Format.CSV,
+    ".md": Format.MD,
+    ".json": Format.JSON,
+    ".html": Format.HTML,
+    ".pdf": Format.PDF,
+}
 TABLE_WIDTH = 120  # for a table written to a file or a pipe, where no terminal sets it
 
 
@@ -65,6 +80,8 @@ class _Commands(TyperGroup):
             command = getattr(getattr(error, "ctx", None), "command_path", ctx.command_path)
             code = getattr(error, "exit_code", 2)
             _fail(f"{error.format_message()} (see '{command} --help')", code)
+        except MissingDependency as error:
+            _fail(str(error), 1)
         except OSError as error:
             _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
 
@@ -84,11 +101,9 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
+def _show_version(value: bool) -> None:
     if value:
-        from importlib.metadata import version
-
-        typer.echo(f"followup {version('followup')}")
+        typer.echo(f"followup {_version()}")
         raise typer.Exit()
 
 
@@ -96,7 +111,7 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Follow-up scan schedules after cancer treatment, from a published guideline."""
@@ -127,12 +142,27 @@ def _format_for(output: str | None, chosen: Format | None) -> Format:
     return SUFFIXES[suffix]
 
 
-def _render(schedule: Schedule, form: Format, remind: int, *, for_terminal: bool) -> bytes:
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("followup")
+
+
+def _render(
+    schedule: Schedule, form: Format, remind: int, paper: Paper, *, for_terminal: bool
+) -> bytes:
     # Exporters are imported here so that each run loads only the one it needs.
     if form is Format.ICS:
         from followup.export.ics import to_ics
 
         return to_ics(schedule, remind_days=remind, stamp=_stamp())
+    if form in (Format.HTML, Format.PDF):
+        from followup.export import sheet
+
+        made = _stamp()
+        if form is Format.HTML:
+            return sheet.to_html(schedule, generated=made, version=_version()).encode()
+        return sheet.to_pdf(schedule, generated=made, version=_version(), paper=paper.value)
     from followup.export import tables
 
     if form is Format.CSV:
@@ -375,6 +405,10 @@ Examples:
 
   followup plan --from ana.toml -o ana.ics     everything from a patient file
 
+  followup plan 2025-03-14 --name "Ana" -o ana.html   printable sheet
+
+  followup plan 2025-03-14 -o ana.pdf --paper letter  PDF sheet
+
   followup plan 2025-03-14 --format json -o -  JSON on standard output
 """
 
@@ -411,9 +445,10 @@ def plan_(
             "-o",
             "--output",
             metavar="PATH",
-            help="File to write (.ics .csv .md .json); - for standard output.",
+            help="File to write (.ics .csv .md .json .html .pdf); - for standard output.",
         ),
     ] = None,
+    paper: Annotated[Paper, typer.Option(help="Paper size of a PDF sheet.")] = Paper.A4,
 ) -> None:
     """Plan follow-up visits from a treatment date.
 
@@ -440,7 +475,7 @@ def plan_(
     days = check_reminder(_first(settings.remind, default=14))
     schedule = _schedule(settings, date.today())
     chosen = _format_for(output, form)
-    _emit(_render(schedule, chosen, days, for_terminal=output is None), output)
+    _emit(_render(schedule, chosen, days, paper, for_terminal=output is None), output)
 
 
 plan_.__name__ = "plan"

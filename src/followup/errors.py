@@ -1,8 +1,9 @@
-"""The errors followup raises for input it cannot use.
+"""The errors followup raises.
 
-Every error here means *bad input*: the command line maps all of them to exit
-code 2 and one line on stderr. Each carries the fields its message is built
-from, so callers can react without parsing text.
+A `FollowupError` means *bad input*: the command line maps it to exit code 2
+and one line on stderr. Each carries the fields its message is built from, so
+callers can react without parsing text. `MissingDependency` is not the input's
+fault (an optional package is not installed): exit code 1.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ __all__ = [
     "InvalidDate",
     "InvalidFile",
     "InvalidOption",
+    "MissingDependency",
     "MissingValue",
     "UnusableOutput",
 ]
@@ -69,3 +71,7 @@ class InvalidFile(FollowupError):
         self.problem = problem
         where = f"{path}: key {key!r}" if key else str(path)
         super().__init__(f"{where}: {problem}")
+
+
+class MissingDependency(Exception):
+    """An optional package a requested output needs is not installed."""

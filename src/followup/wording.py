@@ -21,6 +21,7 @@ __all__ = [
     "phase_rule",
     "protocol_details",
     "protocol_list",
+    "questions",
     "reminder",
     "summary",
     "title",
@@ -322,6 +323,45 @@ def about(schedule: Schedule) -> list[tuple[str, str]]:
     lines.extend(("Note", note) for note in protocol.notes)
     lines.append(("Notice", DISCLAIMER))
     return lines
+
+
+SHEET_WINDOW_NOTE = (
+    "Window: months after the previous visit (for the first, after the treatment). "
+    "* marks an extra track."
+)
+
+QUESTIONS_LIVER = (
+    "Are my liver metastases few and confined enough to be called oligometastatic, "
+    "and what would that change for me?",
+    "Could surgery, or an ablation that destroys the metastases in place, help in my case?",
+    "Has a team that treats many sarcomas, with liver surgeons or ablation specialists, "
+    "reviewed my scans and my plan?",
+    "Which scans should I have from now on, how often and for how long, and is this "
+    "plan the right one for me?",
+    "Are there clinical trials or targeted treatments that I could take part in?",
+)
+QUESTIONS_GENERAL = (
+    "Has a team that treats many sarcomas reviewed my case and my follow-up plan?",
+    "Which scans or visits should I have from now on, how often and for how long, "
+    "and is this plan the right one for me?",
+    "Are there clinical trials or targeted treatments that I could take part in?",
+)
+
+
+def questions(schedule: Schedule) -> tuple[str, ...]:
+    """Questions worth bringing to the care team, from the themes of the discussion sheet."""
+    return QUESTIONS_LIVER if schedule.protocol.id == "ibero-american-2025" else QUESTIONS_GENERAL
+
+
+def sheet_lead(schedule: Schedule) -> str:
+    return (
+        f"{schedule.protocol.exam}, counted from the treatment date "
+        f"{long_date(schedule.treatment_date)} ({schedule.protocol.start_hint})."
+    )
+
+
+def generated(stamp: date, version: str) -> str:
+    return f"Made on {stamp.isoformat()} by followup {version}."
 
 
 def protocol_list(presets: dict[str, Protocol], default: Protocol) -> str:
