@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -16,20 +16,16 @@ from typer.core import TyperGroup
 from followup.dates import Weekends, parse_date
 from followup.errors import (
     FollowupError,
-    InvalidFile,
     InvalidOption,
     MissingDependency,
-    MissingValue,
     UnusableOutput,
 )
 from followup.files import write_atomically
-from followup.patient import Settings
-from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Protocol, Track, preset
-from followup.schedule import Schedule, check_reminder, plan
+from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Track
+from followup.schedule import Schedule, check_reminder
+from followup.settings import Settings, load_protocol, read_text, schedule_for
 
 __all__ = ["app", "main"]
-
-T = TypeVar("T")
 
 
 class Format(StrEnum):
@@ -151,33 +147,26 @@ def _version() -> str:
 def _render(
     schedule: Schedule, form: Format, remind: int, paper: Paper, *, for_terminal: bool
 ) -> bytes:
-    # Exporters are imported here so that each run loads only the one it needs.
-    if form is Format.ICS:
-        from followup.export.ics import to_ics
+    if form is not Format.TABLE:
+        from followup.export import render
 
-        return to_ics(schedule, remind_days=remind, stamp=_stamp())
-    if form in (Format.HTML, Format.PDF):
-        from followup.export import sheet
-
-        made = _stamp()
-        if form is Format.HTML:
-            return sheet.to_html(schedule, generated=made, version=_version()).encode()
-        return sheet.to_pdf(schedule, generated=made, version=_version(), paper=paper.value)
-    from followup.export import tables
-
-    if form is Format.CSV:
-        return tables.to_csv(schedule).encode()
-    if form is Format.MD:
-        return tables.to_markdown(schedule).encode()
-    if form is Format.JSON:
-        return tables.to_json(schedule).encode()
+        return render(
+            schedule,
+            form.value,
+            remind_days=remind,
+            paper=paper.value,
+            stamp=_stamp(),
+            version=_version(),
+        )
     from rich.console import Console
 
+    from followup.export.tables import rich_table
+
     if for_terminal:
-        Console().print(tables.rich_table(schedule))
+        Console().print(rich_table(schedule))
         return b""
     buffer = io.StringIO()
-    Console(file=buffer, width=TABLE_WIDTH, color_system=None).print(tables.rich_table(schedule))
+    Console(file=buffer, width=TABLE_WIDTH, color_system=None).print(rich_table(schedule))
     return buffer.getvalue().encode()
 
 
@@ -289,34 +278,12 @@ TrackEvery = Annotated[
 ]
 
 
-def _read_text(path: Path, what: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidFile(path, "no such file") from None
-    except IsADirectoryError:
-        raise InvalidFile(path, f"that is a folder, not a {what}") from None
-    except UnicodeDecodeError:
-        raise InvalidFile(path, "not a text file in UTF-8") from None
-
-
 def _load_patient(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     from followup.patient import parse_patient
 
-    return parse_patient(_read_text(path, "patient file"), path)
-
-
-def _load_protocol(choice: str | None) -> Protocol:
-    if choice is None:
-        return DEFAULT_PROTOCOL
-    if not choice.lower().endswith(".toml"):
-        return preset(choice)
-    from followup.protocol_file import parse_protocol
-
-    path = Path(choice)
-    return parse_protocol(_read_text(path, "protocol file"), path)
+    return parse_patient(read_text(path, "patient file"), path)
 
 
 def _tracks(exams: list[str] | None, every: list[int] | None) -> tuple[Track, ...] | None:
@@ -348,36 +315,6 @@ def _settings(
         **options,
     )
     return given.over(_load_patient(from_file))
-
-
-def _schedule(settings: Settings, today: date) -> Schedule:
-    """The schedule the settings ask for, with the defaults where they say nothing."""
-    if settings.treatment_date is None:
-        raise MissingValue(
-            "TREATMENT_DATE", "give the treatment date as YYYY-MM-DD, or a patient file with --from"
-        )
-    protocol = _load_protocol(settings.protocol).choose(
-        early_interval=settings.early_interval, early_years=settings.early_years
-    )
-    closed_days = None
-    if settings.holidays:
-        from followup.public_holidays import public_holidays
-
-        closed_days = public_holidays(settings.holidays)
-    return plan(
-        settings.treatment_date,
-        protocol=protocol.with_tracks(settings.tracks or ()),
-        years=_first(settings.years, default=10),
-        weekends=_first(settings.weekends, default=Weekends.NEXT),
-        name=settings.name,
-        done=settings.done or (),
-        today=today,
-        holidays=closed_days,
-    )
-
-
-def _first(value: T | None, *, default: T) -> T:
-    return default if value is None else value
 
 
 def _emit(data: bytes, output: str | None) -> None:
@@ -472,8 +409,8 @@ def plan_(
         holidays=holidays,
         remind=remind,
     )
-    days = check_reminder(_first(settings.remind, default=14))
-    schedule = _schedule(settings, date.today())
+    days = check_reminder(14 if settings.remind is None else settings.remind)
+    schedule = schedule_for(settings, date.today())
     chosen = _format_for(output, form)
     _emit(_render(schedule, chosen, days, paper, for_terminal=output is None), output)
 
@@ -534,7 +471,7 @@ def next_(
         weekends=weekends,
         holidays=holidays,
     )
-    schedule = _schedule(settings, day)
+    schedule = schedule_for(settings, day)
     from followup import wording
 
     if form is NextFormat.TEXT:
@@ -584,7 +521,7 @@ def protocols_show(
     """Show a protocol: its phases with their ranges, its tracks, and its quoted source."""
     from followup import wording
 
-    _emit(wording.protocol_details(_load_protocol(protocol)).encode(), None)
+    _emit(wording.protocol_details(load_protocol(protocol)).encode(), None)
 
 
 HOLIDAY_EXAMPLES = """\

@@ -1,4 +1,4 @@
-"""One person's settings, and the patient file that keeps them, in TOML.
+"""The patient file: one person's settings, kept in TOML.
 
     treatment_date = 2024-01-31
     name = "Ana"
@@ -20,7 +20,6 @@ mistake is reported with the file and key it is in.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -28,8 +27,9 @@ from typing import TypeVar
 from followup.dates import Weekends, parse_date
 from followup.errors import InvalidDate, InvalidFile
 from followup.protocols import Track
+from followup.settings import Settings
 
-__all__ = ["KEYS", "Settings", "parse_patient"]
+__all__ = ["KEYS", "parse_patient"]
 
 T = TypeVar("T")
 
@@ -46,38 +46,6 @@ KEYS = (
     "done",
     "tracks",
 )
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What one person's plan is made from; None where nothing was said.
-
-    The command line and a patient file each give a `Settings`; the command
-    line's win (`over`), and the defaults fill the rest.
-    """
-
-    treatment_date: date | None = None
-    name: str | None = None
-    protocol: str | None = None
-    early_interval: int | None = None
-    early_years: int | None = None
-    years: int | None = None
-    weekends: Weekends | None = None
-    remind: int | None = None
-    holidays: str | None = None
-    done: tuple[date, ...] | None = None
-    tracks: tuple[Track, ...] | None = None
-
-    def over(self, fallback: Settings) -> Settings:
-        """These settings, with `fallback`'s values where these say nothing."""
-        return Settings(
-            **{
-                field.name: getattr(fallback, field.name)
-                if getattr(self, field.name) is None
-                else getattr(self, field.name)
-                for field in fields(self)
-            }
-        )
 
 
 def _date(value: object, path: Path, key: str) -> date:

@@ -13,15 +13,16 @@ import html
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
-from typing import Literal
+from typing import TYPE_CHECKING
 
 from followup import wording
 from followup.errors import MissingDependency
 from followup.schedule import Schedule, Visit
 
-__all__ = ["SheetContent", "content", "to_html", "to_pdf"]
+if TYPE_CHECKING:
+    from followup.export import Paper
 
-Paper = Literal["a4", "letter"]
+__all__ = ["SheetContent", "content", "to_html", "to_pdf"]
 
 
 @dataclass(frozen=True)
