@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import io
 import os
 import sys
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +23,7 @@ from followup.errors import (
     MissingDependency,
     UnusableOutput,
 )
-from followup.files import write_atomically
+from followup.files import atomic_open, make_private_folder, write_atomically
 from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Track
 from followup.schedule import Schedule, check_reminder
 from followup.settings import Settings, load_protocol, read_text, schedule_for
@@ -522,6 +525,153 @@ def protocols_show(
     from followup import wording
 
     _emit(wording.protocol_details(load_protocol(protocol)).encode(), None)
+
+
+BATCH_EXAMPLES = """\
+Examples:
+
+  followup batch roster.csv --out-dir plans             a calendar file per patient
+
+  followup batch roster.csv --out-dir plans --format ics,html,pdf --jobs 2
+
+  followup batch roster.csv --out-dir plans --holidays ES-MD --years 7
+
+The roster is CSV with a header: id and treatment_date are required; name,
+protocol, early_interval, early_years, years, weekends, holidays and done
+(dates separated by ';') are optional and override the options given here.
+"""
+
+
+def _file_formats(text: str) -> tuple[str, ...]:
+    from followup.export import FILE_FORMATS
+
+    forms = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    for form in forms or ("",):
+        if form not in FILE_FORMATS:
+            raise InvalidOption(
+                "--format", form, f"choose from {', '.join(FILE_FORMATS)}, separated by commas"
+            )
+    return forms
+
+
+@contextlib.contextmanager
+def _csv_file(path: Path, header: list[str]) -> Iterator[Any]:
+    """A CSV writer whose file appears whole at the end, or not at all."""
+    with atomic_open(path) as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(header)
+        yield writer
+        text.flush()
+        text.detach()
+
+
+@app.command("batch", epilog=BATCH_EXAMPLES)
+def batch_(
+    roster: Annotated[
+        Path, typer.Argument(metavar="ROSTER.csv", help="The roster: one patient per row.")
+    ],
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out-dir", metavar="DIR", help="Folder for the files; created readable by you only."
+        ),
+    ],
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--format", metavar="FORMATS", help="Formats to write per patient, e.g. ics,html,pdf."
+        ),
+    ] = "ics",
+    jobs: Annotated[int, typer.Option(metavar="N", help="Worker processes, 1 to 64.")] = 1,
+    today: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="The day the summary counts from [default: today]."),
+    ] = None,
+    protocol: ProtocolChoice = None,
+    early_interval: EarlyInterval = None,
+    early_years: EarlyYears = None,
+    years: Years = None,
+    weekends: WeekendRule = None,
+    holidays: HolidayCode = None,
+    remind: Annotated[
+        int,
+        typer.Option(metavar="DAYS", help="Calendar reminder this many days before, at 09:00."),
+    ] = 14,
+    paper: Annotated[Paper, typer.Option(help="Paper size of PDF sheets.")] = Paper.A4,
+) -> None:
+    """Plan every patient of a roster: files per patient, a summary, and the rows that failed.
+
+    Bad rows do not stop the run; they are listed with their line and reason on
+    standard error and in DIR/errors.csv, and the exit code is then 1.
+    """
+    from followup import batch
+    from followup.export.tables import inert
+
+    forms = _file_formats(formats)
+    if not 1 <= jobs <= 64:
+        raise InvalidOption("--jobs", jobs, "choose from 1 to 64")
+    day = parse_date(today) if today is not None else date.today()
+    defaults = Settings(
+        protocol=protocol,
+        early_interval=early_interval,
+        early_years=early_years,
+        years=years,
+        weekends=weekends,
+        holidays=holidays,
+    )
+    # Options that would fail every row are bad input before anything is written.
+    load_protocol(protocol).choose(early_interval=early_interval, early_years=early_years)
+    if holidays:
+        from followup.public_holidays import public_holidays
+
+        public_holidays(holidays)
+    check_reminder(remind)
+    total, duplicates = batch.check_roster(roster)
+    make_private_folder(out_dir)
+    job = batch.Job(
+        out_dir=out_dir,
+        formats=forms,
+        defaults=defaults,
+        remind=remind,
+        paper=paper.value,
+        stamp=_stamp(),
+        version=_version(),
+        today=day,
+    )
+    written = failed = 0
+    with contextlib.ExitStack() as stack:
+        summary = stack.enter_context(_csv_file(out_dir / "summary.csv", list(batch.SUMMARY)))
+        errors = stack.enter_context(_csv_file(out_dir / "errors.csv", ["line", "id", "reason"]))
+        advance = _progress(stack, total)
+        for outcome in batch.run(roster, job, duplicates, jobs, advance):
+            if outcome.summary is not None:
+                written += 1
+                # Only the text that came from the roster can start like a formula.
+                row = outcome.summary | {key: inert(outcome.summary[key]) for key in ("id", "name")}
+                summary.writerow([row[key] for key in batch.SUMMARY])
+            else:
+                failed += 1
+                reason = outcome.error or ""
+                errors.writerow([outcome.line, inert(outcome.id), inert(reason)])
+                typer.echo(f"Error: line {outcome.line} (id {outcome.id!r}): {reason}", err=True)
+    result = f"{written} of {total} patients planned in {out_dir}"
+    typer.echo(
+        result + (f"; {failed} rows failed, see {out_dir / 'errors.csv'}" if failed else ".")
+    )
+    if failed:
+        raise typer.Exit(1)
+
+
+def _progress(stack: contextlib.ExitStack, total: int) -> Callable[[], None]:
+    """A progress bar on a terminal; nothing at all when output goes elsewhere."""
+    if not sys.stderr.isatty():
+        return lambda: None
+    from rich.progress import Progress
+
+    progress = stack.enter_context(Progress(transient=True))
+    task = progress.add_task("Planning", total=total)
+    return lambda: progress.advance(task)
 
 
 HOLIDAY_EXAMPLES = """\

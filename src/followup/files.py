@@ -1,23 +1,26 @@
-"""Writing output files whole or not at all."""
+"""Writing output files whole or not at all, readable by their owner only."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from followup.errors import UnusableOutput
 
-__all__ = ["write_atomically"]
+__all__ = ["atomic_open", "make_private_folder", "write_atomically"]
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename.
+@contextlib.contextmanager
+def atomic_open(path: Path) -> Iterator[IO[bytes]]:
+    """A file to write `path` through: renamed into place only if the block succeeds.
 
     A reader never sees half a file, and a failure leaves any existing file as
-    it was. The file is created readable by its owner only: it may carry a
-    person's name and medical dates.
+    it was. The file is created readable by its owner only (0600): it may carry
+    a person's name and medical dates.
     """
     folder = path.parent
     if not folder.is_dir():
@@ -27,7 +30,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
@@ -35,3 +38,20 @@ def write_atomically(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all (see `atomic_open`)."""
+    with atomic_open(path) as handle:
+        handle.write(data)
+
+
+def make_private_folder(path: Path) -> None:
+    """Create `path` readable by its owner only (0700); an existing folder is kept as it is."""
+    if path.exists() and not path.is_dir():
+        raise UnusableOutput(path, "that is a file, not a folder")
+    if not path.parent.is_dir():
+        raise UnusableOutput(path, f"the folder {str(path.parent)!r} does not exist")
+    if not path.exists():
+        path.mkdir(mode=0o700)
+        path.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened: make sure

@@ -64,7 +64,8 @@ def rows(schedule: Schedule) -> list[tuple[str, ...]]:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _inert(cell: str) -> str:
+def inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
@@ -77,11 +78,11 @@ def to_csv(schedule: Schedule) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
-    writer.writerows([_inert(cell) for cell in row] for row in rows(schedule))
+    writer.writerows([inert(cell) for cell in row] for row in rows(schedule))
     writer.writerow(())
     if schedule.name:
-        writer.writerow(("Plan for", _inert(schedule.name)))
-    writer.writerows((label, _inert(text)) for label, text in wording.about(schedule))
+        writer.writerow(("Plan for", inert(schedule.name)))
+    writer.writerows((label, inert(text)) for label, text in wording.about(schedule))
     return out.getvalue()
 
 

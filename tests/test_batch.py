@@ -1,0 +1,245 @@
+"""Clinic batch: every good row written, every bad row reported, never a file outside DIR."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from followup.cli import app
+
+GOOD = """\
+id,treatment_date,name,early_interval,years,weekends,holidays,done,protocol
+p-001,2024-01-31,Ana,,,,ES-MD,2024-05-02,
+p-002,2023-06-15,Bea,4,5,previous,,,
+p-003,2022-03-01,Caro,,,,,2022-06-01;2022-09-05,esmo-2010-high-grade
+"""
+
+
+def _run(runner: CliRunner, tmp_path: Path, roster: str, *args: str) -> tuple[int, str, str, Path]:
+    path = tmp_path / "roster.csv"
+    path.write_text(roster, encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["batch", str(path), "--out-dir", str(out), "--today", "2026-11-26", *args]
+    )
+    return result.exit_code, result.stdout, result.stderr, out
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def test_every_row_gets_its_files_and_a_summary_line(runner: CliRunner, tmp_path: Path) -> None:
+    """Three good rows: three calendars, a summary sorted as the roster, an empty error list."""
+    code, stdout, stderr, out = _run(runner, tmp_path, GOOD)
+    assert code == 0, stderr
+    assert stdout == f"3 of 3 patients planned in {out}.\n"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "errors.csv",
+        "p-001.ics",
+        "p-002.ics",
+        "p-003.ics",
+        "summary.csv",
+    ]
+    summary = _csv(out / "summary.csv")
+    assert [row["id"] for row in summary] == ["p-001", "p-002", "p-003"]
+    assert summary[0] == {
+        "id": "p-001", "name": "Ana", "protocol": "ibero-american-2025", "visits": "19",
+        "visits_done": "1", "next_visit": "2", "next_date": "2024-08-02", "days_until": "-846",
+        "status": "overdue", "files": "p-001.ics",
+    }  # fmt: skip
+    assert summary[2]["protocol"] == "esmo-2010-high-grade"
+    assert summary[2]["visits_done"] == "2"
+    assert _csv(out / "errors.csv") == []
+
+
+def test_row_values_override_the_command_line(runner: CliRunner, tmp_path: Path) -> None:
+    """--years 3 applies where the row is silent; the row's own years win where it speaks."""
+    code, _, _, out = _run(runner, tmp_path, GOOD, "--years", "3")
+    assert code == 0
+    visits = {row["id"]: int(row["visits"]) for row in _csv(out / "summary.csv")}
+    assert visits["p-001"] == 10  # 3 years: 8 + 2
+    assert visits["p-002"] == 12  # the row says 5 years, early interval 4: 6 + 6
+
+
+def test_bad_rows_do_not_stop_the_run(runner: CliRunner, tmp_path: Path) -> None:
+    """A bad date among good rows: the others are written, the bad one reported with its line, exit 1."""
+    roster = GOOD + "p-004,2024-02-30,Dora,,,,,,\np-005,2024-01-31,Eva,,99,,,,\n"
+    code, stdout, stderr, out = _run(runner, tmp_path, roster)
+    assert code == 1
+    assert "3 of 5 patients planned" in stdout
+    assert "see" in stdout
+    assert stderr.splitlines() == [
+        "Error: line 5 (id 'p-004'): '2024-02-30' is not a usable date: February 2024 has 29 days",
+        "Error: line 6 (id 'p-005'): --years 99 is not allowed: choose from 1 to 30",
+    ]
+    assert _csv(out / "errors.csv") == [
+        {
+            "line": "5",
+            "id": "p-004",
+            "reason": "'2024-02-30' is not a usable date: February 2024 has 29 days",
+        },
+        # a cell starting with "-" would run as a formula in a spreadsheet: it is quoted
+        {"line": "6", "id": "p-005", "reason": "'--years 99 is not allowed: choose from 1 to 30"},
+    ]
+    assert not (out / "p-004.ics").exists()
+    assert (out / "p-003.ics").exists()
+
+
+@pytest.mark.parametrize(
+    "bad_id",
+    [
+        "../evil",
+        "..",
+        ".",
+        "a/b",
+        "a\\b",
+        "/etc/passwd",
+        "",
+        "name with space",
+        "ç",
+        "errors",
+        "SUMMARY",
+    ],
+)
+def test_ids_never_name_a_file_outside_dir(runner: CliRunner, tmp_path: Path, bad_id: str) -> None:
+    """Path separators, dot names, empty ids and the batch's own names are bad rows."""
+    cell = f'"{bad_id}"' if bad_id else ""
+    code, _, stderr, out = _run(
+        runner, tmp_path, f"id,treatment_date\n{cell},2024-01-31\nok,2024-01-31\n"
+    )
+    assert code == 1
+    assert "line 2" in stderr
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [
+        "errors.csv",
+        "ok.ics",
+        "roster.csv",
+        "summary.csv",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["errors.csv", "ok.ics", "summary.csv"]
+
+
+def test_duplicate_ids_are_bad_rows(runner: CliRunner, tmp_path: Path) -> None:
+    """An id used twice (in any case, for case-insensitive disks) is reported on every row it is on."""
+    code, _, _, out = _run(
+        runner, tmp_path, "id,treatment_date\nA1,2024-01-31\nb,2024-01-31\na1,2024-02-01\n"
+    )
+    assert code == 1
+    assert [(row["line"], row["id"]) for row in _csv(out / "errors.csv")] == [
+        ("2", "A1"),
+        ("4", "a1"),
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["b.ics", "errors.csv", "summary.csv"]
+
+
+@pytest.mark.parametrize(
+    ("roster", "problem"),
+    [
+        ("", "the file is empty; it needs a header with id and treatment_date"),
+        ("id,treatment_date\n", "the roster has a header but no patients"),
+        ("id,name\np1,Ana\n", "the required column 'treatment_date' is missing"),
+        ("id,treatment_date,colour\np1,2024-01-31,red\n", "unknown column 'colour'; the columns are id, treatment_date, name, protocol, early_interval, early_years, years, weekends, holidays, done"),
+        ("id,treatment_date,id\np1,2024-01-31,p2\n", "the column 'id' appears twice"),
+    ],
+)  # fmt: skip
+def test_unusable_roster_writes_nothing(
+    runner: CliRunner, tmp_path: Path, roster: str, problem: str
+) -> None:
+    """A roster that cannot be used as a whole: exit 2, one line, and no folder at all."""
+    code, stdout, stderr, out = _run(runner, tmp_path, roster)
+    assert code == 2
+    assert stderr == f"Error: {tmp_path / 'roster.csv'}: {problem}\n"
+    assert stdout == ""
+    assert not out.exists()
+
+
+def test_unreadable_rosters(runner: CliRunner, tmp_path: Path) -> None:
+    """A missing file, a folder, or bytes that are not UTF-8 are unusable rosters."""
+    out = tmp_path / "out"
+    for path, problem in [
+        (tmp_path / "missing.csv", "no such file"),
+        (tmp_path, "that is a folder, not a roster"),
+    ]:
+        result = runner.invoke(app, ["batch", str(path), "--out-dir", str(out)])
+        assert result.exit_code == 2
+        assert result.stderr == f"Error: {path}: {problem}\n"
+    binary = tmp_path / "latin1.csv"
+    binary.write_bytes("id,treatment_date\nJosé,2024-01-31\n".encode("latin-1"))
+    result = runner.invoke(app, ["batch", str(binary), "--out-dir", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {binary}: not a text file in UTF-8\n"
+    assert not out.exists()
+
+
+def test_bad_options_fail_before_anything_is_written(runner: CliRunner, tmp_path: Path) -> None:
+    """An unknown format, protocol or holiday code, or a bad --jobs, is bad input: no folder."""
+    for args, message in [
+        (["--format", "ics,docx"], "--format 'docx' is not allowed"),
+        (["--format", ""], "--format '' is not allowed"),
+        (["--protocol", "nope"], "--protocol 'nope' is not allowed"),
+        (["--holidays", "XX"], "--holidays 'XX' is not allowed"),
+        (["--jobs", "0"], "--jobs 0 is not allowed"),
+        (["--early-interval", "9"], "--early-interval 9 is not allowed"),
+    ]:
+        code, _, stderr, out = _run(runner, tmp_path, GOOD, *args)
+        assert code == 2, args
+        assert message in stderr
+        assert not out.exists()
+
+
+def test_files_are_private(runner: CliRunner, tmp_path: Path) -> None:
+    """DIR is created 0700 and every file in it is 0600: they carry personal data."""
+    code, _, _, out = _run(runner, tmp_path, GOOD, "--format", "ics,html,json")
+    assert code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    for path in out.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_an_existing_folder_is_used_as_it_is(runner: CliRunner, tmp_path: Path) -> None:
+    """An existing DIR keeps its permissions; a missing parent or a file in the way is bad input."""
+    (tmp_path / "out").mkdir(mode=0o755)
+    os.chmod(tmp_path / "out", 0o755)  # noqa: S103 - a folder the user made open on purpose
+    code, _, _, out = _run(runner, tmp_path, GOOD)
+    assert code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755
+    code, _, stderr, _ = _run(runner, tmp_path, GOOD, "--out-dir", str(tmp_path / "no" / "where"))
+    assert code == 2
+    assert "does not exist" in stderr
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_same_roster_same_bytes_whatever_jobs(runner: CliRunner, tmp_path: Path) -> None:
+    """With SOURCE_DATE_EPOCH set, --jobs 1 and --jobs 2 write byte-identical files."""
+    rows = "".join(
+        f"p{n:03d},2024-{n % 12 + 1:02d}-{n % 28 + 1:02d},Name {n},,,,,,\n" for n in range(60)
+    )
+    roster = GOOD.splitlines()[0] + "\n" + rows + "bad,2024-13-01,,,,,,,\n"
+    one = tmp_path / "one"
+    two = tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    _, _, _, out_one = _run(runner, one, roster, "--format", "ics,html,pdf", "--jobs", "1")
+    _, _, _, out_two = _run(runner, two, roster, "--format", "ics,html,pdf", "--jobs", "2")
+    first, second = _digests(out_one), _digests(out_two)
+    assert len(first) == 60 * 3 + 2
+    assert first == second
+
+
+def test_quiet_when_not_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
+    """Without a terminal there is no progress bar: the final line is all that is printed."""
+    code, stdout, stderr, _ = _run(runner, tmp_path, GOOD)
+    assert code == 0
+    assert stdout.count("\n") == 1
+    assert stderr == ""
