@@ -226,7 +226,9 @@ def process(job: Job, line: int, record: Record, duplicates: set[str]) -> Outcom
     except FollowupError as error:
         return Outcome(line, patient_id, error=str(error))
     for form, data in outputs.items():
-        write_atomically(job.out_dir / f"{patient_id}.{form}", data)
+        # One flush to disk for the whole run (files.sync, by the caller) costs far
+        # less than one per file; each file still appears whole or not at all.
+        write_atomically(job.out_dir / f"{patient_id}.{form}", data, durable=False)
     upcoming = schedule.next_visit()
     days = (upcoming.date - job.today).days if upcoming else 0
     return Outcome(

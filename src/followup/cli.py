@@ -23,7 +23,7 @@ from followup.errors import (
     MissingDependency,
     UnusableOutput,
 )
-from followup.files import atomic_open, make_private_folder, write_atomically
+from followup.files import atomic_open, make_private_folder, sync, write_atomically
 from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Track
 from followup.schedule import Schedule, check_reminder
 from followup.settings import Settings, load_protocol, read_text, schedule_for
@@ -655,6 +655,7 @@ def batch_(
                 reason = outcome.error or ""
                 errors.writerow([outcome.line, inert(outcome.id), inert(reason)])
                 typer.echo(f"Error: line {outcome.line} (id {outcome.id!r}): {reason}", err=True)
+    sync()
     result = f"{written} of {total} patients planned in {out_dir}"
     typer.echo(
         result + (f"; {failed} rows failed, see {out_dir / 'errors.csv'}" if failed else ".")

@@ -11,16 +11,17 @@ from typing import IO
 
 from followup.errors import UnusableOutput
 
-__all__ = ["atomic_open", "make_private_folder", "write_atomically"]
+__all__ = ["atomic_open", "make_private_folder", "sync", "write_atomically"]
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path) -> Iterator[IO[bytes]]:
+def atomic_open(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
     """A file to write `path` through: renamed into place only if the block succeeds.
 
     A reader never sees half a file, and a failure leaves any existing file as
     it was. The file is created readable by its owner only (0600): it may carry
-    a person's name and medical dates.
+    a person's name and medical dates. `durable` flushes it to disk before the
+    rename; a caller writing many files can instead call `sync` once at the end.
     """
     folder = path.parent
     if not folder.is_dir():
@@ -31,8 +32,9 @@ def atomic_open(path: Path) -> Iterator[IO[bytes]]:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -40,10 +42,15 @@ def atomic_open(path: Path) -> Iterator[IO[bytes]]:
         raise
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write `data` to `path` whole or not at all (see `atomic_open`)."""
-    with atomic_open(path) as handle:
+    with atomic_open(path, durable=durable) as handle:
         handle.write(data)
+
+
+def sync() -> None:
+    """Flush every file written without `durable` to disk, at once."""
+    os.sync()
 
 
 def make_private_folder(path: Path) -> None:

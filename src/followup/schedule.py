@@ -133,14 +133,26 @@ def check_reminder(days: int) -> int:
     return days
 
 
-def _phase_on(protocol: Protocol, treatment_date: date, day: date) -> Phase:
-    """The phase `day` falls in; phases are always measured from the treatment date."""
-    for phase in protocol.phases:
-        if phase.until_month is None or day < treatment_date + relativedelta(
-            months=phase.until_month
-        ):
-            return phase
-    raise AssertionError("the last phase of a protocol has no end")  # pragma: no cover
+class _Phases:
+    """The protocol's phases with their end dates, worked out once per plan."""
+
+    def __init__(self, protocol: Protocol, treatment_date: date) -> None:
+        self.ends = [
+            (
+                phase,
+                None
+                if phase.until_month is None
+                else treatment_date + relativedelta(months=phase.until_month),
+            )
+            for phase in protocol.phases
+        ]
+
+    def on(self, day: date) -> Phase:
+        """The phase `day` falls in; phases are always measured from the treatment date."""
+        for phase, end in self.ends:
+            if end is None or day < end:
+                return phase
+        raise AssertionError("the last phase of a protocol has no end")  # pragma: no cover
 
 
 def check_done(done: Iterable[date], treatment_date: date, today: date | None) -> list[date]:
@@ -189,9 +201,10 @@ def plan(
     if not 1 <= years <= MAX_YEARS:
         raise InvalidOption("--years", years, f"choose from 1 to {MAX_YEARS}")
     visits: list[Visit] = []
+    phases = _Phases(protocol, treatment_date)
     anchor = treatment_date
     for scan in check_done(done, treatment_date, today):
-        phase = _phase_on(protocol, treatment_date, anchor)
+        phase = phases.on(anchor)
         due = anchor + relativedelta(months=phase.every_months)
         visits.append(
             Visit(
@@ -208,11 +221,10 @@ def plan(
         anchor = scan
     anchor_number, months, due = len(visits), 0, anchor
     while True:
-        phase = _phase_on(protocol, treatment_date, due)
+        phase = phases.on(due)
         months += phase.every_months
         due = anchor + relativedelta(months=months)
-        grace = relativedelta(months=12 * years + phase.every_months // 2)
-        if due > treatment_date + grace:
+        if due > treatment_date + relativedelta(months=12 * years + phase.every_months // 2):
             break
         shown, holiday = move(due, weekends, holidays)
         visits.append(

@@ -23,13 +23,13 @@ def calendar_uid(schedule: Schedule) -> uuid.UUID:
     return uuid.uuid5(_UID_ROOT, f"{schedule.name or ''}\x1f{schedule.treatment_date.isoformat()}")
 
 
-def visit_uid(schedule: Schedule, visit: Visit) -> str:
+def visit_uid(schedule: Schedule, visit: Visit, namespace: uuid.UUID | None = None) -> str:
     """Visit n keeps its UID whatever its date, so a re-import updates, not duplicates.
 
     An extra track's visits are named by the track's exam, so each track has its own.
     """
     stream = f"track:{visit.track.exam.casefold()}" if visit.track else "visit"
-    return str(uuid.uuid5(calendar_uid(schedule), f"{stream}-{visit.number}"))
+    return str(uuid.uuid5(namespace or calendar_uid(schedule), f"{stream}-{visit.number}"))
 
 
 def _trigger(days: int) -> timedelta:
@@ -38,11 +38,10 @@ def _trigger(days: int) -> timedelta:
     return -timedelta(days=days - 1, hours=15)
 
 
-def _description(schedule: Schedule, visit: Visit) -> str:
+def _footer(schedule: Schedule) -> str:
     # The full account of the plan is in the calendar's own description; each
     # event carries the short form, since phones show it in a small space.
     lines = [
-        *wording.visit_details(schedule, visit),
         "",
         f"Protocol: {schedule.protocol.name}",
         f"Rule: {wording.rule(schedule)}",
@@ -55,21 +54,23 @@ def _description(schedule: Schedule, visit: Visit) -> str:
 
 def to_ics(schedule: Schedule, *, remind_days: int, stamp: datetime) -> bytes:
     """The schedule as an iCalendar file; `stamp` (UTC) becomes every DTSTAMP."""
-    calendar = Calendar.new(prodid=PRODID, uid=calendar_uid(schedule))
+    namespace = calendar_uid(schedule)
+    calendar = Calendar.new(prodid=PRODID, uid=namespace)
     # icalendar 7 writes NAME, X-WR-CALNAME and X-WR-CALDESC unescaped (and fails
     # on a newline) when given plain strings; as vText they are escaped as TEXT.
     name = vText(wording.calendar_name(schedule))
     description = vText("\n".join(f"{label}: {text}" for label, text in wording.about(schedule)))
     calendar["NAME"] = calendar["X-WR-CALNAME"] = name
     calendar["DESCRIPTION"] = calendar["X-WR-CALDESC"] = description
+    footer = _footer(schedule)
     for visit in schedule.all_visits():
         event = Event.new(
-            uid=visit_uid(schedule, visit),
+            uid=visit_uid(schedule, visit, namespace),
             stamp=stamp,
             start=visit.date,
             end=visit.date + timedelta(days=1),
             summary=wording.summary(schedule, visit),
-            description=_description(schedule, visit),
+            description="\n".join(wording.visit_details(schedule, visit)) + "\n" + footer,
             # An all-day reminder of a scan should not mark the whole day as busy.
             transparency=TRANSP.TRANSPARENT,
         )
