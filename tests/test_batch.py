@@ -223,7 +223,7 @@ def _digests(folder: Path) -> dict[str, str]:
 def test_same_roster_same_bytes_whatever_jobs(runner: CliRunner, tmp_path: Path) -> None:
     """With SOURCE_DATE_EPOCH set, --jobs 1 and --jobs 2 write byte-identical files."""
     rows = "".join(
-        f"p{n:03d},2024-{n % 12 + 1:02d}-{n % 28 + 1:02d},Name {n},,,,,,\n" for n in range(60)
+        f"p{n:03d},2024-{n % 12 + 1:02d}-{n % 28 + 1:02d},Name {n},,,,,,\n" for n in range(24)
     )
     roster = GOOD.splitlines()[0] + "\n" + rows + "bad,2024-13-01,,,,,,,\n"
     one = tmp_path / "one"
@@ -233,7 +233,7 @@ def test_same_roster_same_bytes_whatever_jobs(runner: CliRunner, tmp_path: Path)
     _, _, _, out_one = _run(runner, one, roster, "--format", "ics,html,pdf", "--jobs", "1")
     _, _, _, out_two = _run(runner, two, roster, "--format", "ics,html,pdf", "--jobs", "2")
     first, second = _digests(out_one), _digests(out_two)
-    assert len(first) == 60 * 3 + 2
+    assert len(first) == 24 * 3 + 2
     assert first == second
 
 
