@@ -97,7 +97,8 @@ def test_reminder_fires_at_nine_in_the_morning(days: int) -> None:
     for event, visit in zip(calendar.walk("VEVENT"), schedule.visits, strict=True):
         (alarm,) = event.walk("VALARM")
         assert str(alarm["ACTION"]) == "DISPLAY"
-        assert str(alarm["DESCRIPTION"]).startswith(f"In {days} days: follow-up visit")
+        unit = "day" if days == 1 else "days"
+        assert str(alarm["DESCRIPTION"]).startswith(f"In {days} {unit}: follow-up visit")
         fires = datetime.combine(visit.date, time()) + alarm.decoded("TRIGGER")
         assert fires == datetime.combine(visit.date - timedelta(days=days), time(9))
 

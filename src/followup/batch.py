@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from followup.dates import Weekends, parse_date
 from followup.errors import FollowupError, InvalidOption
 from followup.files import write_atomically
+from followup.i18n import _
 from followup.settings import Settings, schedule_for
 
 if TYPE_CHECKING:
@@ -109,15 +110,17 @@ def _open(path: Path) -> Iterator[tuple[int, Record]]:
             for record in reader:
                 yield reader.line_num, dict(record)
     except FileNotFoundError:
-        raise UnusableRoster(path, "no such file") from None
+        raise UnusableRoster(path, _("no such file")) from None
     except IsADirectoryError:
-        raise UnusableRoster(path, "that is a folder, not a roster") from None
+        raise UnusableRoster(path, _("that is a folder, not a roster")) from None
     except UnicodeDecodeError:
-        raise UnusableRoster(path, "not a text file in UTF-8") from None
+        raise UnusableRoster(path, _("not a text file in UTF-8")) from None
     except PermissionError:
-        raise UnusableRoster(path, "not readable (permission denied)") from None
+        raise UnusableRoster(path, _("not readable (permission denied)")) from None
     except csv.Error as error:
-        raise UnusableRoster(path, f"not a readable CSV file ({error})") from None
+        raise UnusableRoster(
+            path, _("not a readable CSV file ({error})").format(error=error)
+        ) from None
 
 
 def _header(path: Path) -> list[str]:
@@ -136,26 +139,33 @@ def check_roster(path: Path) -> tuple[int, set[str]]:
     """
     counts: Counter[str] = Counter()
     rows = 0
-    for _, record in _open(path):
+    for _line, record in _open(path):
         rows += 1
         counts[str(record.get("id") or "").casefold()] += 1
     header = [column.strip() for column in _header(path)]
     if not header or header == [""]:
         raise UnusableRoster(
-            path, "the file is empty; it needs a header with id and treatment_date"
+            path, _("the file is empty; it needs a header with id and treatment_date")
         )
     for column in header:
         if header.count(column) > 1:
-            raise UnusableRoster(path, f"the column {column!r} appears twice")
+            raise UnusableRoster(
+                path, _("the column {column!r} appears twice").format(column=column)
+            )
         if column not in COLUMNS:
             raise UnusableRoster(
-                path, f"unknown column {column!r}; the columns are {', '.join(COLUMNS)}"
+                path,
+                _("unknown column {column!r}; the columns are {columns}").format(
+                    column=column, columns=", ".join(COLUMNS)
+                ),
             )
     for column in REQUIRED:
         if column not in header:
-            raise UnusableRoster(path, f"the required column {column!r} is missing")
+            raise UnusableRoster(
+                path, _("the required column {column!r} is missing").format(column=column)
+            )
     if rows == 0:
-        raise UnusableRoster(path, "the roster has a header but no patients")
+        raise UnusableRoster(path, _("the roster has a header but no patients"))
     return rows, {key for key, count in counts.items() if count > 1 and key}
 
 
@@ -163,17 +173,17 @@ def _whole(column: str, text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise InvalidOption(column, text, "give a whole number") from None
+        raise InvalidOption(column, text, _("give a whole number")) from None
 
 
 def _row_settings(record: Record) -> Settings:
     """A row's own settings; an empty cell says nothing, so the defaults apply."""
     if record.get(None):
-        raise InvalidOption("row", "…", "it has more cells than the header has columns")
+        raise InvalidOption("row", "…", _("it has more cells than the header has columns"))
     cell = {key: (value or "").strip() for key, value in record.items() if isinstance(key, str)}
     weekends = cell.get("weekends", "")
     if weekends and weekends not in {rule.value for rule in Weekends}:
-        raise InvalidOption("weekends", weekends, "choose next, previous or keep")
+        raise InvalidOption("weekends", weekends, _("choose next, previous or keep"))
     done = cell.get("done", "")
     return Settings(
         treatment_date=parse_date(cell.get("treatment_date", "")),
@@ -192,15 +202,15 @@ def _row_settings(record: Record) -> Settings:
 
 def _check_id(patient_id: str, duplicates: set[str]) -> None:
     if not patient_id:
-        raise InvalidOption("id", patient_id, "every row needs an id")
+        raise InvalidOption("id", patient_id, _("every row needs an id"))
     if not _ID.fullmatch(patient_id) or patient_id in {".", ".."}:
         raise InvalidOption(
-            "id", patient_id, "use only letters, digits, '.', '_' and '-' (it names the files)"
+            "id", patient_id, _("use only letters, digits, '.', '_' and '-' (it names the files)")
         )
     if patient_id.casefold() in _RESERVED:
-        raise InvalidOption("id", patient_id, "this name is kept for the batch's own files")
+        raise InvalidOption("id", patient_id, _("this name is kept for the batch's own files"))
     if patient_id.casefold() in duplicates:
-        raise InvalidOption("id", patient_id, "this id appears on more than one row")
+        raise InvalidOption("id", patient_id, _("this id appears on more than one row"))
 
 
 def process(job: Job, line: int, record: Record, duplicates: set[str]) -> Outcome:

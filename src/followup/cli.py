@@ -24,6 +24,7 @@ from followup.errors import (
     UnusableOutput,
 )
 from followup.files import atomic_open, make_private_folder, sync, write_atomically
+from followup.i18n import LANGUAGES, _
 from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Track
 from followup.schedule import Schedule, check_reminder
 from followup.settings import Settings, load_protocol, read_text, schedule_for
@@ -58,7 +59,7 @@ TABLE_WIDTH = 120  # for a table written to a file or a pipe, where no terminal 
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"Error: {message}", err=True)
+    typer.echo(_("Error: {message}").format(message=message), err=True)
     raise typer.Exit(code)
 
 
@@ -78,7 +79,12 @@ class _Commands(TyperGroup):
         except typer.TyperException as error:  # usage errors from the parser
             command = getattr(getattr(error, "ctx", None), "command_path", ctx.command_path)
             code = getattr(error, "exit_code", 2)
-            _fail(f"{error.format_message()} (see '{command} --help')", code)
+            _fail(
+                _("{message} (see '{command} --help')").format(
+                    message=error.format_message(), command=command
+                ),
+                code,
+            )
         except MissingDependency as error:
             _fail(str(error), 1)
         except OSError as error:
@@ -122,7 +128,7 @@ def _stamp() -> datetime:
     if epoch is None:
         return datetime.now(UTC).replace(microsecond=0)
     if not epoch.isdigit():
-        raise InvalidOption("SOURCE_DATE_EPOCH", epoch, "use a whole number of seconds")
+        raise InvalidOption("SOURCE_DATE_EPOCH", epoch, _("use a whole number of seconds"))
     return datetime.fromtimestamp(int(epoch), UTC)
 
 
@@ -136,7 +142,9 @@ def _format_for(output: str | None, chosen: Format | None) -> Format:
         known = ", ".join(SUFFIXES)
         raise UnusableOutput(
             output,
-            f"cannot tell the format from {suffix or 'no suffix'!r}; use {known} or --format",
+            _("cannot tell the format from {suffix!r}; use {known} or --format").format(
+                suffix=suffix or _("no suffix"), known=known
+            ),
         )
     return SUFFIXES[suffix]
 
@@ -171,6 +179,33 @@ def _render(
     buffer = io.StringIO()
     Console(file=buffer, width=TABLE_WIDTH, color_system=None).print(rich_table(schedule))
     return buffer.getvalue().encode()
+
+
+class Lang(StrEnum):
+    EN = "en"
+    ES = "es"
+    PT = "pt"
+    PT_BR = "pt-BR"
+
+
+assert tuple(Lang) == LANGUAGES  # noqa: S101 - the option lists what i18n speaks
+
+Language = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="Language of everything written: en, es, pt or pt-BR "
+        "[default: from the environment's locale, else en].",
+        show_default=False,
+    ),
+]
+
+
+def _speak(lang: Lang | None) -> None:
+    """Use the language asked for, or the environment's, for the rest of the run."""
+    from followup import i18n
+
+    i18n.activate(lang.value if lang else i18n.from_environment())
 
 
 # Options shared by `plan` and `next`, declared once. Defaults are None so that a
@@ -286,18 +321,20 @@ def _load_patient(path: Path | None) -> Settings:
         return Settings()
     from followup.patient import parse_patient
 
-    return parse_patient(read_text(path, "patient file"), path)
+    return parse_patient(read_text(path, _("that is a folder, not a patient file")), path)
 
 
 def _tracks(exams: list[str] | None, every: list[int] | None) -> tuple[Track, ...] | None:
     exams, every = exams or [], every or []
     if len(exams) != len(every):
         raise InvalidOption(
-            "--track", len(exams), f"give one --every for each --track (got {len(every)})"
+            "--track",
+            len(exams),
+            _("give one --every for each --track (got {count})").format(count=len(every)),
         )
     for months in every:
         if months <= 0:
-            raise InvalidOption("--every", months, "give a whole number of months above 0")
+            raise InvalidOption("--every", months, _("give a whole number of months above 0"))
     return tuple(Track(exam, months) for exam, months in zip(exams, every, strict=True)) or None
 
 
@@ -389,6 +426,7 @@ def plan_(
         ),
     ] = None,
     paper: Annotated[Paper, typer.Option(help="Paper size of a PDF sheet.")] = Paper.A4,
+    lang: Language = None,
 ) -> None:
     """Plan follow-up visits from a treatment date.
 
@@ -397,6 +435,7 @@ def plan_(
     for 2 years, every 6 months to year 5, then yearly. Other protocols:
     'followup protocols'.
     """
+    _speak(lang)
     settings = _settings(
         treatment_date,
         from_file,
@@ -456,11 +495,13 @@ def next_(
     form: Annotated[NextFormat, typer.Option("--format", help="A sentence, or JSON.")] = (
         NextFormat.TEXT
     ),
+    lang: Language = None,
 ) -> None:
     """Show the next visit to book: the first one not done yet, and how far away it is.
 
     When its date has passed, it is overdue and the days count is negative.
     """
+    _speak(lang)
     day = parse_date(today) if today is not None else date.today()
     settings = _settings(
         treatment_date,
@@ -507,8 +548,9 @@ app.add_typer(protocols_app, name="protocols")
 
 
 @protocols_app.callback()
-def protocols_(ctx: typer.Context) -> None:
+def protocols_(ctx: typer.Context, lang: Language = None) -> None:
     """List the follow-up protocols followup knows, or show one in full."""
+    _speak(lang)
     if ctx.invoked_subcommand is None:
         from followup import wording
 
@@ -520,8 +562,10 @@ def protocols_show(
     protocol: Annotated[
         str, typer.Argument(metavar="ID|FILE.toml", help="A preset id or a protocol file.")
     ],
+    lang: Language = None,
 ) -> None:
     """Show a protocol: its phases with their ranges, its tracks, and its quoted source."""
+    _speak(lang)
     from followup import wording
 
     _emit(wording.protocol_details(load_protocol(protocol)).encode(), None)
@@ -549,7 +593,11 @@ def _file_formats(text: str) -> tuple[str, ...]:
     for form in forms or ("",):
         if form not in FILE_FORMATS:
             raise InvalidOption(
-                "--format", form, f"choose from {', '.join(FILE_FORMATS)}, separated by commas"
+                "--format",
+                form,
+                _("choose from {formats}, separated by commas").format(
+                    formats=", ".join(FILE_FORMATS)
+                ),
             )
     return forms
 
@@ -599,18 +647,20 @@ def batch_(
         typer.Option(metavar="DAYS", help="Calendar reminder this many days before, at 09:00."),
     ] = 14,
     paper: Annotated[Paper, typer.Option(help="Paper size of PDF sheets.")] = Paper.A4,
+    lang: Language = None,
 ) -> None:
     """Plan every patient of a roster: files per patient, a summary, and the rows that failed.
 
     Bad rows do not stop the run; they are listed with their line and reason on
     standard error and in DIR/errors.csv, and the exit code is then 1.
     """
+    _speak(lang)
     from followup import batch
     from followup.export.tables import inert
 
     forms = _file_formats(formats)
     if not 1 <= jobs <= 64:
-        raise InvalidOption("--jobs", jobs, "choose from 1 to 64")
+        raise InvalidOption("--jobs", jobs, _("choose from 1 to 64"))
     day = parse_date(today) if today is not None else date.today()
     defaults = Settings(
         protocol=protocol,
@@ -654,11 +704,27 @@ def batch_(
                 failed += 1
                 reason = outcome.error or ""
                 errors.writerow([outcome.line, inert(outcome.id), inert(reason)])
-                typer.echo(f"Error: line {outcome.line} (id {outcome.id!r}): {reason}", err=True)
+                typer.echo(
+                    _("Error: line {line} (id {id!r}): {reason}").format(
+                        line=outcome.line, id=outcome.id, reason=reason
+                    ),
+                    err=True,
+                )
     sync()
-    result = f"{written} of {total} patients planned in {out_dir}"
+    if failed:
+        result = _(
+            "{written} of {total} patients planned in {folder}; {failed} rows failed, see {errors}"
+        )
+    else:
+        result = _("{written} of {total} patients planned in {folder}.")
     typer.echo(
-        result + (f"; {failed} rows failed, see {out_dir / 'errors.csv'}" if failed else ".")
+        result.format(
+            written=written,
+            total=total,
+            folder=out_dir,
+            failed=failed,
+            errors=out_dir / "errors.csv",
+        )
     )
     if failed:
         raise typer.Exit(1)
@@ -671,7 +737,7 @@ def _progress(stack: contextlib.ExitStack, total: int) -> Callable[[], None]:
     from rich.progress import Progress
 
     progress = stack.enter_context(Progress(transient=True))
-    task = progress.add_task("Planning", total=total)
+    task = progress.add_task(_("Planning"), total=total)
     return lambda: progress.advance(task)
 
 
@@ -690,8 +756,10 @@ def holidays_(
         str | None,
         typer.Argument(metavar="[COUNTRY]", help="A country code, to list its regions."),
     ] = None,
+    lang: Language = None,
 ) -> None:
     """List the codes that --holidays accepts: countries, or the regions of one."""
+    _speak(lang)
     from followup.public_holidays import countries
 
     known = countries()
@@ -700,7 +768,9 @@ def holidays_(
     else:
         code = country.strip().upper()
         if code not in known:
-            raise InvalidOption("COUNTRY", country, "unknown country code; run 'followup holidays'")
+            raise InvalidOption(
+                "COUNTRY", country, _("unknown country code; run 'followup holidays'")
+            )
         label, regions = known[code]
         lines = [
             f"{label} ({code}): " + (", ".join(f"{code}-{r}" for r in regions) or "no regions")

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from followup.errors import InvalidDate
+from followup.i18n import N_, _
 
 __all__ = [
     "FIRST_YEAR",
@@ -28,6 +29,12 @@ FIRST_YEAR, LAST_YEAR = 1900, 2199
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _ISO_DAY_AND_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d")
 # 03/04/2025, 3.4.25, 03-04-2025: the day and month order depends on the country.
+# Month names for messages, marked for translation (calendar.month_name follows
+# the C locale, which is English).
+_MONTHS = (
+    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
+    N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
+)  # fmt: skip
 _LOCAL_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
 
 
@@ -45,22 +52,34 @@ def parse_date(text: str) -> date:
     if match := _ISO_DAY.fullmatch(stripped):
         year, month, day = (int(part) for part in match.groups())
         if not 1 <= month <= 12:
-            raise InvalidDate(text, f"there is no month {month}")
+            raise InvalidDate(text, _("there is no month {month}").format(month=month))
         days_in_month = calendar.monthrange(year, month)[1]
         if not 1 <= day <= days_in_month:
-            raise InvalidDate(text, f"{calendar.month_name[month]} {year} has {days_in_month} days")
+            raise InvalidDate(
+                text,
+                _("{month} {year} has {days} days").format(
+                    month=_(_MONTHS[month - 1]), year=year, days=days_in_month
+                ),
+            )
         if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise InvalidDate(text, f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+            raise InvalidDate(
+                text,
+                _("the year must be between {first} and {last}").format(
+                    first=FIRST_YEAR, last=LAST_YEAR
+                ),
+            )
         return date(year, month, day)
     if _ISO_DAY_AND_TIME.match(stripped):
-        raise InvalidDate(text, "give the day only, without a time, as YYYY-MM-DD")
+        raise InvalidDate(text, _("give the day only, without a time, as YYYY-MM-DD"))
     if _LOCAL_DAY.fullmatch(stripped):
         raise InvalidDate(
             text,
-            "day and month come in a different order in different countries; "
-            "write it as YYYY-MM-DD, for example 2025-04-03 for 3 April 2025",
+            _(
+                "day and month come in a different order in different countries; "
+                "write it as YYYY-MM-DD, for example 2025-04-03 for 3 April 2025"
+            ),
         )
-    raise InvalidDate(text, "write it as YYYY-MM-DD, for example 2025-04-03 for 3 April 2025")
+    raise InvalidDate(text, _("write it as YYYY-MM-DD, for example 2025-04-03 for 3 April 2025"))
 
 
 def is_weekend(day: date) -> bool:

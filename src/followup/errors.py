@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from followup.i18n import _
+
 __all__ = [
     "FollowupError",
     "InvalidDate",
@@ -31,7 +33,9 @@ class InvalidDate(FollowupError):
     def __init__(self, text: str, reason: str) -> None:
         self.text = text
         self.reason = reason
-        super().__init__(f"{text!r} is not a usable date: {reason}")
+        super().__init__(
+            _("{text!r} is not a usable date: {reason}").format(text=text, reason=reason)
+        )
 
 
 class InvalidOption(FollowupError):
@@ -41,7 +45,11 @@ class InvalidOption(FollowupError):
         self.option = option
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{option} {value!r} is not allowed: {allowed}")
+        super().__init__(
+            _("{option} {value!r} is not allowed: {allowed}").format(
+                option=option, value=value, allowed=allowed
+            )
+        )
 
 
 class MissingValue(FollowupError):
@@ -50,7 +58,7 @@ class MissingValue(FollowupError):
     def __init__(self, what: str, hint: str) -> None:
         self.what = what
         self.hint = hint
-        super().__init__(f"{what} is missing: {hint}")
+        super().__init__(_("{what} is missing: {hint}").format(what=what, hint=hint))
 
 
 class UnusableOutput(FollowupError):
@@ -59,7 +67,7 @@ class UnusableOutput(FollowupError):
     def __init__(self, path: Path | str, reason: str) -> None:
         self.path = Path(path)
         self.reason = reason
-        super().__init__(f"cannot write {str(path)!r}: {reason}")
+        super().__init__(_("cannot write {path!r}: {reason}").format(path=str(path), reason=reason))
 
 
 class InvalidFile(FollowupError):
@@ -69,8 +77,13 @@ class InvalidFile(FollowupError):
         self.path = Path(path)
         self.key = key
         self.problem = problem
-        where = f"{path}: key {key!r}" if key else str(path)
-        super().__init__(f"{where}: {problem}")
+        if key:
+            message = _("{path}: key {key!r}: {problem}").format(
+                path=path, key=key, problem=problem
+            )
+        else:
+            message = f"{path}: {problem}"
+        super().__init__(message)
 
 
 class MissingDependency(Exception):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from followup.errors import UnusableOutput
+from followup.i18n import _
 
 __all__ = ["atomic_open", "make_private_folder", "sync", "write_atomically"]
 
@@ -25,9 +26,11 @@ def atomic_open(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
     """
     folder = path.parent
     if not folder.is_dir():
-        raise UnusableOutput(path, f"the folder {str(folder)!r} does not exist")
+        raise UnusableOutput(
+            path, _("the folder {folder!r} does not exist").format(folder=str(folder))
+        )
     if path.is_dir():
-        raise UnusableOutput(path, "that is a folder; give a file name")
+        raise UnusableOutput(path, _("that is a folder; give a file name"))
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -56,9 +59,11 @@ def sync() -> None:
 def make_private_folder(path: Path) -> None:
     """Create `path` readable by its owner only (0700); an existing folder is kept as it is."""
     if path.exists() and not path.is_dir():
-        raise UnusableOutput(path, "that is a file, not a folder")
+        raise UnusableOutput(path, _("that is a file, not a folder"))
     if not path.parent.is_dir():
-        raise UnusableOutput(path, f"the folder {str(path.parent)!r} does not exist")
+        raise UnusableOutput(
+            path, _("the folder {folder!r} does not exist").format(folder=str(path.parent))
+        )
     if not path.exists():
         path.mkdir(mode=0o700)
         path.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened: make sure

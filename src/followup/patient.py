@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from followup.dates import Weekends, parse_date
 from followup.errors import InvalidDate, InvalidFile
+from followup.i18n import _
 from followup.protocols import Track
 from followup.settings import Settings
 
@@ -50,7 +51,7 @@ KEYS = (
 
 def _date(value: object, path: Path, key: str) -> date:
     if isinstance(value, datetime):
-        raise InvalidFile(path, "give a date without a time, e.g. 2024-01-31", key)
+        raise InvalidFile(path, _("give a date without a time, e.g. 2024-01-31"), key)
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -58,46 +59,56 @@ def _date(value: object, path: Path, key: str) -> date:
             return parse_date(value)
         except InvalidDate as error:
             raise InvalidFile(path, str(error), key) from None
-    raise InvalidFile(path, f"expected a date such as 2024-01-31, got {value!r}", key)
+    raise InvalidFile(
+        path, _("expected a date such as 2024-01-31, got {value!r}").format(value=value), key
+    )
 
 
 def _whole(value: object, path: Path, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidFile(path, f"expected a whole number, got {value!r}", key)
+        raise InvalidFile(
+            path, _("expected a whole number, got {value!r}").format(value=value), key
+        )
     return value
 
 
 def _text(value: object, path: Path, key: str) -> str:
     if not isinstance(value, str):
-        raise InvalidFile(path, f"expected text in quotes, got {value!r}", key)
+        raise InvalidFile(
+            path, _("expected text in quotes, got {value!r}").format(value=value), key
+        )
     return value
 
 
 def _weekends(value: object, path: Path, key: str) -> Weekends:
     choice = _text(value, path, key)
     if choice not in {rule.value for rule in Weekends}:
-        raise InvalidFile(path, f"{choice!r} is not one of next, previous, keep", key)
+        raise InvalidFile(
+            path, _("{choice!r} is not one of next, previous, keep").format(choice=choice), key
+        )
     return Weekends(choice)
 
 
 def _dates(value: object, path: Path, key: str) -> tuple[date, ...]:
     if not isinstance(value, list):
-        raise InvalidFile(path, "expected a list of dates, e.g. [2024-06-03, 2024-09-30]", key)
+        raise InvalidFile(path, _("expected a list of dates, e.g. [2024-06-03, 2024-09-30]"), key)
     return tuple(_date(item, path, key) for item in value)
 
 
 def _tracks(value: object, path: Path, key: str) -> tuple[Track, ...]:
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise InvalidFile(
-            path, 'expected [[tracks]] tables with exam = "…" and every = months', key
+            path, _('expected [[tracks]] tables with exam = "…" and every = months'), key
         )
     tracks = []
     for item in value:
         if set(item) != {"exam", "every"}:
-            raise InvalidFile(path, "each track needs exactly exam and every", key)
+            raise InvalidFile(path, _("each track needs exactly exam and every"), key)
         every = _whole(item["every"], path, key)
         if every <= 0:
-            raise InvalidFile(path, f"every must be at least 1 month, got {every}", key)
+            raise InvalidFile(
+                path, _("every must be at least 1 month, got {every}").format(every=every), key
+            )
         tracks.append(Track(_text(item["exam"], path, key), every))
     return tuple(tracks)
 
@@ -109,10 +120,12 @@ def parse_patient(text: str, path: Path) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InvalidFile(path, f"not a valid TOML file ({error})") from None
+        raise InvalidFile(path, _("not a valid TOML file ({error})").format(error=error)) from None
     for key in data:
         if key not in KEYS:
-            raise InvalidFile(path, f"unknown key; the keys are {', '.join(KEYS)}", key)
+            raise InvalidFile(
+                path, _("unknown key; the keys are {keys}").format(keys=", ".join(KEYS)), key
+            )
 
     def read(key: str, convert: Callable[[object, Path, str], T]) -> T | None:
         return convert(data[key], path, key) if key in data else None

@@ -26,6 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from followup.errors import InvalidFile
+from followup.i18n import _
 from followup.protocols import Phase, Protocol, Source, Track
 
 __all__ = ["parse_protocol"]
@@ -47,11 +48,13 @@ class _Reader:
 
     def table(self, value: object, key: str | None, keys: tuple[str, ...]) -> dict[str, object]:
         if not isinstance(value, dict):
-            raise self.fail(key, "expected a table of keys and values")
+            raise self.fail(key, _("expected a table of keys and values"))
         for name in value:
             if name not in keys:
                 where = f"{key}.{name}" if key else name
-                raise self.fail(where, f"unknown key; the keys here are {', '.join(keys)}")
+                raise self.fail(
+                    where, _("unknown key; the keys here are {keys}").format(keys=", ".join(keys))
+                )
         return value
 
     def text(self, table: dict[str, object], key: str, where: str) -> str | None:
@@ -60,13 +63,13 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(where, f"expected text in quotes, got {value!r}")
+            raise self.fail(where, _("expected text in quotes, got {value!r}").format(value=value))
         return value.strip()
 
     def required_text(self, table: dict[str, object], key: str, where: str) -> str:
         text = self.text(table, key, where)
         if text is None:
-            raise self.fail(where, "missing")
+            raise self.fail(where, _("missing"))
         return text
 
     def months(self, value: object, where: str) -> tuple[int, int]:
@@ -75,13 +78,18 @@ class _Reader:
         numbers = [n for n in items if isinstance(n, int) and not isinstance(n, bool)]
         if len(items) not in (1, 2) or len(numbers) != len(items):
             raise self.fail(
-                where, f"expected whole months, or a range such as [3, 4]; got {value!r}"
+                where,
+                _("expected whole months, or a range such as [3, 4]; got {value!r}").format(
+                    value=value
+                ),
             )
         low, high = numbers[0], numbers[-1]
         if low <= 0:
-            raise self.fail(where, f"must be at least 1 month, got {low}")
+            raise self.fail(where, _("must be at least 1 month, got {low}").format(low=low))
         if high < low:
-            raise self.fail(where, f"the range [{low}, {high}] runs backwards")
+            raise self.fail(
+                where, _("the range [{low}, {high}] runs backwards").format(low=low, high=high)
+            )
         return low, high
 
 
@@ -92,20 +100,22 @@ def parse_protocol(text: str, path: Path) -> Protocol:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InvalidFile(path, f"not a valid TOML file ({error})") from None
+        raise InvalidFile(path, _("not a valid TOML file ({error})").format(error=error)) from None
     read = _Reader(path)
     read.table(data, None, _TOP)
     name = read.required_text(data, "name", "name")
-    exam = read.text(data, "exam", "exam") or "Follow-up scan"
+    exam = read.text(data, "exam", "exam") or _("Follow-up scan")
     phases = _phases(read, data.get("phases"))
     tracks = _tracks(read, data.get("tracks", []))
     source = read.table(data.get("source"), "source", _SOURCE) if "source" in data else None
     if source is None:
-        raise read.fail("source", "missing: say where this protocol comes from (citation)")
+        raise read.fail("source", _("missing: say where this protocol comes from (citation)"))
     citation = read.required_text(source, "citation", "source.citation")
     year = source.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-        raise read.fail("source.year", f"expected a year such as 2026, got {year!r}")
+        raise read.fail(
+            "source.year", _("expected a year such as 2026, got {year!r}").format(year=year)
+        )
     return Protocol(
         id=f"file:{path.name}",
         name=name,
@@ -118,43 +128,46 @@ def parse_protocol(text: str, path: Path) -> Protocol:
             year=year,
             url=read.text(source, "url", "source.url"),
             quote=read.text(source, "quote", "source.quote") or "",
-            quoted_from=f"protocol file {path.name}",
+            quoted_from=_("protocol file {name}").format(name=path.name),
             verification=read.text(source, "verification", "source.verification")
-            or "A local protocol file: followup has not checked it against any publication.",
+            or _("A local protocol file: followup has not checked it against any publication."),
         ),
-        start_hint="use the date the protocol counts from",
+        start_hint=_("use the date the protocol counts from"),
         tracks=tracks,
     )
 
 
 def _phases(read: _Reader, value: object) -> tuple[Phase, ...]:
     if not isinstance(value, list) or not value:
-        raise read.fail("phases", "missing: give at least one [[phases]] with every_months")
+        raise read.fail("phases", _("missing: give at least one [[phases]] with every_months"))
     phases: list[Phase] = []
     start = 0
     for index, item in enumerate(value, start=1):
         where = f"phases[{index}]"
         table = read.table(item, where, _PHASE)
         if "every_months" not in table:
-            raise read.fail(f"{where}.every_months", "missing: every phase needs an interval")
+            raise read.fail(f"{where}.every_months", _("missing: every phase needs an interval"))
         every = read.months(table["every_months"], f"{where}.every_months")
         last = index == len(value)
         if last:
             if "until_month" in table:
                 raise read.fail(
                     f"{where}.until_month",
-                    "the last phase has no end: the length of follow-up (--years) ends it",
+                    _("the last phase has no end: the length of follow-up (--years) ends it"),
                 )
             phases.append(Phase(start, None, every[0], every))
             break
         if "until_month" not in table:
-            raise read.fail(f"{where}.until_month", "missing: only the last phase may have no end")
+            raise read.fail(
+                f"{where}.until_month", _("missing: only the last phase may have no end")
+            )
         until = read.months(table["until_month"], f"{where}.until_month")
         if until[0] <= start:
             raise read.fail(
                 f"{where}.until_month",
-                f"the phase ends at month {until[0]}, "
-                f"not after the phase before it (month {start})",
+                _(
+                    "the phase ends at month {end}, not after the phase before it (month {start})"
+                ).format(end=until[0], start=start),
             )
         ranged = until if until[0] != until[1] else None
         phases.append(Phase(start, until[1], every[0], every, until_allowed=ranged))
@@ -164,16 +177,16 @@ def _phases(read: _Reader, value: object) -> tuple[Phase, ...]:
 
 def _tracks(read: _Reader, value: object) -> tuple[Track, ...]:
     if not isinstance(value, list):
-        raise read.fail("tracks", "expected [[tracks]] tables with exam and every_months")
+        raise read.fail("tracks", _("expected [[tracks]] tables with exam and every_months"))
     tracks: list[Track] = []
     for index, item in enumerate(value, start=1):
         where = f"tracks[{index}]"
         table = read.table(item, where, _TRACK)
         exam = read.required_text(table, "exam", f"{where}.exam")
         if "every_months" not in table:
-            raise read.fail(f"{where}.every_months", "missing: every track needs an interval")
+            raise read.fail(f"{where}.every_months", _("missing: every track needs an interval"))
         low, high = read.months(table["every_months"], f"{where}.every_months")
         if low != high:
-            raise read.fail(f"{where}.every_months", "a track takes one interval, not a range")
+            raise read.fail(f"{where}.every_months", _("a track takes one interval, not a range"))
         tracks.append(Track(exam, low))
     return tuple(tracks)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from followup.errors import InvalidOption
+from followup.i18n import N_, _
 
 __all__ = [
     "DEFAULT_PROTOCOL",
@@ -97,7 +98,7 @@ class Protocol:
     exam_short: str
     phases: tuple[Phase, ...]
     source: Source
-    start_hint: str = "usually the day of the treatment the follow-up is for"
+    start_hint: str = N_("usually the day of the treatment the follow-up is for")
     tracks: tuple[Track, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -118,23 +119,27 @@ class Protocol:
         every = first.every_months if early_interval is None else early_interval
         low, high = first.allowed
         if not low <= every <= high:
-            allowed = f"{low} or {high}" if high == low + 1 else f"from {low} to {high}"
             if low == high:
-                allowed = f"{low} only"
+                allowed = _("{id} allows {low} months only in its first phase")
+            elif high == low + 1:
+                allowed = _("{id} allows {low} or {high} months in its first phase")
+            else:
+                allowed = _("{id} allows from {low} to {high} months in its first phase")
             raise InvalidOption(
-                "--early-interval", every, f"{self.id} allows {allowed} months in its first phase"
+                "--early-interval", every, allowed.format(id=self.id, low=low, high=high)
             )
         until = first.until_month
         if early_years is not None:
             months = 12 * early_years
             span = first.until_allowed
             if span is None or not span[0] <= months <= span[1]:
-                fixed = (
-                    "a first phase of fixed length"
-                    if span is None
-                    else f"a first phase of {_years(span)} years"
-                )
-                raise InvalidOption("--early-years", early_years, f"{self.id} has {fixed}")
+                if span is None:
+                    fixed = _("{id} has a first phase of fixed length").format(id=self.id)
+                else:
+                    fixed = _("{id} has a first phase of {years} years").format(
+                        id=self.id, years=_years(span)
+                    )
+                raise InvalidOption("--early-years", early_years, fixed)
             until = months
         phases = [replace(first, every_months=every, until_month=until)]
         for phase in self.phases[1:]:
@@ -151,7 +156,7 @@ class Protocol:
         seen: set[str] = set()
         for track in combined:
             if track.exam.casefold() in seen:
-                raise InvalidOption("--track", track.exam, "this exam has a track already")
+                raise InvalidOption("--track", track.exam, _("this exam has a track already"))
             seen.add(track.exam.casefold())
         return replace(self, tracks=combined)
 
@@ -168,9 +173,9 @@ def _ranged(until: tuple[int, int], every: tuple[int, int]) -> Phase:
 
 IBERO_AMERICAN_2025 = Protocol(
     id="ibero-american-2025",
-    name="Ibero-American consensus on liver metastases of soft tissue sarcoma (2025)",
-    exam="CT or MRI of the chest and abdomen",
-    exam_short="CT/MRI, chest + abdomen",
+    name=N_("Ibero-American consensus on liver metastases of soft tissue sarcoma (2025)"),
+    exam=N_("CT or MRI of the chest and abdomen"),
+    exam_short=N_("CT/MRI, chest + abdomen"),
     phases=(
         Phase(0, 24, 3, (3, 4)),
         Phase(24, 60, 6, (6, 6)),
@@ -189,32 +194,34 @@ IBERO_AMERICAN_2025 = Protocol(
             "CT or MRI of the chest and abdomen every 3–4 months for 2 years, "
             "then every 6 months up to 5 years, then annually."
         ),
-        quoted_from=(
+        quoted_from=N_(
             "Clear Cell Sarcoma Foundation's discussion sheet on liver metastases, "
             "summarising the consensus"
         ),
-        verification=(
+        verification=N_(
             "Taken from the foundation's summary of the consensus; "
             "the paper's follow-up section itself was not checked."
         ),
     ),
-    start_hint="the usual choice is the day of the last liver surgery or ablation",
+    start_hint=N_("the usual choice is the day of the last liver surgery or ablation"),
 )
 
 _ESMO_CITATION = (
     "Casali PG, Blay JY. Ann Oncol 2010;21 Suppl 5 (ESMO guideline on soft tissue sarcoma)."
 )
-_ESMO_VERIFICATION = (
+_ESMO_VERIFICATION = N_(
     "The 2010 wording as quoted by a secondary source (kicksarcoma.org.au); whether "
     "the 2021 ESMO–EURACAN–GENTURIS update kept it was not checked."
 )
-_ESMO_EXAM = "Sarcoma follow-up visit with imaging: MRI for local relapse, CT for lung metastases"
+_ESMO_EXAM = N_(
+    "Sarcoma follow-up visit with imaging: MRI for local relapse, CT for lung metastases"
+)
 
 ESMO_HIGH_GRADE = Protocol(
     id="esmo-2010-high-grade",
-    name="ESMO soft tissue sarcoma guideline (2010): intermediate or high grade, after surgery",
+    name=N_("ESMO soft tissue sarcoma guideline (2010): intermediate or high grade, after surgery"),
     exam=_ESMO_EXAM,
-    exam_short="sarcoma follow-up (MRI/CT)",
+    exam_short=N_("sarcoma follow-up (MRI/CT)"),
     phases=(
         _ranged((24, 36), (3, 4)),
         Phase(36, 60, 6, (6, 6)),
@@ -229,17 +236,17 @@ ESMO_HIGH_GRADE = Protocol(
             "may be followed up every 3-4 months in the 2-3 years, then twice a year "
             "up to the fifth year and once a year thereafter."
         ),
-        quoted_from="ESMO guideline of 2010, as quoted by kicksarcoma.org.au",
+        quoted_from=N_("ESMO guideline of 2010, as quoted by kicksarcoma.org.au"),
         verification=_ESMO_VERIFICATION,
     ),
-    start_hint="the usual choice is the day of surgery",
+    start_hint=N_("the usual choice is the day of surgery"),
 )
 
 ESMO_LOW_GRADE = Protocol(
     id="esmo-2010-low-grade",
-    name="ESMO soft tissue sarcoma guideline (2010): low grade",
-    exam="Sarcoma follow-up visit for local relapse",
-    exam_short="sarcoma follow-up (local)",
+    name=N_("ESMO soft tissue sarcoma guideline (2010): low grade"),
+    exam=N_("Sarcoma follow-up visit for local relapse"),
+    exam_short=N_("sarcoma follow-up (local)"),
     phases=(
         _ranged((36, 60), (4, 6)),
         Phase(60, None, 12, (12, 12)),
@@ -253,24 +260,26 @@ ESMO_LOW_GRADE = Protocol(
             "may be followed for local relapse every 4-6 months, with chest X-rays or CT "
             "scan at more relaxed intervals in the first 3-5 years, then yearly."
         ),
-        quoted_from="ESMO guideline of 2010, as quoted by kicksarcoma.org.au",
+        quoted_from=N_("ESMO guideline of 2010, as quoted by kicksarcoma.org.au"),
         verification=_ESMO_VERIFICATION,
     ),
-    start_hint="the usual choice is the day of surgery",
+    start_hint=N_("the usual choice is the day of surgery"),
     notes=(
-        "The source also mentions chest X-rays or CT at more relaxed intervals, without "
-        "a cadence: they are not planned here; agree them with the care team.",
+        N_(
+            "The source also mentions chest X-rays or CT at more relaxed intervals, without "
+            "a cadence: they are not planned here; agree them with the care team."
+        ),
     ),
 )
 
 NCCN_STAGE_IV = Protocol(
     id="nccn-stage-iv-limited-metastases",
-    name=(
+    name=N_(
         "NCCN soft tissue sarcoma, for patients (2014): "
         "stage IV after treatment of limited metastases"
     ),
-    exam="History, exam, chest imaging and imaging of the metastatic sites",
-    exam_short="visit + chest and metastatic-site imaging",
+    exam=N_("History, exam, chest imaging and imaging of the metastatic sites"),
+    exam_short=N_("visit + chest and metastatic-site imaging"),
     phases=(
         _ranged((24, 36), (3, 6)),
         Phase(36, 60, 6, (6, 6), lasting=24),
@@ -285,24 +294,26 @@ NCCN_STAGE_IV = Protocol(
             "every 3–6 months for 2–3 years … if good results, then repeat every 6 months "
             "for 2 years … then repeat every year"
         ),
-        quoted_from="NCCN Guidelines for Patients, Soft Tissue Sarcoma (2014)",
-        verification=(
+        quoted_from=N_("NCCN Guidelines for Patients, Soft Tissue Sarcoma (2014)"),
+        verification=N_(
             "From the patient edition of 2014 and secondary summaries; the current "
             "professional guideline text was not read."
         ),
     ),
-    start_hint="the usual choice is the day the metastases were treated",
+    start_hint=N_("the usual choice is the day the metastases were treated"),
     notes=(
-        "The source continues with 6-monthly visits only “if good results”: "
-        "the care team decides what happens otherwise.",
+        N_(
+            "The source continues with 6-monthly visits only “if good results”: "
+            "the care team decides what happens otherwise."
+        ),
     ),
 )
 
 UK_HIGH_GRADE = Protocol(
     id="uk-high-grade",
-    name="UK practice (Cancer Research UK): intermediate or high grade soft tissue sarcoma",
-    exam="Sarcoma follow-up appointment",
-    exam_short="sarcoma follow-up",
+    name=N_("UK practice (Cancer Research UK): intermediate or high grade soft tissue sarcoma"),
+    exam=N_("Sarcoma follow-up appointment"),
+    exam_short=N_("sarcoma follow-up"),
     phases=(
         _ranged((24, 36), (3, 4)),
         Phase(36, 60, 6, (6, 6)),
@@ -317,22 +328,22 @@ UK_HIGH_GRADE = Protocol(
             "3 to 4 monthly appointments for the first 2 to 3 years; 6 monthly "
             "appointments up to 5 years; then yearly"
         ),
-        quoted_from=(
+        quoted_from=N_(
             "Cancer Research UK patient page, reflecting the British Sarcoma Group guidelines"
         ),
-        verification=(
+        verification=N_(
             "A patient page reflecting the British Sarcoma Group guidelines; an older "
             "version said yearly up to 10 years. The guideline itself was not read."
         ),
     ),
-    start_hint="the usual choice is the day of surgery",
+    start_hint=N_("the usual choice is the day of surgery"),
 )
 
 UK_LOW_GRADE = Protocol(
     id="uk-low-grade",
-    name="UK practice (Cancer Research UK): low grade soft tissue sarcoma",
-    exam="Sarcoma follow-up appointment",
-    exam_short="sarcoma follow-up",
+    name=N_("UK practice (Cancer Research UK): low grade soft tissue sarcoma"),
+    exam=N_("Sarcoma follow-up appointment"),
+    exam_short=N_("sarcoma follow-up"),
     phases=(
         _ranged((36, 60), (4, 6)),
         Phase(60, None, 12, (12, 12)),
@@ -341,7 +352,7 @@ UK_LOW_GRADE = Protocol(
         UK_HIGH_GRADE.source,
         quote="4 to 6 monthly ... for the first 3 to 5 years; then yearly",
     ),
-    start_hint="the usual choice is the day of surgery",
+    start_hint=N_("the usual choice is the day of surgery"),
 )
 
 PRESETS: dict[str, Protocol] = {
@@ -364,6 +375,8 @@ def preset(protocol_id: str) -> Protocol:
         raise InvalidOption(
             "--protocol",
             protocol_id,
-            f"choose one of {', '.join(PRESETS)}, or give a protocol file ending in .toml",
+            _("choose one of {ids}, or give a protocol file ending in .toml").format(
+                ids=", ".join(PRESETS)
+            ),
         )
     return PRESETS[protocol_id]

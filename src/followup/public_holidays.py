@@ -6,6 +6,7 @@ import holidays as _holidays
 
 from followup.dates import Holidays
 from followup.errors import InvalidOption
+from followup.i18n import _
 
 __all__ = ["countries", "public_holidays"]
 
@@ -28,18 +29,20 @@ def public_holidays(code: str, language: str = "en_US") -> Holidays:
     Holiday names come in `language` when the package has it for that country,
     otherwise in the country's own language.
     """
-    country, _, subdivision = code.strip().upper().partition("-")
+    country, _dash, subdivision = code.strip().upper().partition("-")
     known = _holidays.list_supported_countries()
     if country not in known:
         raise InvalidOption(
-            "--holidays", code, "unknown country code; run 'followup holidays' for the list"
+            "--holidays", code, _("unknown country code; run 'followup holidays' for the list")
         )
     if subdivision and subdivision not in known[country]:
         raise InvalidOption(
             "--holidays",
             code,
-            f"{country} has no subdivision {subdivision!r}; "
-            f"run 'followup holidays {country}' for its codes",
+            _(
+                "{country} has no subdivision {subdivision!r}; "
+                "run 'followup holidays {country}' for its codes"
+            ).format(country=country, subdivision=subdivision),
         )
     languages = _holidays.list_localized_countries().get(country, [])
     calendar = _holidays.country_holidays(

@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from followup.dates import Holidays, Weekends, move
 from followup.errors import InvalidOption
+from followup.i18n import _
 from followup.protocols import IBERO_AMERICAN_2025, Phase, Protocol, Track
 
 __all__ = [
@@ -122,14 +123,18 @@ def clean_name(name: str | None) -> str | None:
     printable = "".join(" " if unicodedata.category(c) == "Cc" else c for c in name)
     cleaned = " ".join(printable.split())
     if len(cleaned) > NAME_LIMIT:
-        raise InvalidOption("--name", f"{cleaned[:20]}…", f"at most {NAME_LIMIT} characters")
+        raise InvalidOption(
+            "--name", f"{cleaned[:20]}…", _("at most {limit} characters").format(limit=NAME_LIMIT)
+        )
     return cleaned or None
 
 
 def check_reminder(days: int) -> int:
     """Days before a visit to remind the person to book it; 0 means no reminder."""
     if not 0 <= days <= MAX_REMIND_DAYS:
-        raise InvalidOption("--remind", days, f"choose from 0 (none) to {MAX_REMIND_DAYS} days")
+        raise InvalidOption(
+            "--remind", days, _("choose from 0 (none) to {days} days").format(days=MAX_REMIND_DAYS)
+        )
     return days
 
 
@@ -160,16 +165,18 @@ def check_done(done: Iterable[date], treatment_date: date, today: date | None) -
     ordered = sorted(done)
     for earlier, later in itertools.pairwise(ordered):
         if earlier == later:
-            raise InvalidOption("--done", earlier.isoformat(), "this date is given twice")
+            raise InvalidOption("--done", earlier.isoformat(), _("this date is given twice"))
     if ordered and ordered[0] < treatment_date:
         raise InvalidOption(
             "--done",
             ordered[0].isoformat(),
-            f"it is before the treatment date {treatment_date.isoformat()}",
+            _("it is before the treatment date {date}").format(date=treatment_date.isoformat()),
         )
     if ordered and today is not None and ordered[-1] > today:
         raise InvalidOption(
-            "--done", ordered[-1].isoformat(), f"it is after today ({today.isoformat()})"
+            "--done",
+            ordered[-1].isoformat(),
+            _("it is after today ({date})").format(date=today.isoformat()),
         )
     return ordered
 
@@ -199,7 +206,7 @@ def plan(
     scan keeps its successor and an early one does not add a year.
     """
     if not 1 <= years <= MAX_YEARS:
-        raise InvalidOption("--years", years, f"choose from 1 to {MAX_YEARS}")
+        raise InvalidOption("--years", years, _("choose from 1 to {most}").format(most=MAX_YEARS))
     visits: list[Visit] = []
     phases = _Phases(protocol, treatment_date)
     anchor = treatment_date

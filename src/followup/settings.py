@@ -15,6 +15,7 @@ from pathlib import Path
 
 from followup.dates import Holidays, Weekends
 from followup.errors import InvalidFile, MissingValue
+from followup.i18n import _
 from followup.protocols import DEFAULT_PROTOCOL, Protocol, Track, preset
 from followup.schedule import Schedule, plan
 
@@ -52,15 +53,18 @@ class Settings:
 
 
 def read_text(path: Path, what: str) -> str:
-    """The text of an input file, or an error that names the file and the problem."""
+    """The text of an input file, or an error that names the file and the problem.
+
+    `what` says what the file should have been, for when it is a folder.
+    """
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InvalidFile(path, "no such file") from None
+        raise InvalidFile(path, _("no such file")) from None
     except IsADirectoryError:
-        raise InvalidFile(path, f"that is a folder, not a {what}") from None
+        raise InvalidFile(path, what) from None
     except UnicodeDecodeError:
-        raise InvalidFile(path, "not a text file in UTF-8") from None
+        raise InvalidFile(path, _("not a text file in UTF-8")) from None
 
 
 @functools.cache
@@ -73,7 +77,7 @@ def load_protocol(choice: str | None) -> Protocol:
     from followup.protocol_file import parse_protocol
 
     path = Path(choice)
-    return parse_protocol(read_text(path, "protocol file"), path)
+    return parse_protocol(read_text(path, _("that is a folder, not a protocol file")), path)
 
 
 @functools.cache
@@ -87,7 +91,8 @@ def schedule_for(settings: Settings, today: date) -> Schedule:
     """The schedule the settings ask for, with the defaults where they say nothing."""
     if settings.treatment_date is None:
         raise MissingValue(
-            "TREATMENT_DATE", "give the treatment date as YYYY-MM-DD, or a patient file with --from"
+            "TREATMENT_DATE",
+            _("give the treatment date as YYYY-MM-DD, or a patient file with --from"),
         )
     protocol = load_protocol(settings.protocol).choose(
         early_interval=settings.early_interval, early_years=settings.early_years

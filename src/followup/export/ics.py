@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from icalendar import TRANSP, Alarm, Calendar, Event, vText
 
 from followup import wording
+from followup.i18n import _
 from followup.schedule import Schedule, Visit
 
 __all__ = ["PRODID", "calendar_uid", "to_ics", "visit_uid"]
@@ -43,11 +44,11 @@ def _footer(schedule: Schedule) -> str:
     # event carries the short form, since phones show it in a small space.
     lines = [
         "",
-        f"Protocol: {schedule.protocol.name}",
-        f"Rule: {wording.rule(schedule)}",
-        f"Source: {wording.source(schedule, short=True)}",
+        _("Protocol: {name}").format(name=_(schedule.protocol.name)),
+        _("Rule: {rule}").format(rule=wording.rule(schedule)),
+        _("Source: {source}").format(source=wording.source(schedule, short=True)),
         wording.horizon_short(schedule),
-        wording.DISCLAIMER,
+        wording.disclaimer(),
     ]
     return "\n".join(lines)
 
@@ -59,7 +60,7 @@ def to_ics(schedule: Schedule, *, remind_days: int, stamp: datetime) -> bytes:
     # icalendar 7 writes NAME, X-WR-CALNAME and X-WR-CALDESC unescaped (and fails
     # on a newline) when given plain strings; as vText they are escaped as TEXT.
     name = vText(wording.calendar_name(schedule))
-    description = vText("\n".join(f"{label}: {text}" for label, text in wording.about(schedule)))
+    description = vText("\n".join(f"{fact.label}: {fact.text}" for fact in wording.about(schedule)))
     calendar["NAME"] = calendar["X-WR-CALNAME"] = name
     calendar["DESCRIPTION"] = calendar["X-WR-CALDESC"] = description
     footer = _footer(schedule)

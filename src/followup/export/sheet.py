@@ -15,8 +15,9 @@ from datetime import datetime
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from followup import wording
+from followup import i18n, wording
 from followup.errors import MissingDependency
+from followup.i18n import _
 from followup.schedule import Schedule, Visit
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class SheetContent:
     lang: str
     title: str
     lead: str
-    about: list[tuple[str, str]]
+    about: list[wording.Fact]
     source_url: str | None
     headers: tuple[str, str, str, str, str, str]
     window_note: str
@@ -57,12 +58,11 @@ class SheetContent:
 
 def _row(schedule: Schedule, visit: Visit) -> SheetRow:
     if visit.done:
-        note = f"planned for {visit.due_date.isoformat()}"
+        note = _("planned for {date}").format(date=visit.due_date.isoformat())
     elif visit.moved:
-        note = f"due {wording.moved_short(visit)}"
+        note = _("due {date}").format(date=wording.moved_short(visit))
     else:
         note = ""
-    exam = visit.track.exam if visit.track else schedule.protocol.exam_short
     label = f"{visit.number}" if visit.track is None else f"{visit.number}*"
     return SheetRow(
         number=label,
@@ -70,30 +70,27 @@ def _row(schedule: Schedule, visit: Visit) -> SheetRow:
         date=visit.date.isoformat(),
         note=note,
         window=wording.gap(visit),
-        exam=exam + (" (extra track)" if visit.track else ""),
+        exam=wording.exam_short(schedule, visit) + (_(" (extra track)") if visit.track else ""),
         done=visit.done,
     )
 
 
 def content(schedule: Schedule, *, generated: datetime, version: str) -> SheetContent:
-    about = [
-        (label, text)
-        for label, text in wording.about(schedule)
-        if label not in {"Start", "Notice"}  # the lead and the footer say these
-    ]
+    # The lead and the footer already say when follow-up starts, and the notice.
+    about = [fact for fact in wording.about(schedule) if fact.key not in {"start", "notice"}]
     return SheetContent(
-        lang="en",
+        lang=i18n.current(),
         title=wording.title(schedule),
         lead=wording.sheet_lead(schedule),
         about=about,
         source_url=schedule.protocol.source.url,
-        headers=("#", "Date", "Window", "Exam", "Done", "Result, notes"),
-        window_note=wording.SHEET_WINDOW_NOTE,
+        headers=("#", _("Date"), _("Window"), _("Exam"), _("Done"), _("Result, notes")),
+        window_note=wording.sheet_window_note(),
         rows=[_row(schedule, visit) for visit in schedule.all_visits()],
-        questions_title="Questions to bring to the care team",
-        questions=wording.questions(schedule),
-        notes_title="Notes from the care team",
-        notice=wording.DISCLAIMER,
+        questions_title=_("Questions to bring to the care team"),
+        questions=tuple(wording.questions(schedule)),
+        notes_title=_("Notes from the care team"),
+        notice=wording.disclaimer(),
         generated=wording.generated(generated.date(), version),
     )
 
@@ -169,11 +166,11 @@ def to_html(schedule: Schedule, *, generated: datetime, version: str) -> str:
     sheet = content(schedule, generated=generated, version=version)
     number, day, window, exam, done, result = (_e(h) for h in sheet.headers)
     about = "\n".join(
-        f"<dt>{_e(label)}</dt><dd>{_e(text)}</dd>"
-        if label != "Source" or not sheet.source_url
-        else f"<dt>{_e(label)}</dt><dd>{_e(text.removesuffix(sheet.source_url))}"
+        f"<dt>{_e(fact.label)}</dt><dd>{_e(fact.text)}</dd>"
+        if fact.key != "source" or not sheet.source_url
+        else f"<dt>{_e(fact.label)}</dt><dd>{_e(fact.text.removesuffix(sheet.source_url))}"
         f'<a href="{_e(sheet.source_url)}">{_e(sheet.source_url)}</a></dd>'
-        for label, text in sheet.about
+        for fact in sheet.about
     )
     rows = "\n".join(
         "<tr>"
@@ -245,7 +242,7 @@ def to_pdf(schedule: Schedule, *, generated: datetime, version: str, paper: Pape
         from fpdf.fonts import FontFace
     except ImportError:
         raise MissingDependency(
-            "PDF output needs the pdf extra: pip install 'followup[pdf]'"
+            _("PDF output needs the pdf extra: pip install 'followup[pdf]'")
         ) from None
     sheet = content(schedule, generated=generated, version=version)
     pdf = FPDF(format=_PAPER[paper])
@@ -267,7 +264,7 @@ def to_pdf(schedule: Schedule, *, generated: datetime, version: str, paper: Pape
     pdf.set_font("DejaVu", "", 11.5)
     pdf.multi_cell(0, 5.3, sheet.lead, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(1.5)
-    for label, text in sheet.about:
+    for label, text in ((fact.label, fact.text) for fact in sheet.about):
         pdf.set_font("DejaVu", "B", 8.5)
         pdf.cell(20, 3.8, label)
         pdf.set_font("DejaVu", "", 8.5)

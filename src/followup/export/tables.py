@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from followup import wording
+from followup.i18n import N_, _
 from followup.schedule import Schedule, Visit
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HEADERS",
+    "headers",
     "next_json",
     "rich_table",
     "rows",
@@ -28,16 +30,21 @@ __all__ = [
 
 HEADERS = (
     "#",
-    "Date",
-    "Weekday",
-    "Status",
-    "Due by the rule",
-    "Counted from",
-    "Window",
-    "Phase",
-    "Exam",
-    "Note",
+    N_("Date"),
+    N_("Weekday"),
+    N_("Status"),
+    N_("Due by the rule"),
+    N_("Counted from"),
+    N_("Window"),
+    N_("Phase"),
+    N_("Exam"),
+    N_("Note"),
 )
+
+
+def headers() -> list[str]:
+    """The column headers of CSV and Markdown, in the active language."""
+    return [_(header) if header != "#" else header for header in HEADERS]
 
 
 def _row(schedule: Schedule, visit: Visit) -> tuple[str, ...]:
@@ -49,7 +56,7 @@ def _row(schedule: Schedule, visit: Visit) -> tuple[str, ...]:
         visit.due_date.isoformat(),
         wording.counted_from(visit),
         wording.window(visit),
-        "extra track" if visit.track else wording.phase_label(visit.phase),
+        _("extra track") if visit.track else wording.phase_label(visit.phase),
         wording.exam(schedule, visit),
         wording.moved_note(visit, schedule.weekends),
     )
@@ -77,12 +84,12 @@ def to_csv(schedule: Schedule) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow(headers())
     writer.writerows([inert(cell) for cell in row] for row in rows(schedule))
     writer.writerow(())
     if schedule.name:
-        writer.writerow(("Plan for", inert(schedule.name)))
-    writer.writerows((label, inert(text)) for label, text in wording.about(schedule))
+        writer.writerow((_("Plan for"), inert(schedule.name)))
+    writer.writerows((fact.label, inert(fact.text)) for fact in wording.about(schedule))
     return out.getvalue()
 
 
@@ -98,10 +105,11 @@ def _md(text: str) -> str:
 
 def to_markdown(schedule: Schedule) -> str:
     lines = [f"# {_md(wording.title(schedule))}", ""]
-    lines += [f"- **{label}:** {_md(text)}" for label, text in wording.about(schedule)[:-1]]
-    lines += ["", "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    facts = [fact for fact in wording.about(schedule) if fact.key != "notice"]
+    lines += [f"- **{_md(fact.label)}:** {_md(fact.text)}" for fact in facts]
+    lines += ["", "| " + " | ".join(headers()) + " |", "|" + "---|" * len(HEADERS)]
     lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows(schedule)]
-    lines += ["", f"> {_md(wording.DISCLAIMER)}", ""]
+    lines += ["", f"> {_md(wording.disclaimer())}", ""]
     return "\n".join(lines)
 
 
@@ -149,8 +157,8 @@ def to_json(schedule: Schedule) -> str:
         },
         "protocol": {
             "id": protocol.id,
-            "name": protocol.name,
-            "exam": protocol.exam,
+            "name": _(protocol.name),
+            "exam": _(protocol.exam),
             "phases": [
                 {
                     "from_month": phase.from_month,
@@ -164,14 +172,14 @@ def to_json(schedule: Schedule) -> str:
             ],
             "source": _source_json(schedule),
         },
-        "notes": {label.lower(): text for label, text in wording.about(schedule)},
-        "disclaimer": wording.DISCLAIMER,
+        "notes": _notes(schedule),
+        "disclaimer": wording.disclaimer(),
         "visits": [visit_json(schedule, visit) for visit in schedule.visits],
         "tracks": [
             {
                 "exam": track.exam,
                 "every_months": track.every_months,
-                "note": wording.TRACK_NOTE,
+                "note": wording.track_note(),
                 "visits": [
                     visit_json(schedule, visit)
                     for visit in schedule.track_visits
@@ -197,12 +205,20 @@ def next_json(schedule: Schedule, today: date) -> str:
         "visits_total": len(schedule.visits),
         "visits_done": len(schedule.done),
         "end_date": schedule.end_date.isoformat(),
-        "protocol": {"id": schedule.protocol.id, "name": schedule.protocol.name},
+        "protocol": {"id": schedule.protocol.id, "name": _(schedule.protocol.name)},
         "source": _source_json(schedule),
         "sentence": wording.next_visit(schedule, today),
-        "disclaimer": wording.DISCLAIMER,
+        "disclaimer": wording.disclaimer(),
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _notes(schedule: Schedule) -> dict[str, str]:
+    """The labelled lines about the plan, keyed in English; several notes join into one."""
+    notes: dict[str, str] = {}
+    for fact in wording.about(schedule):
+        notes[fact.key] = f"{notes[fact.key]} {fact.text}" if fact.key in notes else fact.text
+    return notes
 
 
 def _source_json(schedule: Schedule) -> dict[str, str | int | None]:
@@ -212,8 +228,8 @@ def _source_json(schedule: Schedule) -> dict[str, str | int | None]:
         "year": source.year,
         "url": source.url,
         "quote": source.quote,
-        "quoted_from": source.quoted_from,
-        "verification": source.verification,
+        "quoted_from": _(source.quoted_from),
+        "verification": _(source.verification),
     }
 
 
@@ -227,26 +243,28 @@ def rich_table(schedule: Schedule) -> RenderableType:
     table = Table(
         title=escape(wording.title(schedule)),
         title_style="bold",
-        caption="From: months after the treatment, or after the last visit done. "
-        "Window: months after the previous visit.",
+        caption=_(
+            "From: months after the treatment, or after the last visit done. "
+            "Window: months after the previous visit."
+        ),
     )
     with_status = bool(schedule.done)
     with_exam = bool(schedule.track_visits)
     columns: list[tuple[str, bool]] = [  # (header, may wrap)
         ("#", False),
-        ("Date", False),
-        *([("Status", False)] * with_status),
-        *([("Exam", True)] * with_exam),
-        ("From", False),
-        ("Window", False),
-        ("Moved from", True),  # a holiday's name can be long
+        (_("Date"), False),
+        *([(_("Status"), False)] * with_status),
+        *([(_("Exam"), True)] * with_exam),
+        (_("From"), False),
+        (_("Window"), False),
+        (_("Moved from"), True),  # a holiday's name can be long
     ]
     cells = [
         [
             str(visit.number),
             wording.short_date(visit.date),
             *([wording.status(visit)] * with_status),
-            *([visit.track.exam if visit.track else schedule.protocol.exam_short] * with_exam),
+            *([wording.exam_short(schedule, visit)] * with_exam),
             wording.counted_from_short(visit),
             wording.window_months(visit),
             wording.moved_short(visit),
@@ -265,6 +283,7 @@ def rich_table(schedule: Schedule) -> RenderableType:
         )
     for visit, row in zip(schedule.all_visits(), cells, strict=True):
         table.add_row(*(escape(cell) for cell in row), style="dim" if visit.done else None)
-    about = [("Exam", schedule.protocol.exam), *wording.about(schedule)]
+    about = [(_("Exam"), _(schedule.protocol.exam))]
+    about += [(fact.label, fact.text) for fact in wording.about(schedule)]
     notes = [Text.assemble((f"{label}: ", "bold"), text) for label, text in about]
     return Group(table, *notes)

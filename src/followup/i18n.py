@@ -1,0 +1,137 @@
+"""Languages: gettext catalogs for every sentence, Babel for dates in each locale's form.
+
+The active language lives in a context variable: the command line sets it once
+per run, a batch row for the time it is written. `_` looks the message up in the
+active catalog; English is the language of the code, so it needs none.
+
+English dates stay `Tuesday 2024-04-30`: the ISO form is never misread. The other
+languages get Babel's long form ("martes, 30 de abril de 2024"), and Babel is
+only imported when one of them is used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gettext
+import os
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from datetime import date
+from pathlib import Path
+
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "_",
+    "activate",
+    "current",
+    "from_environment",
+    "long_date",
+    "ngettext",
+    "short_date",
+    "using",
+    "weekday",
+]
+
+LANGUAGES = ("en", "es", "pt", "pt-BR")
+# Our language codes, as gettext catalogs and Babel locales name them.
+_CATALOG = {"es": "es", "pt": "pt", "pt-BR": "pt_BR"}
+_BABEL = {"es": "es", "pt": "pt_PT", "pt-BR": "pt_BR"}
+LOCALES = Path(__file__).parent / "locales"
+
+_language: ContextVar[str] = ContextVar("followup_language", default="en")
+
+
+@functools.cache
+def _translation(language: str) -> gettext.NullTranslations:
+    if language == "en":
+        return gettext.NullTranslations()
+    return gettext.translation("followup", LOCALES, languages=[_CATALOG[language]])
+
+
+def _(message: str) -> str:
+    """`message` in the active language."""
+    return _translation(_language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural form for `count`, in the active language."""
+    return _translation(_language.get()).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
+    """Mark a message for translation where it is defined; `_` translates it when shown."""
+    return message
+
+
+def current() -> str:
+    return _language.get()
+
+
+def check(language: str) -> str:
+    """A language code followup speaks, or bad input naming the choices."""
+    from followup.errors import InvalidOption
+
+    if language not in LANGUAGES:
+        raise InvalidOption("--lang", language, _("choose en, es, pt or pt-BR"))
+    return language
+
+
+def activate(language: str) -> None:
+    """Use `language` from now on in this context."""
+    _language.set(check(language))
+
+
+@contextlib.contextmanager
+def using(language: str) -> Iterator[None]:
+    """Use `language` inside the block only."""
+    token = _language.set(check(language))
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def from_environment(environ: Mapping[str, str] = os.environ) -> str:
+    """The language the environment's locale asks for, when followup speaks it; else English."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "")
+        if not value:
+            continue
+        tag = value.split(".")[0].split("@")[0].replace("-", "_")
+        language, _sep, region = tag.partition("_")
+        if language == "pt":
+            return "pt-BR" if region.upper() == "BR" else "pt"
+        return language if language in ("en", "es") else "en"
+    return "en"
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _babel(day: date, pattern: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, pattern, locale=_BABEL[_language.get()])
+
+
+def weekday(day: date) -> str:
+    """The day of the week, as the language writes it."""
+    if _language.get() == "en":
+        return _WEEKDAYS[day.weekday()]
+    return _babel(day, "EEEE")
+
+
+def long_date(day: date) -> str:
+    """`Tuesday 2024-04-30`; `martes, 30 de abril de 2024`; `terça-feira, 30 de abril de 2024`."""
+    if _language.get() == "en":
+        return f"{_WEEKDAYS[day.weekday()]} {day.isoformat()}"
+    return _babel(day, "full")
+
+
+def short_date(day: date) -> str:
+    """`Tue 2024-04-30`; `mar 30 abr 2024`: for narrow tables."""
+    if _language.get() == "en":
+        return f"{_WEEKDAYS[day.weekday()][:3]} {day.isoformat()}"
+    return _babel(day, "EEE d MMM y")
