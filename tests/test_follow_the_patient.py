@@ -217,7 +217,7 @@ def test_next_reads_the_patient_file(runner: CliRunner, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("treatment_date = 2024-01-31\nyear = 5\n", "key 'year': unknown key; the keys are treatment_date, name, protocol, early_interval, early_years, years, weekends, remind, holidays, done, tracks"),
+        ("treatment_date = 2024-01-31\nyear = 5\n", "key 'year': unknown key; the keys are treatment_date, name, protocol, early_interval, early_years, years, weekends, remind, holidays, done, tracks, lang"),
         ("treatment_date = 2024-02-30\n", "not a valid TOML file"),
         ('treatment_date = "2024-02-30"\n', "key 'treatment_date': '2024-02-30' is not a usable date: February 2024 has 29 days"),
         ("treatment_date = 2024-01-31T10:00:00\n", "key 'treatment_date': give a date without a time, e.g. 2024-01-31"),

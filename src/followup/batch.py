@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from followup import i18n
 from followup.dates import Weekends, parse_date
 from followup.errors import FollowupError, InvalidOption
 from followup.files import write_atomically
@@ -48,6 +49,7 @@ OPTIONAL = (
     "weekends",
     "holidays",
     "done",
+    "lang",
 )
 COLUMNS = REQUIRED + OPTIONAL
 SUMMARY = (
@@ -90,6 +92,7 @@ class Job:
     stamp: datetime
     version: str
     today: date
+    lang: str
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,7 @@ def _row_settings(record: Record) -> Settings:
         weekends=Weekends(weekends) if weekends else None,
         holidays=cell.get("holidays") or None,
         done=tuple(parse_date(day) for day in done.split(";") if day.strip()) if done else None,
+        lang=i18n.check(cell["lang"]) if cell.get("lang") else None,
     )
 
 
@@ -215,9 +219,17 @@ def _check_id(patient_id: str, duplicates: set[str]) -> None:
 
 def process(job: Job, line: int, record: Record, duplicates: set[str]) -> Outcome:
     """Plan one row and write its files, or say why it cannot be done."""
+    patient_id = str(record.get("id") or "").strip()
+    language = str(record.get("lang") or "").strip() or job.lang
+    # A row's messages and files speak its own language; an unknown one is
+    # reported in the run's language.
+    with i18n.using(language if language in i18n.LANGUAGES else job.lang):
+        return _process(job, line, record, duplicates, patient_id)
+
+
+def _process(job: Job, line: int, record: Record, duplicates: set[str], patient_id: str) -> Outcome:
     from followup.export import render
 
-    patient_id = str(record.get("id") or "").strip()
     try:
         _check_id(patient_id, duplicates)
         schedule = schedule_for(_row_settings(record).over(job.defaults), job.today)

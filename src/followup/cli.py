@@ -16,6 +16,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from followup import i18n
 from followup.dates import Weekends, parse_date
 from followup.errors import (
     FollowupError,
@@ -201,11 +202,9 @@ Language = Annotated[
 ]
 
 
-def _speak(lang: Lang | None) -> None:
-    """Use the language asked for, or the environment's, for the rest of the run."""
-    from followup import i18n
-
-    i18n.activate(lang.value if lang else i18n.from_environment())
+def _speak(lang: Lang | None, fallback: str | None = None) -> None:
+    """Use the language asked for, else `fallback` (a patient file's), else the environment's."""
+    i18n.activate(lang.value if lang else fallback or i18n.from_environment())
 
 
 # Options shared by `plan` and `next`, declared once. Defaults are None so that a
@@ -451,6 +450,7 @@ def plan_(
         holidays=holidays,
         remind=remind,
     )
+    _speak(lang, settings.lang)  # a patient file may name the person's language
     days = check_reminder(14 if settings.remind is None else settings.remind)
     schedule = schedule_for(settings, date.today())
     chosen = _format_for(output, form)
@@ -515,6 +515,7 @@ def next_(
         weekends=weekends,
         holidays=holidays,
     )
+    _speak(lang, settings.lang)  # a patient file may name the person's language
     schedule = schedule_for(settings, day)
     from followup import wording
 
@@ -688,6 +689,7 @@ def batch_(
         stamp=_stamp(),
         version=_version(),
         today=day,
+        lang=i18n.current(),
     )
     written = failed = 0
     with contextlib.ExitStack() as stack:

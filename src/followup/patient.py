@@ -8,6 +8,7 @@
     weekends = "next"
     holidays = "ES-MD"
     done = [2024-06-03, 2024-09-30]
+    lang = "es"
     [[tracks]]
     exam = "Brain MRI"
     every = 12
@@ -46,6 +47,7 @@ KEYS = (
     "holidays",
     "done",
     "tracks",
+    "lang",
 )
 
 
@@ -113,6 +115,15 @@ def _tracks(value: object, path: Path, key: str) -> tuple[Track, ...]:
     return tuple(tracks)
 
 
+def _lang(value: object, path: Path, key: str) -> str:
+    from followup.i18n import LANGUAGES
+
+    text = _text(value, path, key)
+    if text not in LANGUAGES:
+        raise InvalidFile(path, _("choose en, es, pt or pt-BR"), key)
+    return text
+
+
 def parse_patient(text: str, path: Path) -> Settings:
     """Read the TOML text of the patient file at `path` (named in messages)."""
     import tomllib  # here, so that runs without a patient file never load it
@@ -142,4 +153,5 @@ def parse_patient(text: str, path: Path) -> Settings:
         holidays=read("holidays", _text),
         done=read("done", _dates),
         tracks=read("tracks", _tracks),
+        lang=read("lang", _lang),
     )

@@ -39,6 +39,7 @@ class Settings:
     holidays: str | None = None
     done: tuple[date, ...] | None = None
     tracks: tuple[Track, ...] | None = None
+    lang: str | None = None
 
     def over(self, fallback: Settings) -> Settings:
         """These settings, with `fallback`'s values where these say nothing."""
