@@ -10,6 +10,8 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
+from followup import i18n
+
 settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True)
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
@@ -36,9 +38,17 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture(autouse=True)
-def _fixed_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test sees the same DTSTAMP unless it removes the variable itself."""
+def _stable_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts in English with the same DTSTAMP, whatever the machine's locale.
+
+    A test changes either itself; a language left active by an earlier test
+    (the command line sets it for the rest of its context) is reset here.
+    """
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    i18n.activate("en")
 
 
 def missing(what: str, how: str) -> None:
