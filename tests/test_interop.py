@@ -3,7 +3,7 @@
 libical (Evolution and other desktop clients), Mozilla ical.js (Thunderbird),
 node-ical and vobject with validation (the Radicale server) each read a spread
 of generated calendars: dates, presets and their choices, extra tracks, names in
-several scripts, visits done, public holidays. Each parser runs once as a long-lived process and is handed
+several scripts, visits done, public holidays, and every language. Each parser runs once as a long-lived process and is handed
 one file per example. Under CI a missing parser fails the run; elsewhere it
 skips, saying which one and how to install it.
 """
@@ -25,7 +25,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup import Schedule, Weekends, plan, wording
+from followup import Schedule, Weekends, i18n, plan, wording
 from followup.dates import Holidays
 from followup.export.ics import to_ics, visit_uid
 from followup.protocols import PRESETS, Track
@@ -157,7 +157,7 @@ names = st.one_of(
 
 
 @st.composite
-def calendars(draw: st.DrawFn) -> tuple[Schedule, int]:
+def calendars(draw: st.DrawFn) -> tuple[Schedule, int, str]:
     start = draw(st.dates(min_value=date(1995, 1, 1), max_value=date(2026, 11, 1)))
     protocol = draw(st.sampled_from(list(PRESETS.values())))
     low, high = protocol.phases[0].allowed
@@ -183,7 +183,7 @@ def calendars(draw: st.DrawFn) -> tuple[Schedule, int]:
             )
         ),
     )
-    return schedule, draw(st.sampled_from([0, 1, 14, 90]))
+    return schedule, draw(st.sampled_from([0, 1, 14, 90])), draw(st.sampled_from(i18n.LANGUAGES))
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -193,10 +193,11 @@ def test_parsers_read_what_we_meant(
     javascript: Reader,
     counts: Counter[str],
     tmp_path: Path,
-    calendar: tuple[Schedule, int],
+    calendar: tuple[Schedule, int, str],
 ) -> None:
     """Every parser reads the same UIDs, all-day dates and alarms that we wrote, without errors."""
-    schedule, remind = calendar
+    schedule, remind, language = calendar
+    i18n.activate(language)
     data = to_ics(schedule, remind_days=remind, stamp=STAMP)
     path = tmp_path / "plan.ics"
     path.write_bytes(data)
