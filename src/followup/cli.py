@@ -92,19 +92,23 @@ class _Commands(TyperGroup):
             _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
 
 
-app = typer.Typer(
-    cls=_Commands,
-    name="followup",
-    help=(
-        "Turn the date of a cancer treatment into the imaging follow-up schedule "
-        "a published guideline asks for: a calendar file, a table, explained.\n\n"
-        "Educational, not medical advice: the care team decides."
-    ),
-    epilog="Example:  followup plan 2025-03-14 -o scans.ics",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        cls=_Commands,
+        name="followup",
+        help=(
+            "Turn the date of a cancer treatment into the imaging follow-up schedule "
+            "a published guideline asks for: a calendar file, a table, explained.\n\n"
+            "Educational, not medical advice: the care team decides."
+        ),
+        epilog="Example:  followup plan 2025-03-14 -o scans.ics",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+
+app = _new_app()
 
 
 def _show_version(value: bool) -> None:
@@ -168,7 +172,8 @@ def _render(
             remind_days=remind,
             paper=paper.value,
             stamp=_stamp(),
-            version=_version(),
+            # Reading our own version costs a metadata lookup: only sheets print it.
+            version=_version() if form in (Format.HTML, Format.PDF) else "",
         )
     from rich.console import Console
 
@@ -780,6 +785,23 @@ def holidays_(
     _emit(("\n".join(lines) + "\n").encode(), None)
 
 
+def _with_only(name: str) -> typer.Typer | None:
+    """The app with just the command `name`, or None when there is no such command.
+
+    Typer builds the options of every registered command before it runs one;
+    the entry point registers only the command asked for, which keeps start-up
+    short. The commands themselves are the same objects as in `app`.
+    """
+    single = _new_app()
+    single.registered_callback = app.registered_callback
+    for info in app.registered_commands:
+        if (info.name or getattr(info.callback, "__name__", "")) == name:
+            single.registered_commands.append(info)
+    single.registered_groups = [group for group in app.registered_groups if group.name == name]
+    return single if single.registered_commands or single.registered_groups else None
+
+
 def main() -> None:
     """Entry point of the `followup` command."""
-    app()
+    asked = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    ((asked and _with_only(asked)) or app)()
