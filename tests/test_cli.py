@@ -281,6 +281,8 @@ def test_installed_entry_point_and_module(tmp_path: Path) -> None:
 
 def test_entry_point_builds_only_the_command_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     """`followup plan …` registers just `plan` (faster start); other words fall back to the full app."""
+    import typer as typer_module
+
     from followup import cli
 
     for name in ("plan", "next", "batch", "holidays", "protocols"):
@@ -289,10 +291,10 @@ def test_entry_point_builds_only_the_command_asked_for(monkeypatch: pytest.Monke
         assert len(single.registered_commands) + len(single.registered_groups) == 1
     assert cli._with_only("nope") is None
     seen: list[object] = []
-    monkeypatch.setattr(cli.typer.Typer, "__call__", lambda self, *a, **k: seen.append(self))
-    monkeypatch.setattr(cli.sys, "argv", ["followup", "--version"])
+    monkeypatch.setattr(typer_module.Typer, "__call__", lambda self, *a, **k: seen.append(self))
+    monkeypatch.setattr(sys, "argv", ["followup", "--version"])
     cli.main()
-    monkeypatch.setattr(cli.sys, "argv", ["followup", "plan", "2024-01-31"])
+    monkeypatch.setattr(sys, "argv", ["followup", "plan", "2024-01-31"])
     cli.main()
     assert seen[0] is cli.app
     assert seen[1] is not cli.app
