@@ -25,6 +25,7 @@ __all__ = [
     "N_",
     "_",
     "activate",
+    "column_weekday",
     "current",
     "from_environment",
     "long_date",
@@ -121,6 +122,14 @@ def weekday(day: date) -> str:
     if _language.get() == "en":
         return _WEEKDAYS[day.weekday()]
     return _babel(day, "EEEE")
+
+
+def column_weekday(day: date) -> str:
+    """The day of the week for a table column: Portuguese names ("segunda-feira")
+    are too long for one, so Portuguese gets the abbreviations its calendars print."""
+    if _language.get() in ("pt", "pt-BR"):
+        return _babel(day, "EEE")
+    return weekday(day)
 
 
 def long_date(day: date) -> str:

@@ -60,13 +60,14 @@ def _row(schedule: Schedule, visit: Visit) -> SheetRow:
     if visit.done:
         note = _("planned for {date}").format(date=visit.due_date.isoformat())
     elif visit.moved:
-        note = _("due {date}").format(date=wording.moved_short(visit))
+        # The ISO date keeps the note on one line in every language.
+        note = _("due {date}").format(date=visit.due_date.isoformat())
     else:
         note = ""
     label = f"{visit.number}" if visit.track is None else f"{visit.number}*"
     return SheetRow(
         number=label,
-        weekday=wording.weekday(visit.date),
+        weekday=i18n.column_weekday(visit.date),
         date=visit.date.isoformat(),
         note=note,
         window=wording.gap(visit),
@@ -266,7 +267,7 @@ def to_pdf(schedule: Schedule, *, generated: datetime, version: str, paper: Pape
     pdf.ln(1.5)
     for label, text in ((fact.label, fact.text) for fact in sheet.about):
         pdf.set_font("DejaVu", "B", 8.5)
-        pdf.cell(20, 3.8, label)
+        pdf.cell(23, 3.8, label)
         pdf.set_font("DejaVu", "", 8.5)
         pdf.multi_cell(0, 3.8, text, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(2)
@@ -274,7 +275,7 @@ def to_pdf(schedule: Schedule, *, generated: datetime, version: str, paper: Pape
     pdf.set_font("DejaVu", "", 11)
     # Widths in mm, measured for 11 pt: a long weekday and date, "3–4 months",
     # the seed's exam on one line; the result column takes what is left.
-    fixed = (8, 46, 24, 48, 12)
+    fixed = (8, 46, 24, 48, 14)
     with pdf.table(
         col_widths=(*fixed, pdf.epw - sum(fixed)),
         headings_style=FontFace(emphasis="BOLD", size_pt=10),
