@@ -14,7 +14,7 @@ import multiprocessing
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,16 +40,10 @@ __all__ = [
 ]
 
 REQUIRED = ("id", "treatment_date")
-OPTIONAL = (
-    "name",
-    "protocol",
-    "early_interval",
-    "early_years",
-    "years",
-    "weekends",
-    "holidays",
-    "done",
-    "lang",
+# A roster column per setting, but those a row cannot give: the reminder and
+# paper are the run's, and tracks take more than one cell.
+OPTIONAL = tuple(
+    field.name for field in fields(Settings) if field.name not in {*REQUIRED, "remind", "tracks"}
 )
 COLUMNS = REQUIRED + OPTIONAL
 SUMMARY = (

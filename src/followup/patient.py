@@ -21,6 +21,7 @@ mistake is reported with the file and key it is in.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -35,20 +36,8 @@ __all__ = ["KEYS", "parse_patient"]
 
 T = TypeVar("T")
 
-KEYS = (
-    "treatment_date",
-    "name",
-    "protocol",
-    "early_interval",
-    "early_years",
-    "years",
-    "weekends",
-    "remind",
-    "holidays",
-    "done",
-    "tracks",
-    "lang",
-)
+# The keys are the names of the settings: a new setting is a new key.
+KEYS = tuple(field.name for field in fields(Settings))
 
 
 def _date(value: object, path: Path, key: str) -> date:
