@@ -214,9 +214,12 @@ def test_unknown_language_is_refused(runner: CliRunner) -> None:
 
 
 def test_every_command_takes_lang(runner: CliRunner) -> None:
-    """plan, next, batch, protocols and holidays all accept --lang."""
+    """plan, next, batch, protocols and holidays all accept --lang, offering every language."""
     import typer.main
 
+    from followup.cli import Lang
+
+    assert [lang.value for lang in Lang] == list(i18n.LANGUAGES)
     group = typer.main.get_command(app)
     for name, command in group.commands.items():  # type: ignore[attr-defined]
         options = {opt for param in command.params for opt in getattr(param, "opts", [])}
