@@ -243,3 +243,15 @@ def test_quiet_when_not_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
     assert code == 0
     assert stdout.count("\n") == 1
     assert stderr == ""
+
+
+def test_progress_bar_on_a_terminal(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal a progress bar runs on standard error; the run and its last line are unchanged."""
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    code, stdout, _, out = _run(runner, tmp_path, GOOD)
+    assert code == 0
+    assert stdout == f"3 of 3 patients planned in {out}.\n"

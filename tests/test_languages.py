@@ -248,3 +248,29 @@ def test_a_row_and_a_patient_file_choose_their_language(runner: CliRunner, tmp_p
     assert "Plano de acompanhamento" in _out(
         runner, "plan", "--from", str(patient), "--format", "md", "-o", "-"
     )
+
+
+def test_holiday_names_follow_the_language(runner: CliRunner) -> None:
+    """Christmas in Madrid is named in Spanish for a Spanish plan, in English for an English one."""
+
+    def first_holiday(*args: str) -> str:
+        document = json.loads(
+            _out(
+                runner,
+                "plan",
+                "2025-09-25",
+                "--years",
+                "1",
+                "--holidays",
+                "ES-MD",
+                "--format",
+                "json",
+                "-o",
+                "-",
+                *args,
+            )
+        )
+        return str(document["visits"][0]["holiday"])
+
+    assert first_holiday() == "Christmas Day"
+    assert first_holiday("--lang", "es") == "Natividad del Señor"

@@ -739,9 +739,11 @@ def _progress(stack: contextlib.ExitStack, total: int) -> Callable[[], None]:
     """A progress bar on a terminal; nothing at all when output goes elsewhere."""
     if not sys.stderr.isatty():
         return lambda: None
+    from rich.console import Console
     from rich.progress import Progress
 
-    progress = stack.enter_context(Progress(transient=True))
+    # On standard error, so that standard output keeps only the final line.
+    progress = stack.enter_context(Progress(console=Console(stderr=True), transient=True))
     task = progress.add_task(_("Planning"), total=total)
     return lambda: progress.advance(task)
 

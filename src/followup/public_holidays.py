@@ -23,11 +23,15 @@ def countries() -> dict[str, tuple[str, list[str]]]:
     }
 
 
-def public_holidays(code: str, language: str = "en_US") -> Holidays:
+# Our languages as the holidays package names them, most specific first.
+_NAMES_IN = {"en": ("en_US",), "es": ("es",), "pt": ("pt_PT", "pt_BR"), "pt-BR": ("pt_BR", "pt_PT")}
+
+
+def public_holidays(code: str, language: str = "en") -> Holidays:
     """The public holidays of a country (`PT`) or one of its subdivisions (`ES-MD`).
 
-    Holiday names come in `language` when the package has it for that country,
-    otherwise in the country's own language.
+    Holiday names come in `language` (one of followup's) when the package has
+    it for that country, otherwise in the country's own language.
     """
     country, _dash, subdivision = code.strip().upper().partition("-")
     known = _holidays.list_supported_countries()
@@ -44,12 +48,9 @@ def public_holidays(code: str, language: str = "en_US") -> Holidays:
                 "run 'followup holidays {country}' for its codes"
             ).format(country=country, subdivision=subdivision),
         )
-    languages = _holidays.list_localized_countries().get(country, [])
-    calendar = _holidays.country_holidays(
-        country,
-        subdiv=subdivision or None,
-        language=language if language in languages else None,
-    )
+    offered = _holidays.list_localized_countries().get(country, [])
+    names_in = next((name for name in _NAMES_IN.get(language, ()) if name in offered), None)
+    calendar = _holidays.country_holidays(country, subdiv=subdivision or None, language=names_in)
     return Holidays(
         code=f"{country}-{subdivision}" if subdivision else country, name_of=calendar.get
     )

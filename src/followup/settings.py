@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
+from followup import i18n
 from followup.dates import Holidays, Weekends
 from followup.errors import InvalidFile, MissingValue
 from followup.i18n import _
@@ -82,10 +83,10 @@ def load_protocol(choice: str | None) -> Protocol:
 
 
 @functools.cache
-def _holidays(code: str) -> Holidays:
+def _holidays(code: str, language: str) -> Holidays:
     from followup.public_holidays import public_holidays
 
-    return public_holidays(code)
+    return public_holidays(code, language)
 
 
 def schedule_for(settings: Settings, today: date) -> Schedule:
@@ -106,5 +107,5 @@ def schedule_for(settings: Settings, today: date) -> Schedule:
         name=settings.name,
         done=settings.done or (),
         today=today,
-        holidays=_holidays(settings.holidays) if settings.holidays else None,
+        holidays=_holidays(settings.holidays, i18n.current()) if settings.holidays else None,
     )
