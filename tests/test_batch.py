@@ -255,3 +255,23 @@ def test_progress_bar_on_a_terminal(
     code, stdout, _, out = _run(runner, tmp_path, GOOD)
     assert code == 0
     assert stdout == f"3 of 3 patients planned in {out}.\n"
+
+
+def test_pdf_without_the_extra_fails_before_any_row(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asking for PDFs without fpdf2: one line naming the extra, exit 1, no folder made."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_fpdf(name: str, *args: object, **kwargs: object) -> object:
+        if name == "fpdf" or name.startswith("fpdf."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_fpdf)
+    code, _, stderr, out = _run(runner, tmp_path, GOOD, "--format", "ics,pdf")
+    assert code == 1
+    assert stderr == "Error: PDF output needs the pdf extra: pip install 'followup[pdf]'\n"
+    assert not out.exists()

@@ -217,7 +217,7 @@ def test_every_command_takes_lang(runner: CliRunner) -> None:
     """plan, next, batch, protocols and holidays all accept --lang, offering every language."""
     import typer.main
 
-    from followup.cli import Lang
+    from followup.options import Lang
 
     assert [lang.value for lang in Lang] == list(i18n.LANGUAGES)
     group = typer.main.get_command(app)

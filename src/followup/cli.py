@@ -9,7 +9,6 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -17,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from followup import i18n
-from followup.dates import Weekends, parse_date
+from followup.dates import parse_date
 from followup.errors import (
     FollowupError,
     InvalidOption,
@@ -26,26 +25,30 @@ from followup.errors import (
 )
 from followup.files import atomic_open, make_private_folder, sync, write_atomically
 from followup.i18n import _
+from followup.options import (
+    Done,
+    EarlyInterval,
+    EarlyYears,
+    Format,
+    FromFile,
+    HolidayCode,
+    Lang,
+    Language,
+    Name,
+    NextFormat,
+    Paper,
+    ProtocolChoice,
+    TrackEvery,
+    TrackExam,
+    TreatmentDate,
+    WeekendRule,
+    Years,
+)
 from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Track
 from followup.schedule import Schedule, check_reminder
 from followup.settings import Settings, load_protocol, read_text, schedule_for
 
 __all__ = ["app", "main"]
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    MD = "md"
-    JSON = "json"
-    ICS = "ics"
-    HTML = "html"
-    PDF = "pdf"
-
-
-class Paper(StrEnum):
-    A4 = "a4"
-    LETTER = "letter"
 
 
 SUFFIXES = {
@@ -187,135 +190,9 @@ def _render(
     return buffer.getvalue().encode()
 
 
-class Lang(StrEnum):
-    EN = "en"
-    ES = "es"
-    PT = "pt"
-    PT_BR = "pt-BR"
-
-
-Language = Annotated[
-    Lang | None,
-    typer.Option(
-        "--lang",
-        help="Language of everything written: en, es, pt or pt-BR "
-        "[default: from the environment's locale, else en].",
-        show_default=False,
-    ),
-]
-
-
 def _speak(lang: Lang | None, fallback: str | None = None) -> None:
     """Use the language asked for, else `fallback` (a patient file's), else the environment's."""
     i18n.activate(lang.value if lang else fallback or i18n.from_environment())
-
-
-# Options shared by `plan` and `next`, declared once. Defaults are None so that a
-# value from a patient file (--from) can fill what the command line leaves out.
-TreatmentDate = Annotated[
-    str | None,
-    typer.Argument(
-        help="Day of the treatment the plan counts from, as YYYY-MM-DD "
-        "(usually the last liver surgery or ablation). May come from --from instead.",
-        metavar="TREATMENT_DATE",
-        show_default=False,
-    ),
-]
-FromFile = Annotated[
-    Path | None,
-    typer.Option(
-        "--from",
-        metavar="FILE.toml",
-        help="Patient file with the treatment date, options and visits done; "
-        "options on the command line win.",
-        show_default=False,
-    ),
-]
-ProtocolChoice = Annotated[
-    str | None,
-    typer.Option(
-        "--protocol",
-        metavar="ID|FILE.toml",
-        help="A preset ('followup protocols' lists them) or a centre's protocol file "
-        "[default: ibero-american-2025].",
-        show_default=False,
-    ),
-]
-EarlyInterval = Annotated[
-    int | None,
-    typer.Option(
-        metavar="MONTHS",
-        help="Months between visits in the first phase, within the source's range "
-        "(3 or 4 for the default protocol) [default: the shortest].",
-    ),
-]
-EarlyYears = Annotated[
-    int | None,
-    typer.Option(
-        metavar="N",
-        help="Length of the first phase in years, where the source gives a range "
-        "(e.g. 2–3) [default: the longest].",
-    ),
-]
-Years = Annotated[
-    int | None,
-    typer.Option(
-        metavar="N",
-        help="Length of follow-up in years, 1 to 30: a choice, not a rule [default: 10].",
-    ),
-]
-WeekendRule = Annotated[
-    Weekends | None,
-    typer.Option(
-        help="Move a date on a weekend or public holiday to the next or previous open day, "
-        "or keep it [default: next].",
-        show_default=False,
-    ),
-]
-HolidayCode = Annotated[
-    str | None,
-    typer.Option(
-        "--holidays",
-        metavar="CC[-SUB]",
-        help="Treat the public holidays of a country or region as closed days, "
-        "e.g. PT, ES-MD, BR-SP, US-CA; 'followup holidays' lists the codes.",
-    ),
-]
-Name = Annotated[
-    str | None,
-    typer.Option(
-        metavar="TEXT", help="Whose plan this is, shown in titles; never put in event IDs."
-    ),
-]
-Done = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--done",
-        metavar="DATE",
-        help="Date of a visit already done, repeated for each one; the plan continues "
-        "from the last. Replaces the list in --from.",
-        show_default=False,
-    ),
-]
-TrackExam = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--track",
-        metavar="EXAM",
-        help='Add a separate stream of visits for another exam, e.g. "Brain MRI", with '
-        "--every; repeat both for more. Opt-in: discuss it with the care team.",
-        show_default=False,
-    ),
-]
-TrackEvery = Annotated[
-    list[int] | None,
-    typer.Option(
-        "--every",
-        metavar="MONTHS",
-        help="Months between the visits of the --track given with it.",
-        show_default=False,
-    ),
-]
 
 
 def _load_patient(path: Path | None) -> Settings:
@@ -461,11 +338,6 @@ def plan_(
 
 
 plan_.__name__ = "plan"
-
-
-class NextFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 NEXT_EXAMPLES = """\
@@ -681,6 +553,10 @@ def batch_(
 
         public_holidays(holidays)
     check_reminder(remind)
+    if "pdf" in forms:
+        from followup.export.sheet import require_pdf
+
+        require_pdf()
     total, duplicates = batch.check_roster(roster)
     make_private_folder(out_dir)
     job = batch.Job(

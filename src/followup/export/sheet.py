@@ -23,7 +23,7 @@ from followup.schedule import Schedule, Visit
 if TYPE_CHECKING:
     from followup.export import Paper
 
-__all__ = ["SheetContent", "content", "to_html", "to_pdf"]
+__all__ = ["SheetContent", "content", "require_pdf", "to_html", "to_pdf"]
 
 
 @dataclass(frozen=True)
@@ -236,15 +236,22 @@ def to_html(schedule: Schedule, *, generated: datetime, version: str) -> str:
 _PAPER = {"a4": "A4", "letter": "Letter"}
 
 
-def to_pdf(schedule: Schedule, *, generated: datetime, version: str, paper: Paper = "a4") -> bytes:
-    """The sheet as a PDF, drawn directly with fpdf2 (no browser needed)."""
+def require_pdf() -> None:
+    """Fail early, with how to fix it, when the PDF library is not installed."""
     try:
-        from fpdf import FPDF
-        from fpdf.fonts import FontFace
+        import fpdf  # noqa: F401
     except ImportError:
         raise MissingDependency(
             _("PDF output needs the pdf extra: pip install 'followup[pdf]'")
         ) from None
+
+
+def to_pdf(schedule: Schedule, *, generated: datetime, version: str, paper: Paper = "a4") -> bytes:
+    """The sheet as a PDF, drawn directly with fpdf2 (no browser needed)."""
+    require_pdf()
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
     sheet = content(schedule, generated=generated, version=version)
     pdf = FPDF(format=_PAPER[paper])
     pdf.set_margins(12, 10, 12)
