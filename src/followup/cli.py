@@ -46,7 +46,7 @@ from followup.options import (
 )
 from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Track
 from followup.schedule import Schedule, check_reminder
-from followup.settings import Settings, load_protocol, read_text, schedule_for
+from followup.settings import Settings, load_holidays, load_protocol, read_text, schedule_for
 
 __all__ = ["app", "main"]
 
@@ -549,9 +549,7 @@ def batch_(
     # Options that would fail every row are bad input before anything is written.
     load_protocol(protocol).choose(early_interval=early_interval, early_years=early_years)
     if holidays:
-        from followup.public_holidays import public_holidays
-
-        public_holidays(holidays)
+        load_holidays(holidays, i18n.current())  # the rows reuse it
     check_reminder(remind)
     if "pdf" in forms:
         from followup.export.sheet import require_pdf

@@ -20,7 +20,7 @@ from followup.i18n import _
 from followup.protocols import DEFAULT_PROTOCOL, Protocol, Track, preset
 from followup.schedule import Schedule, plan
 
-__all__ = ["Settings", "load_protocol", "read_text", "schedule_for"]
+__all__ = ["Settings", "load_holidays", "load_protocol", "read_text", "schedule_for"]
 
 DEFAULT_YEARS = 10
 
@@ -83,7 +83,8 @@ def load_protocol(choice: str | None) -> Protocol:
 
 
 @functools.cache
-def _holidays(code: str, language: str) -> Holidays:
+def load_holidays(code: str, language: str) -> Holidays:
+    """A country's or region's public holidays, named in `language`; built once per run."""
     from followup.public_holidays import public_holidays
 
     return public_holidays(code, language)
@@ -107,5 +108,5 @@ def schedule_for(settings: Settings, today: date) -> Schedule:
         name=settings.name,
         done=settings.done or (),
         today=today,
-        holidays=_holidays(settings.holidays, i18n.current()) if settings.holidays else None,
+        holidays=load_holidays(settings.holidays, i18n.current()) if settings.holidays else None,
     )

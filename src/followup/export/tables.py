@@ -259,6 +259,7 @@ def rich_table(schedule: Schedule) -> RenderableType:
         (_("Window"), False),
         (_("Moved from"), True),  # a holiday's name can be long
     ]
+    visits = schedule.all_visits()
     cells = [
         [
             str(visit.number),
@@ -269,7 +270,7 @@ def rich_table(schedule: Schedule) -> RenderableType:
             wording.window_months(visit),
             wording.moved_short(visit),
         ]
-        for visit in schedule.all_visits()
+        for visit in visits
     ]
     for index, (header, wraps) in enumerate(columns):
         # Columns that must not wrap keep their full width; the others give way.
@@ -281,7 +282,7 @@ def rich_table(schedule: Schedule) -> RenderableType:
             overflow="fold",
             justify="right" if header == "#" else "left",
         )
-    for visit, row in zip(schedule.all_visits(), cells, strict=True):
+    for visit, row in zip(visits, cells, strict=True):
         table.add_row(*(escape(cell) for cell in row), style="dim" if visit.done else None)
     about = [(_("Exam"), _(schedule.protocol.exam))]
     about += [(fact.label, fact.text) for fact in wording.about(schedule)]
