@@ -1,5 +1,9 @@
 """Clinic batch: a roster of patients in, each patient's files and a summary out.
 
+`run` checks the roster and the run's options before it writes anything, then
+plans each row and writes its files, `summary.csv` and `errors.csv`, and returns
+a `Report`. A bad row is reported and skipped; it never stops the run.
+
 The roster is read twice, streaming: once to check its header and find
 duplicate ids, once to plan and write each row. Nothing holds more than the
 rows in flight, so memory stays flat however long the roster. Rows go to
@@ -9,31 +13,32 @@ summary are the same whatever the number of jobs.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import multiprocessing
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from followup import i18n
-from followup.dates import Weekends, parse_date
-from followup.errors import FollowupError, InvalidOption
-from followup.files import write_atomically
+from followup.api import Loads, schedule_for
+from followup.errors import FollowupError, InvalidSetting, not_allowed
+from followup.export import Format, RenderOptions
+from followup.files import atomic_open, make_private_folder, sync, write_atomically
 from followup.i18n import _
-from followup.settings import Settings, schedule_for
-
-if TYPE_CHECKING:
-    from followup.export import Paper
+from followup.settings import FIELDS, RosterRow, Settings
 
 __all__ = [
     "COLUMNS",
     "SUMMARY",
     "Job",
     "Outcome",
+    "Report",
     "UnusableRoster",
     "check_roster",
     "run",
@@ -43,9 +48,12 @@ REQUIRED = ("id", "treatment_date")
 # A roster column per setting, but those a row cannot give: the reminder and
 # paper are the run's, and tracks take more than one cell.
 OPTIONAL = tuple(
-    field.name for field in fields(Settings) if field.name not in {*REQUIRED, "remind", "tracks"}
+    declared.name
+    for declared in FIELDS
+    if declared.name not in {*REQUIRED, "remind", "tracks"}
 )
 COLUMNS = REQUIRED + OPTIONAL
+ERRORS = ("line", "id", "reason")
 SUMMARY = (
     "id",
     "name",
@@ -76,17 +84,24 @@ class UnusableRoster(FollowupError):
 
 @dataclass(frozen=True)
 class Job:
-    """What every row of one batch run shares."""
+    """What every row of one batch run shares: rows' settings fall back on `defaults`."""
 
     out_dir: Path
-    formats: tuple[str, ...]
+    formats: tuple[Format, ...]
     defaults: Settings
-    remind: int
-    paper: Paper
-    stamp: datetime
-    version: str
+    options: RenderOptions
     today: date
-    lang: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a run did: how many rows it planned, and how many it refused."""
+
+    total: int
+    written: int
+    failed: int
+    summary: Path
+    errors: Path
 
 
 @dataclass(frozen=True)
@@ -166,87 +181,62 @@ def check_roster(path: Path) -> tuple[int, set[str]]:
     return rows, {key for key, count in counts.items() if count > 1 and key}
 
 
-def _whole(column: str, text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise InvalidOption(column, text, _("give a whole number")) from None
-
-
 def _row_settings(record: Record) -> Settings:
     """A row's own settings; an empty cell says nothing, so the defaults apply."""
     if record.get(None):
-        raise InvalidOption("row", "…", _("it has more cells than the header has columns"))
-    cell = {key: (value or "").strip() for key, value in record.items() if isinstance(key, str)}
-    weekends = cell.get("weekends", "")
-    if weekends and weekends not in {rule.value for rule in Weekends}:
-        raise InvalidOption("weekends", weekends, _("choose next, previous or keep"))
-    done = cell.get("done", "")
-    return Settings(
-        treatment_date=parse_date(cell.get("treatment_date", "")),
-        name=cell.get("name") or None,
-        protocol=cell.get("protocol") or None,
-        early_interval=_whole("early_interval", cell["early_interval"])
-        if cell.get("early_interval")
-        else None,
-        early_years=_whole("early_years", cell["early_years"]) if cell.get("early_years") else None,
-        years=_whole("years", cell["years"]) if cell.get("years") else None,
-        weekends=Weekends(weekends) if weekends else None,
-        holidays=cell.get("holidays") or None,
-        done=tuple(parse_date(day) for day in done.split(";") if day.strip()) if done else None,
-        lang=i18n.check(cell["lang"]) if cell.get("lang") else None,
-    )
+        raise InvalidSetting("row", "…", _("it has more cells than the header has columns"))
+    cells = {
+        key: (value or "").strip()
+        for key, value in record.items()
+        if isinstance(key, str) and key != "id"
+    }
+    # The date is required: an empty cell is refused by its converter, not ignored.
+    given = {key: text for key, text in cells.items() if text or key == "treatment_date"}
+    return Settings.from_mapping(given, ROW)
+
+
+ROW = RosterRow()
 
 
 def _check_id(patient_id: str, duplicates: set[str]) -> None:
     if not patient_id:
-        raise InvalidOption("id", patient_id, _("every row needs an id"))
+        raise InvalidSetting("id", patient_id, _("every row needs an id"), ROW)
     if not _ID.fullmatch(patient_id) or patient_id in {".", ".."}:
-        raise InvalidOption(
-            "id", patient_id, _("use only letters, digits, '.', '_' and '-' (it names the files)")
-        )
+        reason = _("use only letters, digits, '.', '_' and '-' (it names the files)")
+        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), ROW)
     if patient_id.casefold() in _RESERVED:
-        raise InvalidOption("id", patient_id, _("this name is kept for the batch's own files"))
+        reason = _("this name is kept for the batch's own files")
+        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), ROW)
     if patient_id.casefold() in duplicates:
-        raise InvalidOption("id", patient_id, _("this id appears on more than one row"))
+        reason = _("this id appears on more than one row")
+        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), ROW)
 
 
-def process(job: Job, line: int, record: Record, duplicates: set[str]) -> Outcome:
-    """Plan one row and write its files, or say why it cannot be done."""
+def process(job: Job, line: int, record: Record, duplicates: set[str], loads: Loads) -> Outcome:
+    """Plan one row and write its files, or say why it cannot be done.
+
+    A row's messages and files speak its own language; a row whose language
+    is unknown is reported in the run's.
+    """
     patient_id = str(record.get("id") or "").strip()
-    language = str(record.get("lang") or "").strip() or job.lang
-    # A row's messages and files speak its own language; an unknown one is
-    # reported in the run's language.
-    with i18n.using(language if language in i18n.LANGUAGES else job.lang):
-        return _process(job, line, record, duplicates, patient_id)
-
-
-def _process(job: Job, line: int, record: Record, duplicates: set[str], patient_id: str) -> Outcome:
-    from followup.export import render
-
-    try:
-        _check_id(patient_id, duplicates)
-        schedule = schedule_for(_row_settings(record).over(job.defaults), job.today)
-        # Render every format before writing any, so a row is written whole or not at all.
-        outputs = {
-            form: render(
-                schedule,
-                form,
-                remind_days=job.remind,
-                paper=job.paper,
-                stamp=job.stamp,
-                version=job.version,
-            )
-            for form in job.formats
-        }
-    except FollowupError as error:
-        return Outcome(line, patient_id, error=str(error))
+    asked = str(record.get("lang") or "").strip()
+    language = asked if asked in i18n.LANGUAGES else job.options.lang
+    with i18n.using(language):
+        try:
+            _check_id(patient_id, duplicates)
+            settings = _row_settings(record).over(job.defaults)
+            schedule = schedule_for(settings, job.today, loads)
+            options = replace(job.options, lang=language)
+            # Render every format before writing any, so a row is written whole or not at all.
+            outputs = {form: form.render(schedule, options) for form in job.formats}
+        except FollowupError as error:
+            return Outcome(line, patient_id, error=str(error))
     for form, data in outputs.items():
-        # One flush to disk for the whole run (files.sync, by the caller) costs far
+        # One flush to disk for the whole run (files.sync, at the end) costs far
         # less than one per file; each file still appears whole or not at all.
-        write_atomically(job.out_dir / f"{patient_id}.{form}", data, durable=False)
-    upcoming = schedule.next_visit()
-    days = (upcoming.date - job.today).days if upcoming else 0
+        write_atomically(job.out_dir / f"{patient_id}{form.suffix}", data, durable=False)
+    upcoming = schedule.next_from(job.today)
+    visit = upcoming.visit
     return Outcome(
         line,
         patient_id,
@@ -256,42 +246,103 @@ def _process(job: Job, line: int, record: Record, duplicates: set[str], patient_
             "protocol": schedule.protocol.id,
             "visits": str(len(schedule.visits)),
             "visits_done": str(len(schedule.done)),
-            "next_visit": str(upcoming.number) if upcoming else "",
-            "next_date": upcoming.date.isoformat() if upcoming else "",
-            "days_until": str(days) if upcoming else "",
-            "status": "finished" if not upcoming else "overdue" if days < 0 else "upcoming",
-            "files": " ".join(f"{patient_id}.{form}" for form in job.formats),
+            "next_visit": str(visit.number) if visit else "",
+            "next_date": visit.date.isoformat() if visit else "",
+            "days_until": "" if upcoming.days_until is None else str(upcoming.days_until),
+            "status": upcoming.standing.value,
+            "files": " ".join(f"{patient_id}{form.suffix}" for form in job.formats),
         },
     )
 
 
-# Worker processes receive the shared job once, when they start.
-_shared: tuple[Job, set[str]] | None = None
+# Worker processes receive the shared job once, when they start, and keep
+# their own protocol files and holiday calendars for the run.
+_shared: tuple[Job, set[str], Loads] | None = None
 
 
 def _start_worker(job: Job, duplicates: set[str]) -> None:
     global _shared
-    _shared = (job, duplicates)
+    _shared = (job, duplicates, Loads())
 
 
 def _work(item: tuple[int, Record]) -> Outcome:
     if _shared is None:
         raise RuntimeError("worker started without its job")
-    job, duplicates = _shared
-    return process(job, item[0], item[1], duplicates)
+    job, duplicates, loads = _shared
+    return process(job, item[0], item[1], duplicates, loads)
 
 
-def run(
-    roster: Path, job: Job, duplicates: set[str], jobs: int, on_row: Callable[[], None]
+def _outcomes(
+    roster: Path, job: Job, duplicates: set[str], jobs: int, loads: Loads
 ) -> Iterator[Outcome]:
-    """Each row's outcome, in roster order; `on_row` is called as each one comes back."""
+    """Each row's outcome, in roster order."""
     if jobs == 1:
         for line, record in _open(roster):
-            yield process(job, line, record, duplicates)
-            on_row()
+            yield process(job, line, record, duplicates, loads)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_start_worker, initargs=(job, duplicates)) as pool:
-        for outcome in pool.imap(_work, _open(roster), chunksize=16):
-            yield outcome
-            on_row()
+        yield from pool.imap(_work, _open(roster), chunksize=16)
+
+
+def _check_run(job: Job, loads: Loads) -> None:
+    """Options that would fail every row are bad input, found before anything is written."""
+    defaults = job.defaults
+    with defaults.reported():
+        loads.protocol(defaults.protocol).choose(
+            early_interval=defaults.early_interval, early_years=defaults.early_years
+        )
+        if defaults.holidays:
+            loads.holidays(defaults.holidays, job.options.lang)  # the rows reuse it
+    for form in job.formats:
+        form.require()
+
+
+@contextlib.contextmanager
+def _csv_file(path: Path, header: tuple[str, ...]) -> Iterator[Any]:
+    """A CSV writer whose file appears whole at the end, or not at all."""
+    with atomic_open(path) as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(header)
+        yield writer
+        text.flush()
+        text.detach()
+
+
+def run(
+    roster: Path,
+    job: Job,
+    *,
+    jobs: int = 1,
+    on_row: Callable[[Outcome, int], None] | None = None,
+) -> Report:
+    """Plan every row of `roster` into `job.out_dir`, with `jobs` worker processes.
+
+    Raises `UnusableRoster` or another `FollowupError` before writing anything
+    when the roster or the run's options cannot be used. `on_row` is called
+    with each row's outcome, in roster order, as it comes back, and the number
+    of rows.
+    """
+    from followup.export.tables import inert
+
+    total, duplicates = check_roster(roster)
+    loads = Loads()
+    _check_run(job, loads)
+    make_private_folder(job.out_dir)
+    report = Report(total, 0, 0, job.out_dir / "summary.csv", job.out_dir / "errors.csv")
+    written = failed = 0
+    with _csv_file(report.summary, SUMMARY) as summary, _csv_file(report.errors, ERRORS) as errors:
+        for outcome in _outcomes(roster, job, duplicates, jobs, loads):
+            if outcome.summary is not None:
+                written += 1
+                # Only the text that came from the roster can start like a formula.
+                row = outcome.summary | {key: inert(outcome.summary[key]) for key in ("id", "name")}
+                summary.writerow([row[key] for key in SUMMARY])
+            else:
+                failed += 1
+                errors.writerow([outcome.line, inert(outcome.id), inert(outcome.error or "")])
+            if on_row is not None:
+                on_row(outcome, total)
+    sync()
+    return replace(report, written=written, failed=failed)

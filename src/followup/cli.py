@@ -3,62 +3,60 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import os
+import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from followup import i18n
+from followup.api import schedule_for
 from followup.dates import parse_date
-from followup.errors import (
-    FollowupError,
-    InvalidOption,
-    MissingDependency,
-    UnusableOutput,
+from followup.errors import FollowupError, InvalidOption, MissingDependency, UnusableOutput
+from followup.export import (
+    FILE_FORMATS,
+    FORMATS,
+    Format,
+    Paper,
+    RenderOptions,
+    format_for_path,
+    format_named,
 )
-from followup.files import atomic_open, make_private_folder, sync, write_atomically
+from followup.files import read_text, write_atomically
 from followup.i18n import _
 from followup.options import (
     Done,
     EarlyInterval,
     EarlyYears,
-    Format,
     FromFile,
     HolidayCode,
-    Lang,
     Language,
     Name,
-    NextFormat,
-    Paper,
+    Output,
+    PaperSize,
+    PlanFormat,
     ProtocolChoice,
+    Remind,
+    Today,
     TrackEvery,
     TrackExam,
     TreatmentDate,
     WeekendRule,
     Years,
 )
-from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Track
-from followup.schedule import Schedule, check_reminder
-from followup.settings import Settings, load_holidays, load_protocol, read_text, schedule_for
+from followup.settings import COMMAND_LINE, FIELDS, Settings
+
+if TYPE_CHECKING:
+    from followup.batch import Outcome
 
 __all__ = ["app", "main"]
 
-
-SUFFIXES = {
-    ".ics": Format.ICS,
-    ".csv": Format.CSV,
-    ".md": Format.MD,
-    ".json": Format.JSON,
-    ".html": Format.HTML,
-    ".pdf": Format.PDF,
-}
 TABLE_WIDTH = 120  # for a table written to a file or a pipe, where no terminal sets it
 
 
@@ -95,7 +93,7 @@ class _Commands(TyperGroup):
             _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
 
 
-def _new_app() -> typer.Typer:
+def _new_app(**extra: Any) -> typer.Typer:
     return typer.Typer(
         cls=_Commands,
         name="followup",
@@ -108,6 +106,7 @@ def _new_app() -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        **extra,
     )
 
 
@@ -116,7 +115,9 @@ app = _new_app()
 
 def _show_version(value: bool) -> None:
     if value:
-        typer.echo(f"followup {_version()}")
+        from importlib.metadata import version
+
+        typer.echo(f"followup {version('followup')}")
         raise typer.Exit()
 
 
@@ -140,70 +141,8 @@ def _stamp() -> datetime:
     return datetime.fromtimestamp(int(epoch), UTC)
 
 
-def _format_for(output: str | None, chosen: Format | None) -> Format:
-    if chosen is not None:
-        return chosen
-    if output is None or output == "-":
-        return Format.TABLE
-    suffix = Path(output).suffix.lower()
-    if suffix not in SUFFIXES:
-        known = ", ".join(SUFFIXES)
-        raise UnusableOutput(
-            output,
-            _("cannot tell the format from {suffix!r}; use {known} or --format").format(
-                suffix=suffix or _("no suffix"), known=known
-            ),
-        )
-    return SUFFIXES[suffix]
-
-
-def _version() -> str:
-    from importlib.metadata import version
-
-    return version("followup")
-
-
-def _render(
-    schedule: Schedule, form: Format, remind: int, paper: Paper, *, for_terminal: bool
-) -> bytes:
-    if form is not Format.TABLE:
-        from followup.export import render
-
-        return render(
-            schedule,
-            form.value,
-            remind_days=remind,
-            paper=paper.value,
-            stamp=_stamp(),
-            # Reading our own version costs a metadata lookup: only sheets print it.
-            version=_version() if form in (Format.HTML, Format.PDF) else "",
-        )
-    from rich.console import Console
-
-    from followup.export.tables import rich_table
-
-    if for_terminal:
-        Console().print(rich_table(schedule))
-        return b""
-    buffer = io.StringIO()
-    Console(file=buffer, width=TABLE_WIDTH, color_system=None).print(rich_table(schedule))
-    return buffer.getvalue().encode()
-
-
-def _speak(lang: Lang | None, fallback: str | None = None) -> None:
-    """Use the language asked for, else `fallback` (a patient file's), else the environment's."""
-    i18n.activate(lang.value if lang else fallback or i18n.from_environment())
-
-
-def _load_patient(path: Path | None) -> Settings:
-    if path is None:
-        return Settings()
-    from followup.patient import parse_patient
-
-    return parse_patient(read_text(path, _("that is a folder, not a patient file")), path)
-
-
-def _tracks(exams: list[str] | None, every: list[int] | None) -> tuple[Track, ...] | None:
+def _tracks(exams: list[str] | None, every: list[str] | None) -> list[dict[str, str]] | None:
+    """--track and --every, paired in order, as the tracks setting takes them."""
     exams, every = exams or [], every or []
     if len(exams) != len(every):
         raise InvalidOption(
@@ -211,29 +150,50 @@ def _tracks(exams: list[str] | None, every: list[int] | None) -> tuple[Track, ..
             len(exams),
             _("give one --every for each --track (got {count})").format(count=len(every)),
         )
-    for months in every:
-        if months <= 0:
-            raise InvalidOption("--every", months, _("give a whole number of months above 0"))
-    return tuple(Track(exam, months) for exam, months in zip(exams, every, strict=True)) or None
+    pairs = [{"exam": exam, "every_months": months} for exam, months in zip(exams, every)]
+    return pairs or None
 
 
-def _settings(
-    treatment_date: str | None,
-    from_file: Path | None,
-    *,
-    done: list[str] | None,
-    track: list[str] | None = None,
-    every: list[int] | None = None,
-    **options: Any,
-) -> Settings:
-    """The command line's settings over the patient file's."""
-    given = Settings(
-        treatment_date=parse_date(treatment_date) if treatment_date is not None else None,
-        done=tuple(parse_date(text) for text in done) if done is not None else None,
-        tracks=_tracks(track, every),
-        **options,
-    )
-    return given.over(_load_patient(from_file))
+def _settings(given: dict[str, Any]) -> Settings:
+    """A command's settings over its patient file's (--from), in the language they ask for.
+
+    `given` is the command's parameters: those named as a setting's field are
+    that setting, --track and --every pair into tracks. The language is made
+    active for the rest of the run: --lang, else the patient file's, else the
+    environment's.
+    """
+    asked = given.get("lang")
+    i18n.activate(asked if asked in i18n.LANGUAGES else i18n.from_environment())
+    raw = {declared.name: given[declared.name] for declared in FIELDS if declared.name in given}
+    if "track" in given:
+        raw["tracks"] = _tracks(given["track"], given["every"])
+    settings = Settings.from_mapping(raw, COMMAND_LINE)
+    from_file = given.get("from_file")
+    if from_file is not None:
+        from followup.patient import parse_patient
+
+        text = read_text(from_file, _("that is a folder, not a patient file"))
+        settings = settings.over(parse_patient(text, from_file))
+    i18n.activate(settings.lang or i18n.current())
+    return replace(settings, lang=i18n.current())
+
+
+def _format_for(output: str | None, chosen: str | None) -> Format:
+    if chosen is not None:
+        return format_named(chosen)
+    if output is None or output == "-":
+        return FORMATS["table"]
+    found = format_for_path(output)
+    if found is None:
+        known = ", ".join(each.suffix for each in FORMATS.values() if each.suffix)
+        suffix = Path(output).suffix.lower()
+        raise UnusableOutput(
+            output,
+            _("cannot tell the format from {suffix!r}; use {known} or --format").format(
+                suffix=suffix or _("no suffix"), known=known
+            ),
+        )
+    return found
 
 
 def _emit(data: bytes, output: str | None) -> None:
@@ -242,6 +202,10 @@ def _emit(data: bytes, output: str | None) -> None:
         sys.stdout.flush()
     else:
         write_atomically(Path(output), data)
+
+
+def _text(lines: list[str]) -> None:
+    _emit(("\n".join(lines) + "\n").encode(), None)
 
 
 PLAN_EXAMPLES = """\
@@ -269,7 +233,7 @@ Examples:
 """
 
 
-@app.command(epilog=PLAN_EXAMPLES)
+@app.command("plan", epilog=PLAN_EXAMPLES)
 def plan_(
     treatment_date: TreatmentDate = None,
     from_file: FromFile = None,
@@ -282,29 +246,11 @@ def plan_(
     done: Done = None,
     track: TrackExam = None,
     every: TrackEvery = None,
-    remind: Annotated[
-        int | None,
-        typer.Option(
-            metavar="DAYS",
-            help="Calendar reminder this many days before each visit, at 09:00; 0 for none "
-            "[default: 14].",
-        ),
-    ] = None,
+    remind: Remind = None,
     name: Name = None,
-    form: Annotated[
-        Format | None,
-        typer.Option("--format", help="Output format; by default taken from the -o suffix."),
-    ] = None,
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "-o",
-            "--output",
-            metavar="PATH",
-            help="File to write (.ics .csv .md .json .html .pdf); - for standard output.",
-        ),
-    ] = None,
-    paper: Annotated[Paper, typer.Option(help="Paper size of a PDF sheet.")] = Paper.A4,
+    form: PlanFormat = None,
+    output: Output = None,
+    paper: PaperSize = Paper.A4,
     lang: Language = None,
 ) -> None:
     """Plan follow-up visits from a treatment date.
@@ -314,30 +260,17 @@ def plan_(
     for 2 years, every 6 months to year 5, then yearly. Other protocols:
     'followup protocols'.
     """
-    _speak(lang)
-    settings = _settings(
-        treatment_date,
-        from_file,
-        done=done,
-        track=track,
-        every=every,
-        name=name,
-        protocol=protocol,
-        early_interval=early_interval,
-        early_years=early_years,
-        years=years,
-        weekends=weekends,
-        holidays=holidays,
-        remind=remind,
-    )
-    _speak(lang, settings.lang)  # a patient file may name the person's language
-    days = check_reminder(14 if settings.remind is None else settings.remind)
+    settings = _settings(locals())
     schedule = schedule_for(settings, date.today())
-    chosen = _format_for(output, form)
-    _emit(_render(schedule, chosen, days, paper, for_terminal=output is None), output)
-
-
-plan_.__name__ = "plan"
+    on_terminal = output is None and sys.stdout.isatty()
+    options = RenderOptions.for_settings(
+        settings,
+        paper=paper,
+        stamp=_stamp(),
+        width=shutil.get_terminal_size((80, 24)).columns if output is None else TABLE_WIDTH,
+        color=on_terminal,
+    )
+    _emit(_format_for(output, form).render(schedule, options), output)
 
 
 NEXT_EXAMPLES = """\
@@ -356,10 +289,7 @@ def next_(
     treatment_date: TreatmentDate = None,
     from_file: FromFile = None,
     done: Done = None,
-    today: Annotated[
-        str | None,
-        typer.Option(metavar="DATE", help="The day to count from [default: the system date]."),
-    ] = None,
+    today: Today = None,
     protocol: ProtocolChoice = None,
     early_interval: EarlyInterval = None,
     early_years: EarlyYears = None,
@@ -367,40 +297,27 @@ def next_(
     weekends: WeekendRule = None,
     holidays: HolidayCode = None,
     name: Name = None,
-    form: Annotated[NextFormat, typer.Option("--format", help="A sentence, or JSON.")] = (
-        NextFormat.TEXT
-    ),
+    form: Annotated[
+        str, typer.Option("--format", metavar="text|json", help="A sentence, or JSON.")
+    ] = "text",
     lang: Language = None,
 ) -> None:
     """Show the next visit to book: the first one not done yet, and how far away it is.
 
     When its date has passed, it is overdue and the days count is negative.
     """
-    _speak(lang)
+    settings = _settings(locals())
     day = parse_date(today) if today is not None else date.today()
-    settings = _settings(
-        treatment_date,
-        from_file,
-        done=done,
-        name=name,
-        protocol=protocol,
-        early_interval=early_interval,
-        early_years=early_years,
-        years=years,
-        weekends=weekends,
-        holidays=holidays,
-    )
-    _speak(lang, settings.lang)  # a patient file may name the person's language
+    if form not in ("text", "json"):
+        raise InvalidOption("--format", form, _("choose text or json"))
     schedule = schedule_for(settings, day)
     from followup import wording
-
-    if form is NextFormat.TEXT:
-        lines = [wording.next_visit(schedule, day), *wording.next_footer(schedule)]
-        _emit(("\n".join(lines) + "\n").encode(), None)
-        return
     from followup.export.tables import next_json
 
-    _emit(next_json(schedule, day).encode(), None)
+    if form == "json":
+        _emit(next_json(schedule, day).encode(), None)
+        return
+    _text([wording.next_visit(schedule, schedule.next_from(day)), *wording.next_footer(schedule)])
 
 
 PROTOCOL_EXAMPLES = """\
@@ -426,11 +343,12 @@ app.add_typer(protocols_app, name="protocols")
 @protocols_app.callback()
 def protocols_(ctx: typer.Context, lang: Language = None) -> None:
     """List the follow-up protocols followup knows, or show one in full."""
-    _speak(lang)
+    _settings({"lang": lang})
     if ctx.invoked_subcommand is None:
-        from followup import wording
+        from followup.export.protocol_text import protocol_list
+        from followup.protocols import DEFAULT_PROTOCOL, PRESETS
 
-        _emit(wording.protocol_list(PRESETS, DEFAULT_PROTOCOL).encode(), None)
+        _emit(protocol_list(PRESETS, DEFAULT_PROTOCOL).encode(), None)
 
 
 @protocols_app.command("show", epilog=PROTOCOL_EXAMPLES)
@@ -441,10 +359,13 @@ def protocols_show(
     lang: Language = None,
 ) -> None:
     """Show a protocol: its phases with their ranges, its tracks, and its quoted source."""
-    _speak(lang)
-    from followup import wording
+    from followup.api import load_protocol
+    from followup.export.protocol_text import protocol_details
+    from followup.settings import Argument
 
-    _emit(wording.protocol_details(load_protocol(protocol)).encode(), None)
+    _settings({"lang": lang})
+    chosen = Settings.from_mapping({"protocol": protocol}, Argument("ID|FILE.toml"))
+    _emit(protocol_details(load_protocol(chosen.protocol)).encode(), None)
 
 
 BATCH_EXAMPLES = """\
@@ -457,37 +378,18 @@ Examples:
   followup batch roster.csv --out-dir plans --holidays ES-MD --years 7
 
 The roster is CSV with a header: id and treatment_date are required; name,
-protocol, early_interval, early_years, years, weekends, holidays and done
-(dates separated by ';') are optional and override the options given here.
+protocol, early_interval, early_years, years, weekends, holidays, done
+(dates separated by ';') and lang are optional and override the options given here.
 """
 
 
-def _file_formats(text: str) -> tuple[str, ...]:
-    from followup.export import FILE_FORMATS
-
-    forms = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
-    for form in forms or ("",):
-        if form not in FILE_FORMATS:
-            raise InvalidOption(
-                "--format",
-                form,
-                _("choose from {formats}, separated by commas").format(
-                    formats=", ".join(FILE_FORMATS)
-                ),
-            )
-    return forms
-
-
-@contextlib.contextmanager
-def _csv_file(path: Path, header: list[str]) -> Iterator[Any]:
-    """A CSV writer whose file appears whole at the end, or not at all."""
-    with atomic_open(path) as handle:
-        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow(header)
-        yield writer
-        text.flush()
-        text.detach()
+def _file_formats(text: str) -> tuple[Format, ...]:
+    names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    for name in names or ("",):
+        if name not in FILE_FORMATS:
+            allowed = _("choose from {formats}, separated by commas")
+            raise InvalidOption("--format", name, allowed.format(formats=", ".join(FILE_FORMATS)))
+    return tuple(FORMATS[name] for name in names)
 
 
 @app.command("batch", epilog=BATCH_EXAMPLES)
@@ -508,21 +410,15 @@ def batch_(
         ),
     ] = "ics",
     jobs: Annotated[int, typer.Option(metavar="N", help="Worker processes, 1 to 64.")] = 1,
-    today: Annotated[
-        str | None,
-        typer.Option(metavar="DATE", help="The day the summary counts from [default: today]."),
-    ] = None,
+    today: Today = None,
     protocol: ProtocolChoice = None,
     early_interval: EarlyInterval = None,
     early_years: EarlyYears = None,
     years: Years = None,
     weekends: WeekendRule = None,
     holidays: HolidayCode = None,
-    remind: Annotated[
-        int,
-        typer.Option(metavar="DAYS", help="Calendar reminder this many days before, at 09:00."),
-    ] = 14,
-    paper: Annotated[Paper, typer.Option(help="Paper size of PDF sheets.")] = Paper.A4,
+    remind: Remind = None,
+    paper: PaperSize = Paper.A4,
     lang: Language = None,
 ) -> None:
     """Plan every patient of a roster: files per patient, a summary, and the rows that failed.
@@ -530,96 +426,55 @@ def batch_(
     Bad rows do not stop the run; they are listed with their line and reason on
     standard error and in DIR/errors.csv, and the exit code is then 1.
     """
-    _speak(lang)
     from followup import batch
-    from followup.export.tables import inert
 
+    defaults = _settings(locals())
     forms = _file_formats(formats)
     if not 1 <= jobs <= 64:
         raise InvalidOption("--jobs", jobs, _("choose from 1 to 64"))
     day = parse_date(today) if today is not None else date.today()
-    defaults = Settings(
-        protocol=protocol,
-        early_interval=early_interval,
-        early_years=early_years,
-        years=years,
-        weekends=weekends,
-        holidays=holidays,
-    )
-    # Options that would fail every row are bad input before anything is written.
-    load_protocol(protocol).choose(early_interval=early_interval, early_years=early_years)
-    if holidays:
-        load_holidays(holidays, i18n.current())  # the rows reuse it
-    check_reminder(remind)
-    if "pdf" in forms:
-        from followup.export.sheet import require_pdf
-
-        require_pdf()
-    total, duplicates = batch.check_roster(roster)
-    make_private_folder(out_dir)
-    job = batch.Job(
-        out_dir=out_dir,
-        formats=forms,
-        defaults=defaults,
-        remind=remind,
-        paper=paper.value,
-        stamp=_stamp(),
-        version=_version(),
-        today=day,
-        lang=i18n.current(),
-    )
-    written = failed = 0
+    options = RenderOptions.for_settings(defaults, paper=paper, stamp=_stamp())
+    job = batch.Job(out_dir, forms, replace(defaults, lang=None), options, day)
     with contextlib.ExitStack() as stack:
-        summary = stack.enter_context(_csv_file(out_dir / "summary.csv", list(batch.SUMMARY)))
-        errors = stack.enter_context(_csv_file(out_dir / "errors.csv", ["line", "id", "reason"]))
-        advance = _progress(stack, total)
-        for outcome in batch.run(roster, job, duplicates, jobs, advance):
-            if outcome.summary is not None:
-                written += 1
-                # Only the text that came from the roster can start like a formula.
-                row = outcome.summary | {key: inert(outcome.summary[key]) for key in ("id", "name")}
-                summary.writerow([row[key] for key in batch.SUMMARY])
-            else:
-                failed += 1
-                reason = outcome.error or ""
-                errors.writerow([outcome.line, inert(outcome.id), inert(reason)])
-                typer.echo(
-                    _("Error: line {line} (id {id!r}): {reason}").format(
-                        line=outcome.line, id=outcome.id, reason=reason
-                    ),
-                    err=True,
-                )
-    sync()
-    if failed:
-        result = _(
-            "{written} of {total} patients planned in {folder}; {failed} rows failed, see {errors}"
+        reporter = _RowReporter(stack, terminal=sys.stderr.isatty())
+        report = batch.run(roster, job, jobs=jobs, on_row=reporter)
+    counts = {"written": report.written, "total": report.total, "failed": report.failed}
+    if report.failed:
+        typer.echo(
+            _("{written} of {total} patients planned in {folder}; {failed} rows failed, see {errors}")
+            .format(**counts, folder=out_dir, errors=report.errors)
         )
-    else:
-        result = _("{written} of {total} patients planned in {folder}.")
-    typer.echo(
-        result.format(
-            written=written,
-            total=total,
-            folder=out_dir,
-            failed=failed,
-            errors=out_dir / "errors.csv",
-        )
-    )
-    if failed:
         raise typer.Exit(1)
+    typer.echo(_("{written} of {total} patients planned in {folder}.").format(**counts, folder=out_dir))
 
 
-def _progress(stack: contextlib.ExitStack, total: int) -> Callable[[], None]:
-    """A progress bar on a terminal; nothing at all when output goes elsewhere."""
-    if not sys.stderr.isatty():
-        return lambda: None
-    from rich.console import Console
-    from rich.progress import Progress
+class _RowReporter:
+    """Each refused row on standard error, as it comes; on a terminal, a progress bar too."""
 
-    # On standard error, so that standard output keeps only the final line.
-    progress = stack.enter_context(Progress(console=Console(stderr=True), transient=True))
-    task = progress.add_task(_("Planning"), total=total)
-    return lambda: progress.advance(task)
+    def __init__(self, stack: contextlib.ExitStack, terminal: bool) -> None:
+        self.stack = stack
+        self.terminal = terminal
+        self.advance: Callable[[], None] | None = None
+
+    def __call__(self, outcome: Outcome, total: int) -> None:
+        if outcome.error is not None:
+            line = _("Error: line {line} (id {id!r}): {reason}")
+            typer.echo(line.format(line=outcome.line, id=outcome.id, reason=outcome.error), err=True)
+        if self.terminal and self.advance is None:
+            self.advance = self._bar(total)
+        if self.advance is not None:
+            self.advance()
+
+    def _bar(self, total: int) -> Callable[[], None]:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        # On standard error, so that standard output keeps only the final line.
+        progress = self.stack.enter_context(
+            Progress(console=Console(stderr=True), transient=True)
+        )
+        task = progress.add_task(_("Planning"), total=total)
+        return lambda: progress.advance(task)
 
 
 HOLIDAY_EXAMPLES = """\
@@ -640,23 +495,19 @@ def holidays_(
     lang: Language = None,
 ) -> None:
     """List the codes that --holidays accepts: countries, or the regions of one."""
-    _speak(lang)
+    _settings({"lang": lang})
     from followup.public_holidays import countries
 
     known = countries()
     if country is None:
-        lines = [f"{code}  {label}" for code, (label, _) in sorted(known.items())]
-    else:
-        code = country.strip().upper()
-        if code not in known:
-            raise InvalidOption(
-                "COUNTRY", country, _("unknown country code; run 'followup holidays'")
-            )
-        label, regions = known[code]
-        lines = [
-            f"{label} ({code}): " + (", ".join(f"{code}-{r}" for r in regions) or "no regions")
-        ]
-    _emit(("\n".join(lines) + "\n").encode(), None)
+        _text([f"{code}  {label}" for code, (label, _regions) in sorted(known.items())])
+        return
+    code = country.strip().upper()
+    if code not in known:
+        raise InvalidOption("COUNTRY", country, _("unknown country code; run 'followup holidays'"))
+    label, regions = known[code]
+    listed = ", ".join(f"{code}-{region}" for region in regions) or "no regions"
+    _text([f"{label} ({code}): {listed}"])
 
 
 def _with_only(name: str) -> typer.Typer | None:
@@ -668,9 +519,7 @@ def _with_only(name: str) -> typer.Typer | None:
     """
     single = _new_app()
     single.registered_callback = app.registered_callback
-    for info in app.registered_commands:
-        if (info.name or getattr(info.callback, "__name__", "")) == name:
-            single.registered_commands.append(info)
+    single.registered_commands = [info for info in app.registered_commands if info.name == name]
     single.registered_groups = [group for group in app.registered_groups if group.name == name]
     return single if single.registered_commands or single.registered_groups else None
 

@@ -17,6 +17,7 @@ __all__ = [
     "LAST_YEAR",
     "Holidays",
     "Weekends",
+    "check_date",
     "is_weekend",
     "move",
     "parse_date",
@@ -26,7 +27,7 @@ __all__ = [
 # follow-up never leaves the calendar Python can represent.
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _ISO_DAY_AND_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d")
 # 03/04/2025, 3.4.25, 03-04-2025: the day and month order depends on the country.
 # Month names for messages, marked for translation (calendar.month_name follows
@@ -62,12 +63,7 @@ def parse_date(text: str) -> date:
                 ),
             )
         if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise InvalidDate(
-                text,
-                _("the year must be between {first} and {last}").format(
-                    first=FIRST_YEAR, last=LAST_YEAR
-                ),
-            )
+            raise InvalidDate(text, _year_reason())
         return date(year, month, day)
     if _ISO_DAY_AND_TIME.match(stripped):
         raise InvalidDate(text, _("give the day only, without a time, as YYYY-MM-DD"))
@@ -80,6 +76,19 @@ def parse_date(text: str) -> date:
             ),
         )
     raise InvalidDate(text, _("write it as YYYY-MM-DD, for example 2025-04-03 for 3 April 2025"))
+
+
+def check_date(day: date, text: str | None = None) -> date:
+    """`day`, when its year lies within the years followup plans; `text`: how it was written."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidDate(day.isoformat() if text is None else text, _year_reason())
+    return day
+
+
+def _year_reason() -> str:
+    return _("the year must be between {first} and {last}").format(
+        first=FIRST_YEAR, last=LAST_YEAR
+    )
 
 
 def is_weekend(day: date) -> bool:

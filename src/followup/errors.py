@@ -9,6 +9,7 @@ fault (an optional package is not installed): exit code 1.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 from followup.i18n import _
 
@@ -17,9 +18,12 @@ __all__ = [
     "InvalidDate",
     "InvalidFile",
     "InvalidOption",
+    "InvalidSetting",
     "MissingDependency",
     "MissingValue",
+    "Origin",
     "UnusableOutput",
+    "not_allowed",
 ]
 
 
@@ -36,6 +40,44 @@ class InvalidDate(FollowupError):
         super().__init__(
             _("{text!r} is not a usable date: {reason}").format(text=text, reason=reason)
         )
+
+
+class Origin(Protocol):
+    """Where settings came from: the command line, a patient file, a roster row, a web form.
+
+    Each spells a field its own way (`--years`, key 'years' in ana.toml, column
+    'years'), so the same problem reads right wherever it was made.
+    """
+
+    def message(self, field: str, problem: str) -> str:
+        """The whole message for `problem` with the field called as this origin calls it."""
+        ...
+
+
+def not_allowed(value: object, reason: str) -> str:
+    """`40 is not allowed: choose from 1 to 30`: the problem of a value out of range."""
+    return _("{value!r} is not allowed: {reason}").format(value=value, reason=reason)
+
+
+class InvalidSetting(FollowupError):
+    """A setting whose value cannot be used: the field, the value and the problem.
+
+    The core knows the field but not where its value came from; `at` names the
+    origin, which spells the field in the message.
+    """
+
+    def __init__(
+        self, field: str, value: object, problem: str, origin: Origin | None = None
+    ) -> None:
+        self.field = field
+        self.value = value
+        self.problem = problem
+        self.origin = origin
+        super().__init__(problem if origin is None else origin.message(field, problem))
+
+    def at(self, origin: Origin) -> InvalidSetting:
+        """The same problem, told as `origin` tells it."""
+        return InvalidSetting(self.field, self.value, self.problem, origin)
 
 
 class InvalidOption(FollowupError):

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from followup.errors import UnusableOutput
+from followup.errors import InvalidFile, UnusableOutput
 from followup.i18n import _
 
-__all__ = ["atomic_open", "make_private_folder", "sync", "write_atomically"]
+__all__ = ["atomic_open", "make_private_folder", "read_text", "sync", "write_atomically"]
 
 
 @contextlib.contextmanager
@@ -67,3 +67,18 @@ def make_private_folder(path: Path) -> None:
     if not path.exists():
         path.mkdir(mode=0o700)
         path.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened: make sure
+
+
+def read_text(path: Path, what: str) -> str:
+    """The text of an input file, or bad input that names the file and the problem.
+
+    `what` says what the file should have been, for when it is a folder.
+    """
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidFile(path, _("no such file")) from None
+    except IsADirectoryError:
+        raise InvalidFile(path, what) from None
+    except UnicodeDecodeError:
+        raise InvalidFile(path, _("not a text file in UTF-8")) from None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from followup.errors import InvalidOption
+from followup.errors import InvalidSetting, not_allowed
 from followup.i18n import N_, _
 
 __all__ = [
@@ -53,10 +53,6 @@ class Phase:
         if self.until_month is not None and self.until_month <= self.from_month:
             raise ValueError(f"phase ends at {self.until_month}, before it starts")
 
-    def holds(self, month: int) -> bool:
-        """Whether a visit `month` months after treatment falls in this phase."""
-        return self.from_month <= month and (self.until_month is None or month < self.until_month)
-
 
 @dataclass(frozen=True)
 class Source:
@@ -88,9 +84,41 @@ class Track:
             raise ValueError(f"interval {self.every_months} is not positive")
 
 
+# Questions worth bringing to the care team, in our own words, from the themes of
+# the discussion sheet; the liver ones for the plan that sheet is about.
+_QUESTIONS_LIVER = (
+    N_(
+        "Are my liver metastases few and confined enough to be called oligometastatic, "
+        "and what would that change for me?"
+    ),
+    N_("Could surgery, or an ablation that destroys the metastases in place, help in my case?"),
+    N_(
+        "Has a team that treats many sarcomas, with liver surgeons or ablation specialists, "
+        "reviewed my scans and my plan?"
+    ),
+    N_(
+        "Which scans should I have from now on, how often and for how long, and is this "
+        "plan the right one for me?"
+    ),
+    N_("Are there clinical trials or targeted treatments that I could take part in?"),
+)
+_QUESTIONS_GENERAL = (
+    N_("Has a team that treats many sarcomas reviewed my case and my follow-up plan?"),
+    N_(
+        "Which scans or visits should I have from now on, how often and for how long, "
+        "and is this plan the right one for me?"
+    ),
+    N_("Are there clinical trials or targeted treatments that I could take part in?"),
+)
+
+
 @dataclass(frozen=True)
 class Protocol:
-    """A follow-up scheme: phases, the exam they ask for, extra tracks, the source."""
+    """A follow-up scheme: phases, the exam they ask for, extra tracks, the source.
+
+    `notes` and `questions` (for the care team, on the printed sheet) are
+    messages marked for translation.
+    """
 
     id: str
     name: str
@@ -101,10 +129,7 @@ class Protocol:
     start_hint: str = N_("usually the day of the treatment the follow-up is for")
     tracks: tuple[Track, ...] = ()
     notes: tuple[str, ...] = ()
-
-    def phase_at(self, month: int) -> Phase:
-        """The phase a visit `month` months after treatment falls in."""
-        return next(phase for phase in self.phases if phase.holds(month))
+    questions: tuple[str, ...] = _QUESTIONS_GENERAL
 
     def choose(
         self, *, early_interval: int | None = None, early_years: int | None = None
@@ -125,9 +150,8 @@ class Protocol:
                 allowed = _("{id} allows {low} or {high} months in its first phase")
             else:
                 allowed = _("{id} allows from {low} to {high} months in its first phase")
-            raise InvalidOption(
-                "--early-interval", every, allowed.format(id=self.id, low=low, high=high)
-            )
+            reason = allowed.format(id=self.id, low=low, high=high)
+            raise InvalidSetting("early_interval", every, not_allowed(every, reason))
         until = first.until_month
         if early_years is not None:
             months = 12 * early_years
@@ -139,7 +163,7 @@ class Protocol:
                     fixed = _("{id} has a first phase of {years} years").format(
                         id=self.id, years=_years(span)
                     )
-                raise InvalidOption("--early-years", early_years, fixed)
+                raise InvalidSetting("early_years", early_years, not_allowed(early_years, fixed))
             until = months
         phases = [replace(first, every_months=every, until_month=until)]
         for phase in self.phases[1:]:
@@ -156,7 +180,8 @@ class Protocol:
         seen: set[str] = set()
         for track in combined:
             if track.exam.casefold() in seen:
-                raise InvalidOption("--track", track.exam, _("this exam has a track already"))
+                reason = _("this exam has a track already")
+                raise InvalidSetting("tracks", track.exam, not_allowed(track.exam, reason))
             seen.add(track.exam.casefold())
         return replace(self, tracks=combined)
 
@@ -204,6 +229,7 @@ IBERO_AMERICAN_2025 = Protocol(
         ),
     ),
     start_hint=N_("the usual choice is the day of the last liver surgery or ablation"),
+    questions=_QUESTIONS_LIVER,
 )
 
 _ESMO_CITATION = (
@@ -372,11 +398,8 @@ DEFAULT_PROTOCOL = IBERO_AMERICAN_2025
 def preset(protocol_id: str) -> Protocol:
     """The preset with this id, or an error that lists them."""
     if protocol_id not in PRESETS:
-        raise InvalidOption(
-            "--protocol",
-            protocol_id,
-            _("choose one of {ids}, or give a protocol file ending in .toml").format(
-                ids=", ".join(PRESETS)
-            ),
+        reason = _("choose one of {ids}, or give a protocol file ending in .toml").format(
+            ids=", ".join(PRESETS)
         )
+        raise InvalidSetting("protocol", protocol_id, not_allowed(protocol_id, reason))
     return PRESETS[protocol_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import holidays as _holidays
 
 from followup.dates import Holidays
-from followup.errors import InvalidOption
+from followup.errors import InvalidSetting, not_allowed
 from followup.i18n import _
 
 __all__ = ["countries", "public_holidays"]
@@ -36,18 +36,14 @@ def public_holidays(code: str, language: str = "en") -> Holidays:
     country, _dash, subdivision = code.strip().upper().partition("-")
     known = _holidays.list_supported_countries()
     if country not in known:
-        raise InvalidOption(
-            "--holidays", code, _("unknown country code; run 'followup holidays' for the list")
-        )
+        reason = _("unknown country code; run 'followup holidays' for the list")
+        raise InvalidSetting("holidays", code, not_allowed(code, reason))
     if subdivision and subdivision not in known[country]:
-        raise InvalidOption(
-            "--holidays",
-            code,
-            _(
-                "{country} has no subdivision {subdivision!r}; "
-                "run 'followup holidays {country}' for its codes"
-            ).format(country=country, subdivision=subdivision),
-        )
+        reason = _(
+            "{country} has no subdivision {subdivision!r}; "
+            "run 'followup holidays {country}' for its codes"
+        ).format(country=country, subdivision=subdivision)
+        raise InvalidSetting("holidays", code, not_allowed(code, reason))
     offered = _holidays.list_localized_countries().get(country, [])
     names_in = next((name for name in _NAMES_IN.get(language, ()) if name in offered), None)
     calendar = _holidays.country_holidays(country, subdiv=subdivision or None, language=names_in)

@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NoReturn
 
 from dateutil.relativedelta import relativedelta
 
 from followup.dates import Holidays, Weekends, move
-from followup.errors import InvalidOption
+from followup.errors import InvalidSetting, not_allowed
 from followup.i18n import _
 from followup.protocols import IBERO_AMERICAN_2025, Phase, Protocol, Track
 
@@ -20,11 +21,12 @@ __all__ = [
     "MAX_REMIND_DAYS",
     "MAX_YEARS",
     "NAME_LIMIT",
+    "Next",
     "Schedule",
+    "Standing",
     "Status",
     "Visit",
     "check_done",
-    "check_reminder",
     "clean_name",
     "plan",
 ]
@@ -73,6 +75,33 @@ class Visit:
         return self.status is Status.DONE
 
 
+class Standing(StrEnum):
+    """Where a plan stands on a given day."""
+
+    UPCOMING = "upcoming"
+    OVERDUE = "overdue"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class Next:
+    """The answer to "which scan do I book now?" on the day `today`."""
+
+    visit: Visit | None
+    today: date
+
+    @property
+    def days_until(self) -> int | None:
+        """Days from today to the visit; negative when its date has passed."""
+        return None if self.visit is None else (self.visit.date - self.today).days
+
+    @property
+    def standing(self) -> Standing:
+        if self.days_until is None:
+            return Standing.FINISHED
+        return Standing.OVERDUE if self.days_until < 0 else Standing.UPCOMING
+
+
 @dataclass(frozen=True)
 class Schedule:
     """Every visit of one person's follow-up, with the choices that produced them."""
@@ -99,6 +128,10 @@ class Schedule:
         """The first visit whose scan is not done yet, or None at the end of the plan."""
         return next((visit for visit in self.visits if not visit.done), None)
 
+    def next_from(self, today: date) -> Next:
+        """The next visit to book as seen on `today`, with the days until it."""
+        return Next(self.next_visit(), today)
+
     def all_visits(self) -> list[Visit]:
         """The protocol's visits and those of extra tracks, by date."""
         order = {track: rank for rank, track in enumerate(self.protocol.tracks)}
@@ -115,27 +148,13 @@ class Schedule:
 
 
 def clean_name(name: str | None) -> str | None:
-    """A person's name as one line of text, so it can never break a file's lines."""
+    """A name as one line of text, so it can never break a file's lines; None when empty."""
     if name is None:
         return None
     # Cc covers CR, LF, tab and the rest; split() also breaks on U+2028/U+2029.
     # Format characters (Cf) stay: zero-width joiners belong to some scripts.
     printable = "".join(" " if unicodedata.category(c) == "Cc" else c for c in name)
-    cleaned = " ".join(printable.split())
-    if len(cleaned) > NAME_LIMIT:
-        raise InvalidOption(
-            "--name", f"{cleaned[:20]}…", _("at most {limit} characters").format(limit=NAME_LIMIT)
-        )
-    return cleaned or None
-
-
-def check_reminder(days: int) -> int:
-    """Days before a visit to remind the person to book it; 0 means no reminder."""
-    if not 0 <= days <= MAX_REMIND_DAYS:
-        raise InvalidOption(
-            "--remind", days, _("choose from 0 (none) to {days} days").format(days=MAX_REMIND_DAYS)
-        )
-    return days
+    return " ".join(printable.split()) or None
 
 
 class _Phases:
@@ -160,24 +179,23 @@ class _Phases:
         raise AssertionError("the last phase of a protocol has no end")  # pragma: no cover
 
 
+def _refuse_done(day: date, reason: str) -> NoReturn:
+    raise InvalidSetting("done", day, not_allowed(day.isoformat(), reason))
+
+
 def check_done(done: Iterable[date], treatment_date: date, today: date | None) -> list[date]:
     """The dates of scans done, sorted; refuses repeats and dates outside treatment..today."""
     ordered = sorted(done)
     for earlier, later in itertools.pairwise(ordered):
         if earlier == later:
-            raise InvalidOption("--done", earlier.isoformat(), _("this date is given twice"))
+            _refuse_done(earlier, _("this date is given twice"))
     if ordered and ordered[0] < treatment_date:
-        raise InvalidOption(
-            "--done",
-            ordered[0].isoformat(),
+        _refuse_done(
+            ordered[0],
             _("it is before the treatment date {date}").format(date=treatment_date.isoformat()),
         )
     if ordered and today is not None and ordered[-1] > today:
-        raise InvalidOption(
-            "--done",
-            ordered[-1].isoformat(),
-            _("it is after today ({date})").format(date=today.isoformat()),
-        )
+        _refuse_done(ordered[-1], _("it is after today ({date})").format(date=today.isoformat()))
     return ordered
 
 
@@ -206,7 +224,8 @@ def plan(
     scan keeps its successor and an early one does not add a year.
     """
     if not 1 <= years <= MAX_YEARS:
-        raise InvalidOption("--years", years, _("choose from 1 to {most}").format(most=MAX_YEARS))
+        reason = _("choose from 1 to {most}").format(most=MAX_YEARS)
+        raise InvalidSetting("years", years, not_allowed(years, reason))
     visits: list[Visit] = []
     phases = _Phases(protocol, treatment_date)
     anchor = treatment_date

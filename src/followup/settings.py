@@ -1,37 +1,398 @@
-"""Settings: what one person's plan is made from, and turning them into a `Schedule`.
+"""Settings: what one person's plan is made from, declared once as a schema of fields.
 
-The command line, a patient file and a roster row each give a `Settings`; the
-more specific one wins (`over`), and the defaults fill the rest. Loading a
-protocol file or a country's holidays is cached, since a roster names the same
-few again and again.
+Every way in — the command line, a patient file, a roster row, a web form, the
+JSON API — hands a mapping of raw values to `Settings.from_mapping`, which
+converts and checks each one with the same field's converter. What cannot be
+checked alone (an early interval against its protocol, scans done against the
+treatment date) is checked while planning, and reported for the same field.
+
+An `Origin` says where the values came from and spells the field in messages:
+`--years` on the command line, key 'years' in a patient file, column 'years'
+in a roster.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass, fields
-from datetime import date
+import contextlib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
-from followup import i18n
-from followup.dates import Holidays, Weekends
-from followup.errors import InvalidFile, MissingValue
-from followup.i18n import _
-from followup.protocols import DEFAULT_PROTOCOL, Protocol, Track, preset
-from followup.schedule import Schedule, plan
+from followup.dates import Weekends, check_date, parse_date
+from followup.errors import InvalidDate, InvalidSetting, Origin, not_allowed
+from followup.i18n import LANGUAGES, N_, _
+from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Track
+from followup.schedule import MAX_REMIND_DAYS, MAX_YEARS, NAME_LIMIT, clean_name
 
-__all__ = ["Settings", "load_holidays", "load_protocol", "read_text", "schedule_for"]
+__all__ = [
+    "COMMAND_LINE",
+    "DEFAULT_REMIND",
+    "DEFAULT_WEEKENDS",
+    "DEFAULT_YEARS",
+    "FIELDS",
+    "Argument",
+    "CommandLine",
+    "Field",
+    "PatientFile",
+    "ProtocolChoice",
+    "RosterRow",
+    "Settings",
+    "field_named",
+]
 
 DEFAULT_YEARS = 10
+DEFAULT_REMIND = 14
+DEFAULT_WEEKENDS = Weekends.NEXT
+# Enough for any interval in months or years; longer digit strings are refused
+# before int() has to read them.
+_WHOLE = re.compile(r"[+-]?[0-9]{1,9}")
+
+# A preset's id, or the path of a centre's protocol file.
+ProtocolChoice = str | Path
+
+
+class _Refused(Exception):
+    """A converter's refusal; `from_mapping` adds the field and the origin."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise _Refused(_("{value!r} is not text; put it in quotes").format(value=value))
+    return value
+
+
+def _whole(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
+        return int(value)
+    raise _Refused(_("{value!r} is not a whole number").format(value=value))
+
+
+def _within(low: int, high: int, reason: str) -> Callable[[object], int]:
+    def convert(value: object) -> int:
+        number = _whole(value)
+        if not low <= number <= high:
+            raise _Refused(not_allowed(number, reason))
+        return number
+
+    return convert
+
+
+def _date(value: object) -> date:
+    try:
+        if isinstance(value, datetime):
+            raise _Refused(
+                _("{value} has a time; give the day only, e.g. 2024-01-31").format(value=value)
+            )
+        if isinstance(value, date):
+            return check_date(value)
+        if isinstance(value, str):
+            return parse_date(value)
+    except InvalidDate as error:
+        raise _Refused(str(error)) from None
+    raise _Refused(_("{value!r} is not a date such as 2024-01-31").format(value=value))
+
+
+def _dates(value: object) -> tuple[date, ...]:
+    """A list of dates; in a single text (a roster cell), separated by ';'."""
+    if isinstance(value, str):
+        value = [part for part in value.split(";") if part.strip()]
+    if not isinstance(value, list | tuple):
+        raise _Refused(
+            _("{value!r} is not a list of dates, e.g. [2024-06-03, 2024-09-30]").format(
+                value=value
+            )
+        )
+    return tuple(_date(item) for item in value)
+
+
+def _weekends(value: object) -> Weekends:
+    text = _text(value).strip()
+    if text not in {rule.value for rule in Weekends}:
+        raise _Refused(not_allowed(text, _("choose next, previous or keep")))
+    return Weekends(text)
+
+
+def _name(value: object) -> str | None:
+    name = clean_name(_text(value))
+    if name is not None and len(name) > NAME_LIMIT:
+        raise _Refused(
+            not_allowed(f"{name[:20]}…", _("at most {limit} characters").format(limit=NAME_LIMIT))
+        )
+    return name
+
+
+def _protocol(value: object) -> ProtocolChoice:
+    text = _text(value).strip()
+    if text.lower().endswith(".toml"):
+        return Path(text)
+    if text not in PRESETS:
+        raise _Refused(
+            not_allowed(
+                text,
+                _("choose one of {ids}, or give a protocol file ending in .toml").format(
+                    ids=", ".join(PRESETS)
+                ),
+            )
+        )
+    return text
+
+
+def _holidays(value: object) -> str:
+    # Checked against the holiday data when it is loaded, which is costly.
+    return _text(value).strip().upper()
+
+
+def _tracks(value: object) -> tuple[Track, ...]:
+    shape = _(
+        "{value!r} is not a list of tracks, each with an exam and every_months, "
+        'e.g. [{{exam = "Brain MRI", every_months = 12}}]'
+    )
+    if not isinstance(value, list | tuple) or not all(isinstance(i, Mapping) for i in value):
+        raise _Refused(shape.format(value=value))
+    tracks = []
+    for item in value:
+        # `every` is what patient files said before tracks took the protocol file's key.
+        keys = set(item) - {"every"} | ({"every_months"} if "every" in item else set())
+        if keys != {"exam", "every_months"} or {"every", "every_months"} <= set(item):
+            raise _Refused(shape.format(value=item))
+        exam = clean_name(_text(item["exam"]))
+        if exam is None:
+            raise _Refused(_("a track needs the name of its exam"))
+        every = _whole(item.get("every_months", item.get("every")))
+        if every <= 0:
+            raise _Refused(not_allowed(every, _("give a whole number of months above 0")))
+        tracks.append(Track(exam, every))
+    return tuple(tracks)
+
+
+def _lang(value: object) -> str:
+    text = _text(value).strip()
+    if text not in LANGUAGES:
+        raise _Refused(not_allowed(text, _("choose en, es, pt or pt-BR")))
+    return text
+
+
+@dataclass(frozen=True)
+class Field:
+    """One setting, declared once: its converter and check, default, spelling and help.
+
+    `help` and `label` are English messages marked for translation; `flag` is
+    how the command line spells the field ('' for the positional date), and
+    `default` what applies when nothing is said (None: see `help`).
+    """
+
+    name: str
+    flag: str
+    metavar: str
+    label: str
+    help: str
+    convert: Callable[[object], Any]
+    default: object = None
+
+    def help_text(self) -> str:
+        """The help line, with the default when it is a plain value."""
+        if self.default is None:
+            return _(self.help)
+        shown = self.default.value if isinstance(self.default, Weekends) else self.default
+        return _("{help} [default: {default}]").format(help=_(self.help), default=shown)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "treatment_date",
+        "",
+        "TREATMENT_DATE",
+        N_("Treatment date"),
+        N_(
+            "Day of the treatment the plan counts from, as YYYY-MM-DD "
+            "(usually the last liver surgery or ablation). May come from --from instead."
+        ),
+        _date,
+    ),
+    Field(
+        "name",
+        "--name",
+        "TEXT",
+        N_("Name or initials"),
+        N_("Whose plan this is, shown in titles; never put in event IDs."),
+        _name,
+    ),
+    Field(
+        "protocol",
+        "--protocol",
+        "ID|FILE.toml",
+        N_("Protocol"),
+        N_("A preset ('followup protocols' lists them) or a centre's protocol file."),
+        _protocol,
+        DEFAULT_PROTOCOL.id,
+    ),
+    Field(
+        "early_interval",
+        "--early-interval",
+        "MONTHS",
+        N_("Months between visits in the first phase"),
+        N_(
+            "Months between visits in the first phase, within the source's range "
+            "(3 or 4 for the default protocol) [default: the shortest]."
+        ),
+        _whole,
+    ),
+    Field(
+        "early_years",
+        "--early-years",
+        "N",
+        N_("Length of the first phase in years"),
+        N_(
+            "Length of the first phase in years, where the source gives a range "
+            "(e.g. 2–3) [default: the longest]."
+        ),
+        _whole,
+    ),
+    Field(
+        "years",
+        "--years",
+        "N",
+        N_("Years of follow-up"),
+        N_("Length of follow-up in years, 1 to 30: a choice, not a rule."),
+        _within(1, MAX_YEARS, _("choose from 1 to {most}").format(most=MAX_YEARS)),
+        DEFAULT_YEARS,
+    ),
+    Field(
+        "weekends",
+        "--weekends",
+        "next|previous|keep",
+        N_("Dates on a weekend or public holiday"),
+        N_(
+            "Move a date on a weekend or public holiday to the next or previous open day, "
+            "or keep it."
+        ),
+        _weekends,
+        DEFAULT_WEEKENDS,
+    ),
+    Field(
+        "remind",
+        "--remind",
+        "DAYS",
+        N_("Reminder, days before"),
+        N_("Calendar reminder this many days before each visit, at 09:00; 0 for none."),
+        _within(
+            0, MAX_REMIND_DAYS, _("choose from 0 (none) to {days} days").format(days=MAX_REMIND_DAYS)
+        ),
+        DEFAULT_REMIND,
+    ),
+    Field(
+        "holidays",
+        "--holidays",
+        "CC[-SUB]",
+        N_("Public holidays"),
+        N_(
+            "Treat the public holidays of a country or region as closed days, "
+            "e.g. PT, ES-MD, BR-SP, US-CA; 'followup holidays' lists the codes."
+        ),
+        _holidays,
+    ),
+    Field(
+        "done",
+        "--done",
+        "DATE",
+        N_("Scans already done"),
+        N_(
+            "Date of a visit already done, repeated for each one; the plan continues "
+            "from the last. Replaces the list in --from."
+        ),
+        _dates,
+    ),
+    Field(
+        "tracks",
+        "--track",
+        "EXAM",
+        N_("Extra track"),
+        N_(
+            'Add a separate stream of visits for another exam, e.g. "Brain MRI", with '
+            "--every; repeat both for more. Opt-in: discuss it with the care team."
+        ),
+        _tracks,
+    ),
+    Field(
+        "lang",
+        "--lang",
+        "en|es|pt|pt-BR",
+        N_("Language"),
+        N_(
+            "Language of everything written: en, es, pt or pt-BR "
+            "[default: from the environment's locale, else en]."
+        ),
+        _lang,
+    ),
+)
+_BY_NAME = {declared.name: declared for declared in FIELDS}
+
+
+def field_named(name: str) -> Field:
+    return _BY_NAME[name]
+
+
+class CommandLine:
+    """Settings typed as options: `--years 40 is not allowed: …`."""
+
+    def message(self, field: str, problem: str) -> str:
+        flag = _BY_NAME[field].flag if field in _BY_NAME else field
+        return f"{flag} {problem}" if flag else problem
+
+
+COMMAND_LINE = CommandLine()
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A setting given as a command's argument, such as `protocols show ID`."""
+
+    metavar: str
+
+    def message(self, field: str, problem: str) -> str:
+        return f"{self.metavar} {problem}"
+
+
+@dataclass(frozen=True)
+class PatientFile:
+    """Settings kept in a patient file: `ana.toml: key 'years': …`."""
+
+    path: Path
+
+    def message(self, field: str, problem: str) -> str:
+        return _("{path}: key {key!r}: {problem}").format(
+            path=self.path, key=field, problem=problem
+        )
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """Settings in a roster row: `column 'years': …` (the run names the line and id)."""
+
+    def message(self, field: str, problem: str) -> str:
+        return _("column {column!r}: {problem}").format(column=field, problem=problem)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What one person's plan is made from; None where nothing was said."""
+    """What one person's plan is made from; None where nothing was said.
+
+    `origins` remembers where each value came from, so that a problem found
+    while planning names the field as the person gave it.
+    """
 
     treatment_date: date | None = None
     name: str | None = None
-    protocol: str | None = None
+    protocol: ProtocolChoice | None = None
     early_interval: int | None = None
     early_years: int | None = None
     years: int | None = None
@@ -41,72 +402,50 @@ class Settings:
     done: tuple[date, ...] | None = None
     tracks: tuple[Track, ...] | None = None
     lang: str | None = None
+    origins: Mapping[str, Origin] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, object], origin: Origin) -> Settings:
+        """Checked settings from raw values (text, or TOML and JSON values); None says nothing.
+
+        Raises `InvalidSetting` for an unknown key or a value its field refuses,
+        spelled by `origin`.
+        """
+        values: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key not in _BY_NAME:
+                known = ", ".join(_BY_NAME)
+                problem = _("unknown key; the keys are {keys}").format(keys=known)
+                raise InvalidSetting(key, value, problem, origin)
+            if value is None:
+                continue
+            try:
+                values[key] = _BY_NAME[key].convert(value)
+            except _Refused as refused:
+                raise InvalidSetting(key, value, refused.problem, origin) from None
+        return cls(**values, origins=dict.fromkeys(values, origin))
 
     def over(self, fallback: Settings) -> Settings:
         """These settings, with `fallback`'s values where these say nothing."""
-        return Settings(
-            **{
-                field.name: getattr(fallback, field.name)
-                if getattr(self, field.name) is None
-                else getattr(self, field.name)
-                for field in fields(self)
-            }
-        )
+        values = {
+            name: getattr(self, name) if getattr(self, name) is not None else getattr(fallback, name)
+            for name in _BY_NAME
+        }
+        origins = {**fallback.origins, **self.origins}
+        return Settings(**values, origins=origins)
 
+    def origin_of(self, name: str) -> Origin | None:
+        """Where the value of the field `name` came from; None for a default."""
+        return self.origins.get(name)
 
-def read_text(path: Path, what: str) -> str:
-    """The text of an input file, or an error that names the file and the problem.
+    @contextlib.contextmanager
+    def reported(self) -> Iterator[None]:
+        """A problem found inside the block for one field is told as that field's origin tells it."""
+        try:
+            yield
+        except InvalidSetting as error:
+            origin = self.origin_of(error.field)
+            if error.origin is None and origin is not None:
+                raise error.at(origin) from None
+            raise
 
-    `what` says what the file should have been, for when it is a folder.
-    """
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidFile(path, _("no such file")) from None
-    except IsADirectoryError:
-        raise InvalidFile(path, what) from None
-    except UnicodeDecodeError:
-        raise InvalidFile(path, _("not a text file in UTF-8")) from None
-
-
-@functools.cache
-def load_protocol(choice: str | None) -> Protocol:
-    """A preset by id, or a protocol file when the choice ends in .toml."""
-    if choice is None:
-        return DEFAULT_PROTOCOL
-    if not choice.lower().endswith(".toml"):
-        return preset(choice)
-    from followup.protocol_file import parse_protocol
-
-    path = Path(choice)
-    return parse_protocol(read_text(path, _("that is a folder, not a protocol file")), path)
-
-
-@functools.cache
-def load_holidays(code: str, language: str) -> Holidays:
-    """A country's or region's public holidays, named in `language`; built once per run."""
-    from followup.public_holidays import public_holidays
-
-    return public_holidays(code, language)
-
-
-def schedule_for(settings: Settings, today: date) -> Schedule:
-    """The schedule the settings ask for, with the defaults where they say nothing."""
-    if settings.treatment_date is None:
-        raise MissingValue(
-            "TREATMENT_DATE",
-            _("give the treatment date as YYYY-MM-DD, or a patient file with --from"),
-        )
-    protocol = load_protocol(settings.protocol).choose(
-        early_interval=settings.early_interval, early_years=settings.early_years
-    )
-    return plan(
-        settings.treatment_date,
-        protocol=protocol.with_tracks(settings.tracks or ()),
-        years=DEFAULT_YEARS if settings.years is None else settings.years,
-        weekends=Weekends.NEXT if settings.weekends is None else settings.weekends,
-        name=settings.name,
-        done=settings.done or (),
-        today=today,
-        holidays=load_holidays(settings.holidays, i18n.current()) if settings.holidays else None,
-    )

@@ -1,6 +1,7 @@
-"""Every sentence a person reads, in one place, so all outputs say the same thing.
+"""The sentences that several outputs share, in one place, so they all say the same thing.
 
-Each sentence is a gettext message (`_`), filled in with `str.format`, so that a
+A phrase that only one exporter uses lives beside it (the calendar's titles in
+`export/ics.py`, the sheet's lead in `export/sheet.py`). Each sentence is a gettext message (`_`), filled in with `str.format`, so that a
 translator sees whole sentences and can reorder them. Data defined elsewhere —
 protocol names, exams, notes — is marked there with `N_` and translated here.
 A source's own words are quoted as they were written, never translated.
@@ -8,35 +9,41 @@ A source's own words are quoted as they were written, never translated.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import NamedTuple
 
 from followup.dates import Weekends
-from followup.i18n import N_, _, ngettext
+from followup.i18n import _, ngettext
 from followup.i18n import long_date as long_date
 from followup.i18n import short_date as short_date
 from followup.i18n import weekday as weekday
-from followup.protocols import IBERO_AMERICAN_2025, Phase, Protocol
-from followup.schedule import Schedule, Visit
+from followup.protocols import Phase
+from followup.schedule import Next, Schedule, Standing, Visit
 
 __all__ = [
     "Fact",
     "about",
-    "calendar_name",
+    "choices",
+    "counted_from",
     "disclaimer",
     "exam",
+    "exam_short",
+    "gap",
+    "horizon",
+    "horizon_short",
     "long_date",
+    "months",
+    "moved_note",
     "next_footer",
     "next_visit",
     "phase_label",
     "phase_rule",
-    "protocol_details",
-    "protocol_list",
-    "questions",
-    "reminder",
+    "rule",
     "short_date",
-    "summary",
+    "source",
+    "span",
+    "status",
     "title",
+    "track_note",
     "visit_details",
     "weekday",
     "window",
@@ -69,7 +76,7 @@ def months(count: int) -> str:
     return ngettext("{count} month", "{count} months", count).format(count=count)
 
 
-def _span(low: int, high: int) -> str:
+def span(low: int, high: int) -> str:
     return f"{low}–{high}" if low != high else str(low)
 
 
@@ -112,11 +119,6 @@ def exam_short(schedule: Schedule, visit: Visit) -> str:
     return visit.track.exam if visit.track else _(schedule.protocol.exam_short)
 
 
-def window_months(visit: Visit) -> str:
-    """`3–4`: the window's months, for the narrowest tables."""
-    return _span(*visit.phase.allowed)
-
-
 def gap(visit: Visit) -> str:
     """`3–4 months`: the window alone, for narrow tables."""
     low, high = visit.phase.allowed
@@ -134,40 +136,6 @@ def title(schedule: Schedule) -> str:
     if schedule.name:
         return _("Follow-up plan for {name}").format(name=schedule.name)
     return _("Follow-up plan")
-
-
-def calendar_name(schedule: Schedule) -> str:
-    if schedule.name:
-        return _("Follow-up visits – {name}").format(name=schedule.name)
-    return _("Follow-up visits")
-
-
-def summary(schedule: Schedule, visit: Visit) -> str:
-    """What a calendar shows at a glance."""
-    total = schedule.count(visit)
-    if visit.track:
-        return _("{exam} ({number} of {total}), extra track").format(
-            exam=visit.track.exam, number=visit.number, total=total
-        )
-    if visit.done:
-        return _("Follow-up {exam} ({number} of {total}), done").format(
-            exam=exam_short(schedule, visit), number=visit.number, total=total
-        )
-    return _("Follow-up {exam} ({number} of {total})").format(
-        exam=exam_short(schedule, visit), number=visit.number, total=total
-    )
-
-
-def reminder(schedule: Schedule, visit: Visit, days: int) -> str:
-    return ngettext(
-        "In {days} day: follow-up visit {number} of {total} ({exam}). "
-        "Time to book it if it is not booked yet.",
-        "In {days} days: follow-up visit {number} of {total} ({exam}). "
-        "Time to book it if it is not booked yet.",
-        days,
-    ).format(
-        days=days, number=visit.number, total=schedule.count(visit), exam=exam(schedule, visit)
-    )
 
 
 def status(visit: Visit) -> str:
@@ -191,21 +159,6 @@ def moved_note(visit: Visit, rule: Weekends) -> str:
     else:
         note = _("due {date}, {reason}; moved to the previous open day")
     return note.format(date=long_date(visit.due_date), reason=_closed_reason(visit))
-
-
-def moved_short(visit: Visit) -> str:
-    """`Sat 2026-01-31`: the rule's date when the visit was moved, else ''."""
-    if not visit.moved:
-        return ""
-    holiday = f" ({visit.holiday})" if visit.holiday else ""
-    return f"{short_date(visit.due_date)}{holiday}"
-
-
-def counted_from_short(visit: Visit) -> str:
-    """`treatment +3`, `visit 2 +6`: the anchor and the months after it."""
-    if visit.anchor_number == 0:
-        return _("treatment +{months}").format(months=visit.months)
-    return _("visit {number} +{months}").format(number=visit.anchor_number, months=visit.months)
 
 
 def counted_from(visit: Visit) -> str:
@@ -254,17 +207,16 @@ def visit_details(schedule: Schedule, visit: Visit) -> list[str]:
     return [head, timing, window_line]
 
 
-def next_visit(schedule: Schedule, today: date) -> str:
+def next_visit(schedule: Schedule, upcoming: Next) -> str:
     """One sentence: the next visit to book, and how far away it is."""
-    visit = schedule.next_visit()
-    if visit is None:
+    visit, days = upcoming.visit, upcoming.days_until
+    if visit is None or days is None:
         return _("No visit left in this plan: follow-up ends {date}.").format(
             date=schedule.end_date.isoformat()
         )
-    days = (visit.date - today).days
     if days == 0:
         when = _("today")
-    elif days > 0:
+    elif upcoming.standing is Standing.UPCOMING:
         when = ngettext("in {days} day", "in {days} days", days).format(days=days)
     else:
         when = ngettext("overdue by {days} day", "overdue by {days} days", -days).format(days=-days)
@@ -302,13 +254,13 @@ def choices(schedule: Schedule) -> str:
             _("{interval} between visits in {phase} (the source allows {range})").format(
                 interval=months(first.every_months),
                 phase=phase_label(first),
-                range=_span(*first.allowed),
+                range=span(*first.allowed),
             )
         )
     if first.until_allowed is not None:
         parts.append(
             _("a first phase of {length} (the source gives {range} months)").format(
-                length=months(first.until_month or 0), range=_span(*first.until_allowed)
+                length=months(first.until_month or 0), range=span(*first.until_allowed)
             )
         )
     parts.append(
@@ -406,112 +358,3 @@ def about(schedule: Schedule) -> list[Fact]:
     return facts
 
 
-def sheet_window_note() -> str:
-    return _(
-        "Window: months after the previous visit (for the first, after the treatment). "
-        "* marks an extra track."
-    )
-
-
-QUESTIONS_LIVER = (
-    N_(
-        "Are my liver metastases few and confined enough to be called oligometastatic, "
-        "and what would that change for me?"
-    ),
-    N_("Could surgery, or an ablation that destroys the metastases in place, help in my case?"),
-    N_(
-        "Has a team that treats many sarcomas, with liver surgeons or ablation specialists, "
-        "reviewed my scans and my plan?"
-    ),
-    N_(
-        "Which scans should I have from now on, how often and for how long, and is this "
-        "plan the right one for me?"
-    ),
-    N_("Are there clinical trials or targeted treatments that I could take part in?"),
-)
-QUESTIONS_GENERAL = (
-    N_("Has a team that treats many sarcomas reviewed my case and my follow-up plan?"),
-    N_(
-        "Which scans or visits should I have from now on, how often and for how long, "
-        "and is this plan the right one for me?"
-    ),
-    N_("Are there clinical trials or targeted treatments that I could take part in?"),
-)
-
-
-def questions(schedule: Schedule) -> list[str]:
-    """Questions worth bringing to the care team, from the themes of the discussion sheet."""
-    liver = schedule.protocol.id == IBERO_AMERICAN_2025.id
-    return [_(question) for question in (QUESTIONS_LIVER if liver else QUESTIONS_GENERAL)]
-
-
-def sheet_lead(schedule: Schedule) -> str:
-    return _("{exam}, counted from the treatment date {date} ({hint}).").format(
-        exam=_(schedule.protocol.exam),
-        date=long_date(schedule.treatment_date),
-        hint=_(schedule.protocol.start_hint),
-    )
-
-
-def generated(stamp: date, version: str) -> str:
-    return _("Made on {date} by followup {version}.").format(
-        date=stamp.isoformat(), version=version
-    )
-
-
-def protocol_list(presets: dict[str, Protocol], default: Protocol) -> str:
-    """`followup protocols`: each preset's id, name and source, two lines each."""
-    lines = []
-    for protocol in presets.values():
-        marker = _(" (default)") if protocol.id == default.id else ""
-        lines.append(f"{protocol.id}{marker}")
-        lines.append(f"    {_(protocol.name)}")
-        checked = _("Checked: {verification}").format(verification=_(protocol.source.verification))
-        lines.append(f"    {protocol.source.short_citation} {checked}")
-    lines.append("")
-    lines.append(_("'followup protocols show ID' prints the phases and the quoted source."))
-    return "\n".join(lines) + "\n"
-
-
-def protocol_details(protocol: Protocol) -> str:
-    """`followup protocols show`: everything a plan from this protocol rests on."""
-    source = protocol.source
-    first = protocol.phases[0]
-    lines = [
-        f"{_(protocol.name)} [{protocol.id}]",
-        "",
-        _("Exam: {exam}").format(exam=_(protocol.exam)),
-        _("Phases (months after the treatment date):"),
-        *(f"  {phase_rule(phase)}" for phase in protocol.phases),
-    ]
-    if protocol.tracks:
-        lines.append(_("Extra tracks:"))
-        lines.extend(
-            "  "
-            + _("{exam}, every {interval}").format(exam=t.exam, interval=months(t.every_months))
-            for t in protocol.tracks
-        )
-    options = []
-    if first.allowed[0] != first.allowed[1]:
-        options.append(f"--early-interval {_span(*first.allowed)}")
-    if first.until_allowed is not None:
-        low, high = (m // 12 for m in first.until_allowed)
-        options.append(f"--early-years {_span(low, high)}")
-    options.append(_("--years 1–30 (default 10)"))
-    lines += [
-        _("Choices: {options}.").format(options=", ".join(options)),
-        _("Start: {hint}.").format(hint=_(protocol.start_hint)),
-        "",
-        _("Source: {citation}").format(citation=source.citation)
-        + (f" {source.url}" if source.url else ""),
-    ]
-    if source.quote:
-        lines.append(
-            _("Wording: “{quote}” ({origin})").format(
-                quote=source.quote, origin=_(source.quoted_from)
-            )
-        )
-    lines.append(_("Checked: {verification}").format(verification=_(source.verification)))
-    lines.extend(_("Note: {note}").format(note=_(note)) for note in protocol.notes)
-    lines += ["", disclaimer()]
-    return "\n".join(lines) + "\n"

@@ -1,47 +1,184 @@
-"""Exporters: each turns a `Schedule` into the text or bytes of one output format.
+"""Exporters, and the one registry of output formats that every front end reads.
 
-`render` picks the exporter for a file format and imports only that one, so a
-run that writes a calendar never loads the PDF library, and the other way round.
+Each `Format` names itself, its file suffix, its media type, whether it is text
+or bytes, and its renderer. The command line's `--format` and `-o` suffix, the
+batch's format list and the web's downloads all look formats up here, so a new
+format is one entry. A renderer imports its exporter only when called: a run
+that writes a calendar never loads the PDF library, and the other way round.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import PurePath
+from typing import Any
 
-from followup.schedule import Schedule
+from followup import i18n
+from followup.errors import InvalidOption
+from followup.i18n import _
+from followup.schedule import MAX_REMIND_DAYS, Schedule
+from followup.settings import DEFAULT_REMIND, Settings
 
-__all__ = ["FILE_FORMATS", "Paper", "render"]
-
-FILE_FORMATS = ("ics", "csv", "md", "json", "html", "pdf")
-Paper = Literal["a4", "letter"]
+__all__ = ["FILE_FORMATS", "FORMATS", "Format", "Paper", "RenderOptions", "format_named", "render"]
 
 
-def render(
-    schedule: Schedule,
-    form: str,
-    *,
-    remind_days: int,
-    paper: Paper,
-    stamp: datetime,
-    version: str,
-) -> bytes:
-    """The schedule in one of `FILE_FORMATS`; `stamp` dates the calendar and the sheet."""
-    if form == "ics":
-        from followup.export.ics import to_ics
+class Paper(StrEnum):
+    A4 = "a4"
+    LETTER = "letter"
 
-        return to_ics(schedule, remind_days=remind_days, stamp=stamp)
-    if form == "html":
-        from followup.export.sheet import to_html
 
-        return to_html(schedule, generated=stamp, version=version).encode()
-    if form == "pdf":
-        from followup.export.sheet import to_pdf
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to write a schedule, beside what it says: one value, built once per run.
 
-        return to_pdf(schedule, generated=stamp, version=version, paper=paper)
-    from followup.export import tables
+    `remind`: days before each visit for a calendar reminder (0: none).
+    `stamp`: when the file is made (DTSTAMP, the sheet's footer); None: now.
+    `version`: followup's version, printed on sheets; None: read when needed.
+    `width` and `color`: for the terminal table.
+    """
 
-    exporters = {"csv": tables.to_csv, "md": tables.to_markdown, "json": tables.to_json}
-    if form not in exporters:
-        raise ValueError(f"unknown format {form!r}")
-    return exporters[form](schedule).encode()
+    remind: int = DEFAULT_REMIND
+    paper: Paper = Paper.A4
+    lang: str = "en"
+    stamp: datetime | None = None
+    version: str | None = None
+    width: int = 120
+    color: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.remind <= MAX_REMIND_DAYS:
+            raise ValueError(f"remind {self.remind} outside 0–{MAX_REMIND_DAYS}")
+        i18n.check(self.lang)
+
+    @classmethod
+    def for_settings(cls, settings: Settings, **options: Any) -> RenderOptions:
+        """Options for the settings' reminder and language, and `options` for the rest."""
+        remind = DEFAULT_REMIND if settings.remind is None else settings.remind
+        return cls(remind=remind, lang=settings.lang or i18n.current(), **options)
+
+    @property
+    def timestamp(self) -> datetime:
+        return self.stamp or datetime.now(UTC).replace(microsecond=0)
+
+    @property
+    def version_text(self) -> str:
+        if self.version is not None:
+            return self.version
+        from importlib.metadata import version
+
+        return version("followup")
+
+
+Renderer = Callable[[Schedule, RenderOptions], bytes]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: how it is named, stored, served and drawn."""
+
+    name: str
+    suffix: str | None  # None: not written to files (the terminal table)
+    media_type: str
+    binary: bool
+    renderer: Renderer
+    needs: Callable[[], None] | None = None  # raises MissingDependency when a library is absent
+
+    def require(self) -> None:
+        """Fail early, with how to fix it, when this format's library is not installed."""
+        if self.needs is not None:
+            self.needs()
+
+    def render(self, schedule: Schedule, options: RenderOptions) -> bytes:
+        """The schedule in this format, in the options' language."""
+        with i18n.using(options.lang):
+            return self.renderer(schedule, options)
+
+
+def _table(schedule: Schedule, options: RenderOptions) -> bytes:
+    from followup.export.tables import terminal_table
+
+    return terminal_table(schedule, width=options.width, color=options.color).encode()
+
+
+def _csv(schedule: Schedule, options: RenderOptions) -> bytes:
+    from followup.export.tables import to_csv
+
+    return to_csv(schedule).encode()
+
+
+def _markdown(schedule: Schedule, options: RenderOptions) -> bytes:
+    from followup.export.tables import to_markdown
+
+    return to_markdown(schedule).encode()
+
+
+def _json(schedule: Schedule, options: RenderOptions) -> bytes:
+    from followup.export.tables import to_json
+
+    return to_json(schedule).encode()
+
+
+def _ics(schedule: Schedule, options: RenderOptions) -> bytes:
+    from followup.export.ics import to_ics
+
+    return to_ics(schedule, remind_days=options.remind, stamp=options.timestamp)
+
+
+def _html(schedule: Schedule, options: RenderOptions) -> bytes:
+    from followup.export.sheet import to_html
+
+    return to_html(schedule, generated=options.timestamp, version=options.version_text).encode()
+
+
+def _pdf_library() -> None:
+    from followup.export.sheet import require_pdf
+
+    require_pdf()
+
+
+def _pdf(schedule: Schedule, options: RenderOptions) -> bytes:
+    from followup.export.sheet import to_pdf
+
+    return to_pdf(
+        schedule, generated=options.timestamp, version=options.version_text, paper=options.paper
+    )
+
+
+FORMATS: dict[str, Format] = {
+    each.name: each
+    for each in (
+        Format("table", None, "text/plain; charset=utf-8", False, _table),
+        Format("csv", ".csv", "text/csv; charset=utf-8", False, _csv),
+        Format("md", ".md", "text/markdown; charset=utf-8", False, _markdown),
+        Format("json", ".json", "application/json", False, _json),
+        Format("ics", ".ics", "text/calendar; charset=utf-8", False, _ics),
+        Format("html", ".html", "text/html; charset=utf-8", False, _html),
+        Format("pdf", ".pdf", "application/pdf", True, _pdf, _pdf_library),
+    )
+}
+# The formats a file can hold, in the order help and messages list them.
+FILE_FORMATS = tuple(name for name, each in FORMATS.items() if each.suffix)
+
+
+def format_named(name: str, option: str = "--format", *, files_only: bool = False) -> Format:
+    """The format called `name`, or bad input that lists the choices."""
+    known = FILE_FORMATS if files_only else tuple(FORMATS)
+    chosen = FORMATS.get(name.strip().lower())
+    if chosen is None or chosen.name not in known:
+        choices = ", ".join(known)
+        raise InvalidOption(option, name, _("choose from {formats}").format(formats=choices))
+    return chosen
+
+
+def format_for_path(path: str) -> Format | None:
+    """The format a file name's suffix asks for, if any."""
+    suffix = PurePath(path).suffix.lower()
+    return next((each for each in FORMATS.values() if each.suffix == suffix), None)
+
+
+def render(schedule: Schedule, form: str, options: RenderOptions | None = None) -> bytes:
+    """The schedule in the format named `form` (see `FORMATS`)."""
+    return format_named(form).render(schedule, options or RenderOptions())

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from icalendar import TRANSP, Alarm, Calendar, Event, vText
 
 from followup import wording
-from followup.i18n import _
+from followup.i18n import _, ngettext
 from followup.schedule import Schedule, Visit
 
-__all__ = ["PRODID", "calendar_uid", "to_ics", "visit_uid"]
+__all__ = ["PRODID", "calendar_name", "calendar_uid", "reminder", "summary", "to_ics", "visit_uid"]
 
 PRODID = "-//followup//followup//EN"
 
@@ -31,6 +31,38 @@ def visit_uid(schedule: Schedule, visit: Visit, namespace: uuid.UUID | None = No
     """
     stream = f"track:{visit.track.exam.casefold()}" if visit.track else "visit"
     return str(uuid.uuid5(namespace or calendar_uid(schedule), f"{stream}-{visit.number}"))
+
+
+def calendar_name(schedule: Schedule) -> str:
+    if schedule.name:
+        return _("Follow-up visits – {name}").format(name=schedule.name)
+    return _("Follow-up visits")
+
+def summary(schedule: Schedule, visit: Visit) -> str:
+    """What a calendar shows at a glance."""
+    total = schedule.count(visit)
+    if visit.track:
+        return _("{exam} ({number} of {total}), extra track").format(
+            exam=visit.track.exam, number=visit.number, total=total
+        )
+    if visit.done:
+        return _("Follow-up {exam} ({number} of {total}), done").format(
+            exam=wording.exam_short(schedule, visit), number=visit.number, total=total
+        )
+    return _("Follow-up {exam} ({number} of {total})").format(
+        exam=wording.exam_short(schedule, visit), number=visit.number, total=total
+    )
+
+def reminder(schedule: Schedule, visit: Visit, days: int) -> str:
+    return ngettext(
+        "In {days} day: follow-up visit {number} of {total} ({exam}). "
+        "Time to book it if it is not booked yet.",
+        "In {days} days: follow-up visit {number} of {total} ({exam}). "
+        "Time to book it if it is not booked yet.",
+        days,
+    ).format(
+        days=days, number=visit.number, total=schedule.count(visit), exam=wording.exam(schedule, visit)
+    )
 
 
 def _trigger(days: int) -> timedelta:
@@ -59,7 +91,7 @@ def to_ics(schedule: Schedule, *, remind_days: int, stamp: datetime) -> bytes:
     calendar = Calendar.new(prodid=PRODID, uid=namespace)
     # icalendar 7 writes NAME, X-WR-CALNAME and X-WR-CALDESC unescaped (and fails
     # on a newline) when given plain strings; as vText they are escaped as TEXT.
-    name = vText(wording.calendar_name(schedule))
+    name = vText(calendar_name(schedule))
     description = vText("\n".join(f"{fact.label}: {fact.text}" for fact in wording.about(schedule)))
     calendar["NAME"] = calendar["X-WR-CALNAME"] = name
     calendar["DESCRIPTION"] = calendar["X-WR-CALDESC"] = description
@@ -70,13 +102,13 @@ def to_ics(schedule: Schedule, *, remind_days: int, stamp: datetime) -> bytes:
             stamp=stamp,
             start=visit.date,
             end=visit.date + timedelta(days=1),
-            summary=wording.summary(schedule, visit),
+            summary=summary(schedule, visit),
             description="\n".join(wording.visit_details(schedule, visit)) + "\n" + footer,
             # An all-day reminder of a scan should not mark the whole day as busy.
             transparency=TRANSP.TRANSPARENT,
         )
         if remind_days and not visit.done:
-            alarm = Alarm.new(description=wording.reminder(schedule, visit, remind_days))
+            alarm = Alarm.new(description=reminder(schedule, visit, remind_days))
             alarm.add("ACTION", "DISPLAY")
             alarm.add("TRIGGER", _trigger(remind_days))
             event.add_component(alarm)

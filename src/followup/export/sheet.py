@@ -9,19 +9,21 @@ the package, so every accented letter prints.
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from typing import TYPE_CHECKING
 
 from followup import i18n, wording
 from followup.errors import MissingDependency
+from followup.export import Paper
 from followup.i18n import _
 from followup.schedule import Schedule, Visit
 
 if TYPE_CHECKING:
-    from followup.export import Paper
+    import jinja2
 
 __all__ = ["SheetContent", "content", "require_pdf", "to_html", "to_pdf"]
 
@@ -76,161 +78,80 @@ def _row(schedule: Schedule, visit: Visit) -> SheetRow:
     )
 
 
+def _window_note() -> str:
+    return _(
+        "Window: months after the previous visit (for the first, after the treatment). "
+        "* marks an extra track."
+    )
+
+def _lead(schedule: Schedule) -> str:
+    return _("{exam}, counted from the treatment date {date} ({hint}).").format(
+        exam=_(schedule.protocol.exam),
+        date=i18n.long_date(schedule.treatment_date),
+        hint=_(schedule.protocol.start_hint),
+    )
+
+def _made(stamp: date, version: str) -> str:
+    return _("Made on {date} by followup {version}.").format(
+        date=stamp.isoformat(), version=version
+    )
+
+
 def content(schedule: Schedule, *, generated: datetime, version: str) -> SheetContent:
     # The lead and the footer already say when follow-up starts, and the notice.
     about = [fact for fact in wording.about(schedule) if fact.key not in {"start", "notice"}]
     return SheetContent(
         lang=i18n.current(),
         title=wording.title(schedule),
-        lead=wording.sheet_lead(schedule),
+        lead=_lead(schedule),
         about=about,
         source_url=schedule.protocol.source.url,
         headers=("#", _("Date"), _("Window"), _("Exam"), _("Done"), _("Result, notes")),
-        window_note=wording.sheet_window_note(),
+        window_note=_window_note(),
         rows=[_row(schedule, visit) for visit in schedule.all_visits()],
         questions_title=_("Questions to bring to the care team"),
-        questions=tuple(wording.questions(schedule)),
+        questions=tuple(_(question) for question in schedule.protocol.questions),
         notes_title=_("Notes from the care team"),
         notice=wording.disclaimer(),
-        generated=wording.generated(generated.date(), version),
+        generated=_made(generated.date(), version),
     )
 
 
-# Print first: 11 pt and more, black on white, rules instead of shading; the
-# same page turns into stacked cards on a narrow screen.
-_CSS = """
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; background: #fff; color: #000;
-  font: 11pt/1.35 "DejaVu Sans", "Segoe UI", "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 190mm; margin: 0 auto; padding: 8mm 6mm; }
-h1 { font-size: 18pt; margin: 0 0 1.5mm; line-height: 1.15; overflow-wrap: anywhere; }
-h2 { font-size: 13pt; margin: 6mm 0 2mm; }
-.lead { font-size: 11.5pt; margin: 0 0 2.5mm; }
-dl.about { display: grid; grid-template-columns: max-content 1fr; gap: 0.4mm 3mm;
-  margin: 0 0 3mm; font-size: 8.5pt; line-height: 1.3; }
-dl.about dt { font-weight: bold; }
-dl.about dd { margin: 0; overflow-wrap: anywhere; }
-a { color: inherit; }
-table { width: 100%; border-collapse: collapse; }
-thead { display: table-header-group; }
-th { text-align: left; font-size: 9.5pt; white-space: nowrap;
-  border-bottom: 1.5pt solid #000; padding: 1mm 1.5mm; }
-td { border-bottom: 0.5pt solid #555; padding: 1mm 1.5mm; vertical-align: top; }
-tr { break-inside: avoid; page-break-inside: avoid; }
-.num { text-align: right; width: 2.6em; white-space: nowrap; }
-td.num { font-weight: bold; }
-td.date { white-space: nowrap; width: 11.5em; }
-td.date .day { font-weight: bold; }
-.note { display: block; font-size: 8.5pt; line-height: 1.15; white-space: normal; }
-td.window { white-space: nowrap; width: 6.5em; }
-td.exam { width: 14em; }
-.box { width: 3.6em; text-align: center; }
-.tick { display: inline-block; width: 5mm; height: 5mm; border: 1pt solid #000;
-  font-size: 9pt; line-height: 5mm; vertical-align: middle; }
-p.window-note { font-size: 8.5pt; margin: 1.5mm 0 0; }
-.questions { break-before: page; page-break-before: always; }
-.questions li { margin: 0 0 3mm; }
-.lines div { height: 9mm; border-bottom: 0.75pt solid #555; }
-footer { margin-top: 5mm; font-size: 9pt; border-top: 0.5pt solid #555; padding-top: 2mm; }
-footer p { margin: 0 0 1mm; }
-footer .notice { font-weight: bold; }
-@page { margin: 10mm 12mm 11mm; }
-@media print {
-  main { max-width: none; padding: 0; }
-}
-@media screen and (max-width: 640px) {
-  main { padding: 4mm 3mm; }
-  h1 { font-size: 16pt; }
-  dl.about { grid-template-columns: 1fr; font-size: 10pt; }
-  dl.about dd { margin-bottom: 1.5mm; }
-  table, tbody, tr, td { display: block; width: 100%; }
-  thead { display: none; }
-  tr { border: 0.5pt solid #555; border-radius: 2mm; margin: 0 0 3mm; padding: 2mm 3mm; }
-  td { border: 0; padding: 0.5mm 0; width: auto; }
-  td.num, td.date, td.window, td.exam, td.box, td.result { width: auto; text-align: left; }
-  td.num::before { content: "#"; }
-  td[data-label]::before { content: attr(data-label) ": "; font-weight: bold; }
-  td.date { white-space: normal; }
-  td.result { min-height: 12mm; border-top: 0.5pt dashed #777; margin-top: 1mm; }
-}
-"""
+@functools.cache
+def _environment() -> jinja2.Environment:
+    # Imported here, not at the top: jinja2 would slow every command's start-up.
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("followup", "templates"),
+        autoescape=True,
+        finalize=_e,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
 
 
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+def _e(value: object) -> object:
+    """The template's finalize: escape text with html.escape, as the sheet always has.
+
+    markupsafe writes quotes as &#34; and &#39;, html.escape as &quot; and
+    &#x27;; escaping here, before autoescape (which leaves `Markup` alone),
+    keeps the page the same byte for byte. Anything else autoescape escapes.
+    """
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        from markupsafe import Markup
+
+        # Safe: the text has just been escaped.
+        return Markup(html.escape(value, quote=True))  # noqa: S704
+    return value
 
 
 def to_html(schedule: Schedule, *, generated: datetime, version: str) -> str:
-    """The sheet as one self-contained HTML page."""
+    """The sheet as one self-contained HTML page, from the `sheet.html` template."""
     sheet = content(schedule, generated=generated, version=version)
-    number, day, window, exam, done, result = (_e(h) for h in sheet.headers)
-    about = "\n".join(
-        f"<dt>{_e(fact.label)}</dt><dd>{_e(fact.text)}</dd>"
-        if fact.key != "source" or not sheet.source_url
-        else f"<dt>{_e(fact.label)}</dt><dd>{_e(fact.text.removesuffix(sheet.source_url))}"
-        f'<a href="{_e(sheet.source_url)}">{_e(sheet.source_url)}</a></dd>'
-        for fact in sheet.about
-    )
-    rows = "\n".join(
-        "<tr>"
-        f'<td class="num">{_e(row.number)}</td>'
-        f'<td class="date" data-label="{day}">{_e(row.weekday)} '
-        f'<span class="day">{_e(row.date)}</span>'
-        + (f'<span class="note">{_e(row.note)}</span>' if row.note else "")
-        + "</td>"
-        f'<td class="window" data-label="{window}">{_e(row.window)}</td>'
-        f'<td class="exam" data-label="{exam}">{_e(row.exam)}</td>'
-        f'<td class="box" data-label="{done}">'
-        f'<span class="tick">{"✓" if row.done else ""}</span></td>'
-        f'<td class="result" data-label="{result}"></td>'
-        "</tr>"
-        for row in sheet.rows
-    )
-    questions = "\n".join(f"<li>{_e(q)}</li>" for q in sheet.questions)
-    return f"""<!DOCTYPE html>
-<html lang="{_e(sheet.lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="followup {_e(version)}">
-<title>{_e(sheet.title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<main>
-<header>
-<h1>{_e(sheet.title)}</h1>
-<p class="lead">{_e(sheet.lead)}</p>
-<dl class="about">
-{about}
-</dl>
-</header>
-<table>
-<thead><tr><th class="num">{number}</th><th>{day}</th><th>{window}</th><th>{exam}</th>\
-<th class="box">{done}</th><th>{result}</th></tr></thead>
-<tbody>
-{rows}
-</tbody>
-</table>
-<p class="window-note">{_e(sheet.window_note)}</p>
-<section class="questions">
-<h2>{_e(sheet.questions_title)}</h2>
-<ol>
-{questions}
-</ol>
-<h2>{_e(sheet.notes_title)}</h2>
-<div class="lines">{"<div></div>" * 7}</div>
-</section>
-<footer>
-<p class="notice">{_e(sheet.notice)}</p>
-<p>{_e(sheet.generated)}</p>
-</footer>
-</main>
-</body>
-</html>
-"""
+    return _environment().get_template("sheet.html").render(sheet=sheet, version=version)
 
 
 _PAPER = {"a4": "A4", "letter": "Letter"}
@@ -246,7 +167,7 @@ def require_pdf() -> None:
         ) from None
 
 
-def to_pdf(schedule: Schedule, *, generated: datetime, version: str, paper: Paper = "a4") -> bytes:
+def to_pdf(schedule: Schedule, *, generated: datetime, version: str, paper: Paper = Paper.A4) -> bytes:
     """The sheet as a PDF, drawn directly with fpdf2 (no browser needed)."""
     require_pdf()
     from fpdf import FPDF

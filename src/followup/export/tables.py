@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from followup import wording
 from followup.i18n import N_, _
-from followup.schedule import Schedule, Visit
+from followup.schedule import Schedule, Standing, Visit
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -22,6 +22,7 @@ __all__ = [
     "next_json",
     "rich_table",
     "rows",
+    "terminal_table",
     "to_csv",
     "to_json",
     "to_markdown",
@@ -194,20 +195,20 @@ def to_json(schedule: Schedule) -> str:
 
 def next_json(schedule: Schedule, today: date) -> str:
     """The answer of `followup next` as JSON: the visit, days until it, and what produced it."""
-    visit = schedule.next_visit()
-    days = (visit.date - today).days if visit else None
+    upcoming = schedule.next_from(today)
+    visit = upcoming.visit
     document = {
         "today": today.isoformat(),
         "treatment_date": schedule.treatment_date.isoformat(),
         "visit": visit_json(schedule, visit) if visit else None,
-        "days_until": days,
-        "overdue": days is not None and days < 0,
+        "days_until": upcoming.days_until,
+        "overdue": upcoming.standing is Standing.OVERDUE,
         "visits_total": len(schedule.visits),
         "visits_done": len(schedule.done),
         "end_date": schedule.end_date.isoformat(),
         "protocol": {"id": schedule.protocol.id, "name": _(schedule.protocol.name)},
         "source": _source_json(schedule),
-        "sentence": wording.next_visit(schedule, today),
+        "sentence": wording.next_visit(schedule, upcoming),
         "disclaimer": wording.disclaimer(),
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -266,9 +267,9 @@ def rich_table(schedule: Schedule) -> RenderableType:
             wording.short_date(visit.date),
             *([wording.status(visit)] * with_status),
             *([wording.exam_short(schedule, visit)] * with_exam),
-            wording.counted_from_short(visit),
-            wording.window_months(visit),
-            wording.moved_short(visit),
+            _counted_from_short(visit),
+            wording.span(*visit.phase.allowed),
+            _moved_short(visit),
         ]
         for visit in visits
     ]
@@ -288,3 +289,34 @@ def rich_table(schedule: Schedule) -> RenderableType:
     about += [(fact.label, fact.text) for fact in wording.about(schedule)]
     notes = [Text.assemble((f"{label}: ", "bold"), text) for label, text in about]
     return Group(table, *notes)
+
+
+def _moved_short(visit: Visit) -> str:
+    """`Sat 2026-01-31`: the rule's date when the visit was moved, else ''."""
+    if not visit.moved:
+        return ""
+    holiday = f" ({visit.holiday})" if visit.holiday else ""
+    return f"{wording.short_date(visit.due_date)}{holiday}"
+
+
+def _counted_from_short(visit: Visit) -> str:
+    """`treatment +3`, `visit 2 +6`: the anchor and the months after it."""
+    if visit.anchor_number == 0:
+        return _("treatment +{months}").format(months=visit.months)
+    return _("visit {number} +{months}").format(number=visit.anchor_number, months=visit.months)
+
+
+def terminal_table(schedule: Schedule, *, width: int, color: bool) -> str:
+    """The rich table as text `width` columns wide; with terminal styles when `color`."""
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        highlight=False,
+    )
+    console.print(rich_table(schedule))
+    return buffer.getvalue()
