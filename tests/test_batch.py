@@ -77,17 +77,20 @@ def test_bad_rows_do_not_stop_the_run(runner: CliRunner, tmp_path: Path) -> None
     assert "3 of 5 patients planned" in stdout
     assert "see" in stdout
     assert stderr.splitlines() == [
-        "Error: line 5 (id 'p-004'): '2024-02-30' is not a usable date: February 2024 has 29 days",
-        "Error: line 6 (id 'p-005'): --years 99 is not allowed: choose from 1 to 30",
+        "Error: line 5 (id 'p-004'): column 'treatment_date': '2024-02-30' is not a usable date: February 2024 has 29 days",
+        "Error: line 6 (id 'p-005'): column 'years': 99 is not allowed: choose from 1 to 30",
     ]
     assert _csv(out / "errors.csv") == [
         {
             "line": "5",
             "id": "p-004",
-            "reason": "'2024-02-30' is not a usable date: February 2024 has 29 days",
+            "reason": "column 'treatment_date': '2024-02-30' is not a usable date: February 2024 has 29 days",
         },
-        # a cell starting with "-" would run as a formula in a spreadsheet: it is quoted
-        {"line": "6", "id": "p-005", "reason": "'--years 99 is not allowed: choose from 1 to 30"},
+        {
+            "line": "6",
+            "id": "p-005",
+            "reason": "column 'years': 99 is not allowed: choose from 1 to 30",
+        },
     ]
     assert not (out / "p-004.ics").exists()
     assert (out / "p-003.ics").exists()

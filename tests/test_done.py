@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup import IBERO_AMERICAN_2025, InvalidOption, Weekends, plan
+from followup import IBERO_AMERICAN_2025, InvalidSetting, Weekends, plan
 from followup.schedule import Status
 
 TODAY = date(2026, 11, 26)
@@ -117,23 +117,23 @@ def test_more_scans_than_planned_are_all_kept_as_done() -> None:
     [
         (
             [date(2024, 6, 3), date(2024, 6, 3)],
-            "--done '2024-06-03' is not allowed: this date is given twice",
+            "'2024-06-03' is not allowed: this date is given twice",
         ),
         (
             [date(2024, 1, 30)],
-            "--done '2024-01-30' is not allowed: it is before the treatment date 2024-01-31",
+            "'2024-01-30' is not allowed: it is before the treatment date 2024-01-31",
         ),
         (
             [date(2026, 11, 27)],
-            "--done '2026-11-27' is not allowed: it is after today (2026-11-26)",
+            "'2026-11-27' is not allowed: it is after today (2026-11-26)",
         ),
     ],
 )
 def test_impossible_scans_done_are_refused(done: list[date], message: str) -> None:
     """A repeated date, a date before the treatment or after today is bad input, with the reason."""
-    with pytest.raises(InvalidOption) as caught:
+    with pytest.raises(InvalidSetting) as caught:
         plan(date(2024, 1, 31), done=done, today=TODAY)
-    assert str(caught.value) == message
+    assert (caught.value.field, str(caught.value)) == ("done", message)
 
 
 @given(

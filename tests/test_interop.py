@@ -25,8 +25,9 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup import Schedule, Weekends, i18n, plan, wording
+from followup import Schedule, Weekends, i18n, plan
 from followup.dates import Holidays
+from followup.export import ics
 from followup.export.ics import to_ics, visit_uid
 from followup.protocols import PRESETS, Track
 from followup.public_holidays import public_holidays
@@ -214,11 +215,11 @@ def test_parsers_read_what_we_meant(
     counts["libical"] += 1
 
     both = javascript.read(path)
-    summaries = [wording.summary(schedule, visit) for visit in schedule.all_visits()]
+    summaries = [ics.summary(schedule, visit) for visit in schedule.all_visits()]
     icaljs = both["icaljs"]
     assert icaljs["method"] is None
-    assert _unescape(icaljs["name"]) == wording.calendar_name(schedule)
-    assert _unescape(icaljs["wrName"]) == wording.calendar_name(schedule)
+    assert _unescape(icaljs["name"]) == ics.calendar_name(schedule)
+    assert _unescape(icaljs["wrName"]) == ics.calendar_name(schedule)
     assert [{k: e[k] for k in expected[0]} for e in icaljs["events"]] == expected
     assert [e["summary"] for e in icaljs["events"]] == summaries
     counts["ical.js"] += 1

@@ -206,7 +206,7 @@ def test_protocols_lists_and_shows(runner: CliRunner, centre: Path) -> None:
     assert "Our centre, liver metastases [file:centre.toml]" in local.stdout
     unknown = runner.invoke(app, ["protocols", "show", "nope"])
     assert unknown.exit_code == 2
-    assert unknown.stderr.startswith("Error: --protocol 'nope' is not allowed")
+    assert unknown.stderr.startswith("Error: protocol 'nope' is not allowed")
 
 
 def test_protocol_and_choices_in_the_patient_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -11,9 +11,10 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup import IBERO_AMERICAN_2025, InvalidOption, Schedule, Weekends, plan
+from followup import IBERO_AMERICAN_2025, InvalidSetting, Phase, Schedule, Weekends, plan
 from followup.dates import is_weekend
 from followup.schedule import clean_name
+from followup.settings import COMMAND_LINE, Settings
 
 treatment_dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))
 early_intervals = st.sampled_from([3, 4])
@@ -57,18 +58,20 @@ def test_nothing_is_planned_after_the_horizon(years: int, last: int) -> None:
 
 @pytest.mark.parametrize("years", [0, -1, 31, 100])
 def test_years_out_of_range_is_refused(years: int) -> None:
-    """Follow-up lasts from 1 to 30 years; the message gives the range."""
-    with pytest.raises(InvalidOption, match=r"--years .* choose from 1 to 30"):
+    """Follow-up lasts from 1 to 30 years; the error names the field and gives the range."""
+    with pytest.raises(InvalidSetting, match=r"is not allowed: choose from 1 to 30") as caught:
         _plan(date(2025, 3, 14), years=years)
+    assert (caught.value.field, caught.value.value) == ("years", years)
 
 
 @pytest.mark.parametrize("early", [2, 5, 6, 0])
 def test_early_interval_outside_the_source_range_is_refused(early: int) -> None:
     """The sheet says every 3–4 months: anything else is refused, naming 3 or 4."""
     with pytest.raises(
-        InvalidOption, match="ibero-american-2025 allows 3 or 4 months in its first phase"
-    ):
+        InvalidSetting, match="ibero-american-2025 allows 3 or 4 months in its first phase"
+    ) as caught:
         IBERO_AMERICAN_2025.choose(early_interval=early)
+    assert caught.value.field == "early_interval"
 
 
 def test_weekend_due_dates_move_and_keep_the_rules_date() -> None:
@@ -93,6 +96,15 @@ def test_the_visit_carries_the_phase_that_set_its_interval() -> None:
     assert by_month[72] == last
 
 
+def _phase_at(month: int) -> Phase:
+    """The seed's phase a visit `month` months after treatment falls in: the test's own oracle."""
+    return next(
+        phase
+        for phase in IBERO_AMERICAN_2025.phases
+        if phase.from_month <= month and (phase.until_month is None or month < phase.until_month)
+    )
+
+
 @given(treatment_dates, early_intervals, horizons, st.sampled_from(list(Weekends)))
 def test_invariants(start: date, early: int, years: int, weekends: Weekends) -> None:
     """Dates increase, gaps fit their phase, month ends never drift, nothing after the end."""
@@ -107,16 +119,20 @@ def test_invariants(start: date, early: int, years: int, weekends: Weekends) -> 
         assert visit.due_date.day == min(start.day, last_day)
         # the gap lies within the phase the previous visit falls in
         gap = visit.months - previous_month
-        low, high = IBERO_AMERICAN_2025.phase_at(previous_month).allowed
+        low, high = visit.phase.allowed
         assert low <= gap <= high
-        assert visit.phase.holds(previous_month)
+        phase = _phase_at(previous_month)
+        assert (visit.phase.from_month, visit.phase.until_month) == (
+            phase.from_month,
+            phase.until_month,
+        )
         assert visit.date > previous_date
         assert visit.due_date <= schedule.end_date
         if weekends is not Weekends.KEEP:
             assert not is_weekend(visit.date)
         previous_month, previous_date = visit.months, visit.date
     # the next visit the rule would give lies after the end
-    following = previous_month + IBERO_AMERICAN_2025.phase_at(previous_month).allowed[0]
+    following = previous_month + _phase_at(previous_month).allowed[0]
     assert start + relativedelta(months=following) > schedule.end_date
 
 
@@ -153,5 +169,5 @@ def test_names_become_one_line(raw: str | None, clean: str | None) -> None:
 
 def test_overlong_name_is_refused() -> None:
     """A name over 100 characters is refused rather than cut silently."""
-    with pytest.raises(InvalidOption, match="at most 100 characters"):
-        clean_name("x" * 101)
+    with pytest.raises(InvalidSetting, match="at most 100 characters"):
+        Settings.from_mapping({"name": "x" * 101}, COMMAND_LINE)

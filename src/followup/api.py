@@ -65,7 +65,9 @@ class Loads:
         return self.calendars[code, language]
 
 
-def schedule_for(settings: Settings, today: date | None = None, loads: Loads | None = None) -> Schedule:
+def schedule_for(
+    settings: Settings, today: date | None = None, loads: Loads | None = None
+) -> Schedule:
     """The schedule the settings ask for, with the defaults where they say nothing.
 
     `today` bounds the scans done (none may be later); `loads` keeps files read

@@ -48,9 +48,7 @@ REQUIRED = ("id", "treatment_date")
 # A roster column per setting, but those a row cannot give: the reminder and
 # paper are the run's, and tracks take more than one cell.
 OPTIONAL = tuple(
-    declared.name
-    for declared in FIELDS
-    if declared.name not in {*REQUIRED, "remind", "tracks"}
+    declared.name for declared in FIELDS if declared.name not in {*REQUIRED, "remind", "tracks"}
 )
 COLUMNS = REQUIRED + OPTIONAL
 ERRORS = ("line", "id", "reason")

@@ -150,8 +150,8 @@ def _tracks(exams: list[str] | None, every: list[str] | None) -> list[dict[str, 
             len(exams),
             _("give one --every for each --track (got {count})").format(count=len(every)),
         )
-    pairs = [{"exam": exam, "every_months": months} for exam, months in zip(exams, every)]
-    return pairs or None
+    pairs = zip(exams, every, strict=True)
+    return [{"exam": exam, "every_months": months} for exam, months in pairs] or None
 
 
 def _settings(given: dict[str, Any]) -> Settings:
@@ -364,7 +364,7 @@ def protocols_show(
     from followup.settings import Argument
 
     _settings({"lang": lang})
-    chosen = Settings.from_mapping({"protocol": protocol}, Argument("ID|FILE.toml"))
+    chosen = Settings.from_mapping({"protocol": protocol}, Argument("protocol"))
     _emit(protocol_details(load_protocol(chosen.protocol)).encode(), None)
 
 
@@ -440,12 +440,14 @@ def batch_(
         report = batch.run(roster, job, jobs=jobs, on_row=reporter)
     counts = {"written": report.written, "total": report.total, "failed": report.failed}
     if report.failed:
-        typer.echo(
-            _("{written} of {total} patients planned in {folder}; {failed} rows failed, see {errors}")
-            .format(**counts, folder=out_dir, errors=report.errors)
+        failed = _(
+            "{written} of {total} patients planned in {folder}; {failed} rows failed, see {errors}"
         )
+        typer.echo(failed.format(**counts, folder=out_dir, errors=report.errors))
         raise typer.Exit(1)
-    typer.echo(_("{written} of {total} patients planned in {folder}.").format(**counts, folder=out_dir))
+    typer.echo(
+        _("{written} of {total} patients planned in {folder}.").format(**counts, folder=out_dir)
+    )
 
 
 class _RowReporter:
@@ -459,7 +461,9 @@ class _RowReporter:
     def __call__(self, outcome: Outcome, total: int) -> None:
         if outcome.error is not None:
             line = _("Error: line {line} (id {id!r}): {reason}")
-            typer.echo(line.format(line=outcome.line, id=outcome.id, reason=outcome.error), err=True)
+            typer.echo(
+                line.format(line=outcome.line, id=outcome.id, reason=outcome.error), err=True
+            )
         if self.terminal and self.advance is None:
             self.advance = self._bar(total)
         if self.advance is not None:
@@ -470,9 +474,7 @@ class _RowReporter:
         from rich.progress import Progress
 
         # On standard error, so that standard output keeps only the final line.
-        progress = self.stack.enter_context(
-            Progress(console=Console(stderr=True), transient=True)
-        )
+        progress = self.stack.enter_context(Progress(console=Console(stderr=True), transient=True))
         task = progress.add_task(_("Planning"), total=total)
         return lambda: progress.advance(task)
 

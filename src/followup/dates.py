@@ -86,9 +86,7 @@ def check_date(day: date, text: str | None = None) -> date:
 
 
 def _year_reason() -> str:
-    return _("the year must be between {first} and {last}").format(
-        first=FIRST_YEAR, last=LAST_YEAR
-    )
+    return _("the year must be between {first} and {last}").format(first=FIRST_YEAR, last=LAST_YEAR)
 
 
 def is_weekend(day: date) -> bool:

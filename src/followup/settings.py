@@ -33,9 +33,11 @@ __all__ = [
     "DEFAULT_WEEKENDS",
     "DEFAULT_YEARS",
     "FIELDS",
+    "KEYS",
     "Argument",
     "CommandLine",
     "Field",
+    "Keys",
     "PatientFile",
     "ProtocolChoice",
     "RosterRow",
@@ -55,16 +57,25 @@ ProtocolChoice = str | Path
 
 
 class _Refused(Exception):
-    """A converter's refusal; `from_mapping` adds the field and the origin."""
+    """A converter's refusal; `from_mapping` adds the field and the origin.
 
-    def __init__(self, problem: str) -> None:
+    `part` names the part of a composite value at fault (a track's every_months).
+    """
+
+    def __init__(self, problem: str, part: str | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
+        self.part = part
+
+
+def _shown(value: object) -> str:
+    """A value as a message quotes it: dates in ISO form, the rest as Python writes them."""
+    return value.isoformat() if isinstance(value, date) else repr(value)
 
 
 def _text(value: object) -> str:
     if not isinstance(value, str):
-        raise _Refused(_("{value!r} is not text; put it in quotes").format(value=value))
+        raise _Refused(_("{value} is not text; put it in quotes").format(value=_shown(value)))
     return value
 
 
@@ -73,7 +84,7 @@ def _whole(value: object) -> int:
         return value
     if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
         return int(value)
-    raise _Refused(_("{value!r} is not a whole number").format(value=value))
+    raise _Refused(_("{value} is not a whole number").format(value=_shown(value)))
 
 
 def _within(low: int, high: int, reason: str) -> Callable[[object], int]:
@@ -98,7 +109,7 @@ def _date(value: object) -> date:
             return parse_date(value)
     except InvalidDate as error:
         raise _Refused(str(error)) from None
-    raise _Refused(_("{value!r} is not a date such as 2024-01-31").format(value=value))
+    raise _Refused(_("{value} is not a date such as 2024-01-31").format(value=_shown(value)))
 
 
 def _dates(value: object) -> tuple[date, ...]:
@@ -107,8 +118,8 @@ def _dates(value: object) -> tuple[date, ...]:
         value = [part for part in value.split(";") if part.strip()]
     if not isinstance(value, list | tuple):
         raise _Refused(
-            _("{value!r} is not a list of dates, e.g. [2024-06-03, 2024-09-30]").format(
-                value=value
+            _("{value} is not a list of dates, e.g. [2024-06-03, 2024-09-30]").format(
+                value=_shown(value)
             )
         )
     return tuple(_date(item) for item in value)
@@ -153,23 +164,27 @@ def _holidays(value: object) -> str:
 
 def _tracks(value: object) -> tuple[Track, ...]:
     shape = _(
-        "{value!r} is not a list of tracks, each with an exam and every_months, "
+        "{value} is not a list of tracks, each with an exam and every_months, "
         'e.g. [{{exam = "Brain MRI", every_months = 12}}]'
     )
     if not isinstance(value, list | tuple) or not all(isinstance(i, Mapping) for i in value):
-        raise _Refused(shape.format(value=value))
+        raise _Refused(shape.format(value=_shown(value)))
     tracks = []
     for item in value:
         # `every` is what patient files said before tracks took the protocol file's key.
         keys = set(item) - {"every"} | ({"every_months"} if "every" in item else set())
         if keys != {"exam", "every_months"} or {"every", "every_months"} <= set(item):
-            raise _Refused(shape.format(value=item))
+            raise _Refused(shape.format(value=_shown(item)))
         exam = clean_name(_text(item["exam"]))
         if exam is None:
-            raise _Refused(_("a track needs the name of its exam"))
-        every = _whole(item.get("every_months", item.get("every")))
+            raise _Refused(_("a track needs the name of its exam"), "exam")
+        try:
+            every = _whole(item.get("every_months", item.get("every")))
+        except _Refused as refused:
+            raise _Refused(refused.problem, "every_months") from None
         if every <= 0:
-            raise _Refused(not_allowed(every, _("give a whole number of months above 0")))
+            reason = _("give a whole number of months above 0")
+            raise _Refused(not_allowed(every, reason), "every_months")
         tracks.append(Track(exam, every))
     return tuple(tracks)
 
@@ -285,7 +300,9 @@ FIELDS: tuple[Field, ...] = (
         N_("Reminder, days before"),
         N_("Calendar reminder this many days before each visit, at 09:00; 0 for none."),
         _within(
-            0, MAX_REMIND_DAYS, _("choose from 0 (none) to {days} days").format(days=MAX_REMIND_DAYS)
+            0,
+            MAX_REMIND_DAYS,
+            _("choose from 0 (none) to {days} days").format(days=MAX_REMIND_DAYS),
         ),
         DEFAULT_REMIND,
     ),
@@ -344,12 +361,26 @@ def field_named(name: str) -> Field:
 class CommandLine:
     """Settings typed as options: `--years 40 is not allowed: …`."""
 
+    # The parts of a composite setting that have options of their own.
+    PART_FLAGS: Mapping[str, str] = {"tracks.every_months": "--every"}
+
     def message(self, field: str, problem: str) -> str:
-        flag = _BY_NAME[field].flag if field in _BY_NAME else field
+        name = field.partition(".")[0]
+        flag = self.PART_FLAGS.get(field) or (_BY_NAME[name].flag if name in _BY_NAME else field)
         return f"{flag} {problem}" if flag else problem
 
 
 COMMAND_LINE = CommandLine()
+
+
+class Keys:
+    """Settings given as a mapping from Python or JSON: `years: 40 is not allowed: …`."""
+
+    def message(self, field: str, problem: str) -> str:
+        return f"{field}: {problem}"
+
+
+KEYS = Keys()
 
 
 @dataclass(frozen=True)
@@ -405,7 +436,7 @@ class Settings:
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_mapping(cls, raw: Mapping[str, object], origin: Origin) -> Settings:
+    def from_mapping(cls, raw: Mapping[str, object], origin: Origin = KEYS) -> Settings:
         """Checked settings from raw values (text, or TOML and JSON values); None says nothing.
 
         Raises `InvalidSetting` for an unknown key or a value its field refuses,
@@ -422,13 +453,16 @@ class Settings:
             try:
                 values[key] = _BY_NAME[key].convert(value)
             except _Refused as refused:
-                raise InvalidSetting(key, value, refused.problem, origin) from None
+                field = f"{key}.{refused.part}" if refused.part else key
+                raise InvalidSetting(field, value, refused.problem, origin) from None
         return cls(**values, origins=dict.fromkeys(values, origin))
 
     def over(self, fallback: Settings) -> Settings:
         """These settings, with `fallback`'s values where these say nothing."""
         values = {
-            name: getattr(self, name) if getattr(self, name) is not None else getattr(fallback, name)
+            name: getattr(self, name)
+            if getattr(self, name) is not None
+            else getattr(fallback, name)
             for name in _BY_NAME
         }
         origins = {**fallback.origins, **self.origins}
@@ -440,12 +474,11 @@ class Settings:
 
     @contextlib.contextmanager
     def reported(self) -> Iterator[None]:
-        """A problem found inside the block for one field is told as that field's origin tells it."""
+        """A problem found inside the block for a field is told as that field's origin tells it."""
         try:
             yield
         except InvalidSetting as error:
-            origin = self.origin_of(error.field)
+            origin = self.origin_of(error.field.partition(".")[0])
             if error.origin is None and origin is not None:
                 raise error.at(origin) from None
             raise
-

@@ -1,8 +1,9 @@
 """The sentences that several outputs share, in one place, so they all say the same thing.
 
 A phrase that only one exporter uses lives beside it (the calendar's titles in
-`export/ics.py`, the sheet's lead in `export/sheet.py`). Each sentence is a gettext message (`_`), filled in with `str.format`, so that a
-translator sees whole sentences and can reorder them. Data defined elsewhere —
+`export/ics.py`, the sheet's lead in `export/sheet.py`). Each sentence is a
+gettext message (`_`), filled in with `str.format`, so that a translator sees
+whole sentences and can reorder them. Data defined elsewhere —
 protocol names, exams, notes — is marked there with `N_` and translated here.
 A source's own words are quoted as they were written, never translated.
 """
@@ -356,5 +357,3 @@ def about(schedule: Schedule) -> list[Fact]:
     facts.extend(Fact("note", _("Note"), _(note)) for note in protocol.notes)
     facts.append(Fact("notice", _("Notice"), disclaimer()))
     return facts
-
-

@@ -151,10 +151,10 @@ FORMATS: dict[str, Format] = {
     each.name: each
     for each in (
         Format("table", None, "text/plain; charset=utf-8", False, _table),
+        Format("ics", ".ics", "text/calendar; charset=utf-8", False, _ics),
         Format("csv", ".csv", "text/csv; charset=utf-8", False, _csv),
         Format("md", ".md", "text/markdown; charset=utf-8", False, _markdown),
         Format("json", ".json", "application/json", False, _json),
-        Format("ics", ".ics", "text/calendar; charset=utf-8", False, _ics),
         Format("html", ".html", "text/html; charset=utf-8", False, _html),
         Format("pdf", ".pdf", "application/pdf", True, _pdf, _pdf_library),
     )

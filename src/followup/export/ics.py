@@ -38,6 +38,7 @@ def calendar_name(schedule: Schedule) -> str:
         return _("Follow-up visits – {name}").format(name=schedule.name)
     return _("Follow-up visits")
 
+
 def summary(schedule: Schedule, visit: Visit) -> str:
     """What a calendar shows at a glance."""
     total = schedule.count(visit)
@@ -53,6 +54,7 @@ def summary(schedule: Schedule, visit: Visit) -> str:
         exam=wording.exam_short(schedule, visit), number=visit.number, total=total
     )
 
+
 def reminder(schedule: Schedule, visit: Visit, days: int) -> str:
     return ngettext(
         "In {days} day: follow-up visit {number} of {total} ({exam}). "
@@ -61,7 +63,10 @@ def reminder(schedule: Schedule, visit: Visit, days: int) -> str:
         "Time to book it if it is not booked yet.",
         days,
     ).format(
-        days=days, number=visit.number, total=schedule.count(visit), exam=wording.exam(schedule, visit)
+        days=days,
+        number=visit.number,
+        total=schedule.count(visit),
+        exam=wording.exam(schedule, visit),
     )
 
 

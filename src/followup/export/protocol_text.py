@@ -40,7 +40,9 @@ def protocol_details(protocol: Protocol) -> str:
         lines.append(_("Extra tracks:"))
         lines.extend(
             "  "
-            + _("{exam}, every {interval}").format(exam=t.exam, interval=wording.months(t.every_months))
+            + _("{exam}, every {interval}").format(
+                exam=t.exam, interval=wording.months(t.every_months)
+            )
             for t in protocol.tracks
         )
     options = []

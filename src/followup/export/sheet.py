@@ -84,12 +84,14 @@ def _window_note() -> str:
         "* marks an extra track."
     )
 
+
 def _lead(schedule: Schedule) -> str:
     return _("{exam}, counted from the treatment date {date} ({hint}).").format(
         exam=_(schedule.protocol.exam),
         date=i18n.long_date(schedule.treatment_date),
         hint=_(schedule.protocol.start_hint),
     )
+
 
 def _made(stamp: date, version: str) -> str:
     return _("Made on {date} by followup {version}.").format(
@@ -167,7 +169,9 @@ def require_pdf() -> None:
         ) from None
 
 
-def to_pdf(schedule: Schedule, *, generated: datetime, version: str, paper: Paper = Paper.A4) -> bytes:
+def to_pdf(
+    schedule: Schedule, *, generated: datetime, version: str, paper: Paper = Paper.A4
+) -> bytes:
     """The sheet as a PDF, drawn directly with fpdf2 (no browser needed)."""
     require_pdf()
     from fpdf import FPDF
