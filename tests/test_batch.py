@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import os
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+from followup import batch
 from followup.cli import app
+from followup.console import RowReporter
+from followup.export import FILE_FORMATS, FORMATS, RenderOptions
+from followup.settings import Settings
+
+TODAY = date(2026, 11, 26)
 
 GOOD = """\
 id,treatment_date,name,early_interval,years,weekends,holidays,done,protocol
@@ -224,20 +233,26 @@ def _digests(folder: Path) -> dict[str, str]:
 
 
 def test_same_roster_same_bytes_whatever_jobs(runner: CliRunner, tmp_path: Path) -> None:
-    """With SOURCE_DATE_EPOCH set, --jobs 1 and --jobs 2 write byte-identical files."""
-    rows = "".join(
-        f"p{n:03d},2024-{n % 12 + 1:02d}-{n % 28 + 1:02d},Name {n},,,,,,\n" for n in range(24)
+    """With SOURCE_DATE_EPOCH set, --jobs 1 and --jobs 2 write byte-identical files in every format.
+
+    Four rows in two languages and a bad one: small rosters go to the workers
+    a row at a time, so both workers take part.
+    """
+    roster = GOOD + "p-004,2025-03-14,Dora,,,,,,\nbad,2024-13-01,,,,,,,\n"
+    roster = roster.replace("id,treatment_date,", "id,lang,treatment_date,", 1)
+    roster = "\n".join(
+        line if n == 0 else line.replace(",", f",{'es' if n % 2 else ''},", 1)
+        for n, line in enumerate(roster.splitlines())
     )
-    roster = GOOD.splitlines()[0] + "\n" + rows + "bad,2024-13-01,,,,,,,\n"
-    one = tmp_path / "one"
-    two = tmp_path / "two"
-    one.mkdir()
-    two.mkdir()
-    _, _, _, out_one = _run(runner, one, roster, "--format", "ics,html,pdf", "--jobs", "1")
-    _, _, _, out_two = _run(runner, two, roster, "--format", "ics,html,pdf", "--jobs", "2")
-    first, second = _digests(out_one), _digests(out_two)
-    assert len(first) == 24 * 3 + 2
-    assert first == second
+    formats = ",".join(FILE_FORMATS)
+    outs = []
+    for jobs in ("1", "2"):
+        (tmp_path / jobs).mkdir()
+        code, _, _, out = _run(runner, tmp_path / jobs, roster, "--format", formats, "--jobs", jobs)
+        assert code == 1  # the bad row
+        outs.append(_digests(out))
+    assert len(outs[0]) == 4 * len(FILE_FORMATS) + 2
+    assert outs[0] == outs[1]
 
 
 def test_quiet_when_not_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
@@ -248,16 +263,27 @@ def test_quiet_when_not_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
     assert stderr == ""
 
 
-def test_progress_bar_on_a_terminal(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """On a terminal a progress bar runs on standard error; the run and its last line are unchanged."""
-    import sys
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """The batch's row callback draws a progress bar on a terminal console, to completion."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(GOOD, encoding="utf-8")
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=80)
+    job = batch.Job(tmp_path / "out", (FORMATS["ics"],), Settings(), RenderOptions(), TODAY)
+    seen: list[tuple[str, int]] = []
+    with contextlib.ExitStack() as stack:
+        reporter = RowReporter(stack, console)
 
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    code, stdout, _, out = _run(runner, tmp_path, GOOD)
-    assert code == 0
-    assert stdout == f"3 of 3 patients planned in {out}.\n"
+        def watch(outcome: batch.Outcome, total: int) -> None:
+            seen.append((outcome.id, total))
+            reporter(outcome, total)
+
+        report = batch.run(roster, job, on_row=watch)
+    assert seen == [("p-001", 3), ("p-002", 3), ("p-003", 3)]
+    assert (report.total, report.written, report.failed) == (3, 3, 0)
+    drawn = screen.getvalue()
+    assert "Planning" in drawn
+    assert "100%" in drawn
 
 
 def test_pdf_without_the_extra_fails_before_any_row(

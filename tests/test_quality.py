@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -30,3 +31,41 @@ def test_mypy_strict_is_clean() -> None:
     """mypy in strict mode, over the package, the tests and the benchmarks."""
     done = _run("mypy")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_layers_point_down() -> None:
+    """import-linter keeps the layers of pyproject.toml: front ends, exporters, core, ground."""
+    done = _run("lint-imports", "--no-cache")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 kept, 0 broken" in done.stdout
+
+
+def test_an_arrow_pointing_up_is_caught(tmp_path: Path) -> None:
+    """The same check fails for layers in the wrong order: the contract can fail."""
+    config = tmp_path / "upside-down.ini"
+    config.write_text(
+        "[importlinter]\nroot_package = followup\n\n"
+        "[importlinter:contract:upside-down]\nname = upside down\ntype = layers\n"
+        "layers =\n    followup.schedule\n    followup.cli\n",
+        encoding="utf-8",
+    )
+    done = _run("lint-imports", "--no-cache", str(config))
+    assert done.returncode == 1
+    assert "0 kept, 1 broken" in done.stdout
+
+
+def _functions(tree: ast.AST) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def test_functions_are_short_and_the_command_line_thin() -> None:
+    """No function in the package is longer than 60 lines; cli.py stays under 350 lines."""
+    long = []
+    for path in sorted((ROOT / "src" / "followup").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for function in _functions(ast.parse(text)):
+            length = (function.end_lineno or function.lineno) - function.lineno + 1
+            if length > 60:
+                long.append(f"{path.name}:{function.name} ({length} lines)")
+    assert long == []
+    assert len((ROOT / "src" / "followup" / "cli.py").read_text().splitlines()) < 350

@@ -271,16 +271,19 @@ def _work(item: tuple[int, Record]) -> Outcome:
 
 
 def _outcomes(
-    roster: Path, job: Job, duplicates: set[str], jobs: int, loads: Loads
+    roster: Path, job: Job, duplicates: set[str], jobs: int, total: int, loads: Loads
 ) -> Iterator[Outcome]:
     """Each row's outcome, in roster order."""
+    # Rows go to workers in chunks, which saves messages; small enough that a
+    # short roster still keeps every worker busy.
+    chunk = max(1, min(16, total // (4 * jobs)))
     if jobs == 1:
         for line, record in _open(roster):
             yield process(job, line, record, duplicates, loads)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_start_worker, initargs=(job, duplicates)) as pool:
-        yield from pool.imap(_work, _open(roster), chunksize=16)
+        yield from pool.imap(_work, _open(roster), chunksize=chunk)
 
 
 def _check_run(job: Job, loads: Loads) -> None:
@@ -331,7 +334,7 @@ def run(
     report = Report(total, 0, 0, job.out_dir / "summary.csv", job.out_dir / "errors.csv")
     written = failed = 0
     with _csv_file(report.summary, SUMMARY) as summary, _csv_file(report.errors, ERRORS) as errors:
-        for outcome in _outcomes(roster, job, duplicates, jobs, loads):
+        for outcome in _outcomes(roster, job, duplicates, jobs, total, loads):
             if outcome.summary is not None:
                 written += 1
                 # Only the text that came from the roster can start like a formula.

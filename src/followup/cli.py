@@ -3,57 +3,25 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import sys
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from followup import i18n
+from followup import options as opt
 from followup.api import schedule_for
 from followup.dates import parse_date
-from followup.errors import FollowupError, InvalidOption, MissingDependency, UnusableOutput
-from followup.export import (
-    FILE_FORMATS,
-    FORMATS,
-    Format,
-    Paper,
-    RenderOptions,
-    format_for_path,
-    format_named,
-)
+from followup.errors import FollowupError, InvalidOption, InvalidSetting, MissingDependency
+from followup.export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions, format_for
 from followup.files import read_text, write_atomically
 from followup.i18n import _
-from followup.options import (
-    Done,
-    EarlyInterval,
-    EarlyYears,
-    FromFile,
-    HolidayCode,
-    Language,
-    Name,
-    Output,
-    PaperSize,
-    PlanFormat,
-    ProtocolChoice,
-    Remind,
-    Today,
-    TrackEvery,
-    TrackExam,
-    TreatmentDate,
-    WeekendRule,
-    Years,
-)
-from followup.settings import COMMAND_LINE, FIELDS, Settings
-
-if TYPE_CHECKING:
-    from followup.batch import Outcome
+from followup.settings import COMMAND_LINE, FIELDS, Argument, Settings
 
 __all__ = ["app", "main"]
 
@@ -131,16 +99,6 @@ def _main(
     """Follow-up scan schedules after cancer treatment, from a published guideline."""
 
 
-def _stamp() -> datetime:
-    """DTSTAMP: from SOURCE_DATE_EPOCH when set, for byte-identical rebuilds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        return datetime.now(UTC).replace(microsecond=0)
-    if not epoch.isdigit():
-        raise InvalidOption("SOURCE_DATE_EPOCH", epoch, _("use a whole number of seconds"))
-    return datetime.fromtimestamp(int(epoch), UTC)
-
-
 def _tracks(exams: list[str] | None, every: list[str] | None) -> list[dict[str, str]] | None:
     """--track and --every, paired in order, as the tracks setting takes them."""
     exams, every = exams or [], every or []
@@ -178,24 +136,6 @@ def _settings(given: dict[str, Any]) -> Settings:
     return replace(settings, lang=i18n.current())
 
 
-def _format_for(output: str | None, chosen: str | None) -> Format:
-    if chosen is not None:
-        return format_named(chosen)
-    if output is None or output == "-":
-        return FORMATS["table"]
-    found = format_for_path(output)
-    if found is None:
-        known = ", ".join(each.suffix for each in FORMATS.values() if each.suffix)
-        suffix = Path(output).suffix.lower()
-        raise UnusableOutput(
-            output,
-            _("cannot tell the format from {suffix!r}; use {known} or --format").format(
-                suffix=suffix or _("no suffix"), known=known
-            ),
-        )
-    return found
-
-
 def _emit(data: bytes, output: str | None) -> None:
     if output is None or output == "-":
         sys.stdout.buffer.write(data)
@@ -208,50 +148,25 @@ def _text(lines: list[str]) -> None:
     _emit(("\n".join(lines) + "\n").encode(), None)
 
 
-PLAN_EXAMPLES = """\
-Examples:
-
-  followup plan 2025-03-14                     show the plan as a table
-
-  followup plan 2025-03-14 -o visits.ics       calendar file for a phone
-
-  followup plan 2025-03-14 --name "Ana" --early-interval 4 --years 7 -o ana.ics
-
-  followup plan 2025-03-14 --done 2025-06-20 --holidays ES-MD -o ana.ics
-
-  followup plan 2025-03-14 --protocol esmo-2010-high-grade --early-years 2
-
-  followup plan 2025-03-14 --track "Brain MRI" --every 12 -o ana.ics
-
-  followup plan --from ana.toml -o ana.ics     everything from a patient file
-
-  followup plan 2025-03-14 --name "Ana" -o ana.html   printable sheet
-
-  followup plan 2025-03-14 -o ana.pdf --paper letter  PDF sheet
-
-  followup plan 2025-03-14 --format json -o -  JSON on standard output
-"""
-
-
-@app.command("plan", epilog=PLAN_EXAMPLES)
+@app.command("plan", epilog=opt.PLAN_EXAMPLES)
 def plan_(
-    treatment_date: TreatmentDate = None,
-    from_file: FromFile = None,
-    protocol: ProtocolChoice = None,
-    early_interval: EarlyInterval = None,
-    early_years: EarlyYears = None,
-    years: Years = None,
-    weekends: WeekendRule = None,
-    holidays: HolidayCode = None,
-    done: Done = None,
-    track: TrackExam = None,
-    every: TrackEvery = None,
-    remind: Remind = None,
-    name: Name = None,
-    form: PlanFormat = None,
-    output: Output = None,
-    paper: PaperSize = Paper.A4,
-    lang: Language = None,
+    treatment_date: opt.TreatmentDate = None,
+    from_file: opt.FromFile = None,
+    protocol: opt.ProtocolChoice = None,
+    early_interval: opt.EarlyInterval = None,
+    early_years: opt.EarlyYears = None,
+    years: opt.Years = None,
+    weekends: opt.WeekendRule = None,
+    holidays: opt.HolidayCode = None,
+    done: opt.Done = None,
+    track: opt.TrackExam = None,
+    every: opt.TrackEvery = None,
+    remind: opt.Remind = None,
+    name: opt.Name = None,
+    form: opt.PlanFormat = None,
+    output: opt.Output = None,
+    paper: opt.PaperSize = Paper.A4,
+    lang: opt.Language = None,
 ) -> None:
     """Plan follow-up visits from a treatment date.
 
@@ -266,41 +181,28 @@ def plan_(
     options = RenderOptions.for_settings(
         settings,
         paper=paper,
-        stamp=_stamp(),
+        stamp=opt.stamp_from_environment(),
         width=shutil.get_terminal_size((80, 24)).columns if output is None else TABLE_WIDTH,
         color=on_terminal,
     )
-    _emit(_format_for(output, form).render(schedule, options), output)
+    _emit(format_for(output, form).render(schedule, options), output)
 
 
-NEXT_EXAMPLES = """\
-Examples:
-
-  followup next 2025-03-14 --done 2025-06-20   the visit to book now
-
-  followup next --from ana.toml --format json  as JSON, for other tools
-
-  followup next 2025-03-14 --today 2025-09-01  as seen on another day
-"""
-
-
-@app.command("next", epilog=NEXT_EXAMPLES)
+@app.command("next", epilog=opt.NEXT_EXAMPLES)
 def next_(
-    treatment_date: TreatmentDate = None,
-    from_file: FromFile = None,
-    done: Done = None,
-    today: Today = None,
-    protocol: ProtocolChoice = None,
-    early_interval: EarlyInterval = None,
-    early_years: EarlyYears = None,
-    years: Years = None,
-    weekends: WeekendRule = None,
-    holidays: HolidayCode = None,
-    name: Name = None,
-    form: Annotated[
-        str, typer.Option("--format", metavar="text|json", help="A sentence, or JSON.")
-    ] = "text",
-    lang: Language = None,
+    treatment_date: opt.TreatmentDate = None,
+    from_file: opt.FromFile = None,
+    done: opt.Done = None,
+    today: opt.Today = None,
+    protocol: opt.ProtocolChoice = None,
+    early_interval: opt.EarlyInterval = None,
+    early_years: opt.EarlyYears = None,
+    years: opt.Years = None,
+    weekends: opt.WeekendRule = None,
+    holidays: opt.HolidayCode = None,
+    name: opt.Name = None,
+    form: opt.NextFormat = "text",
+    lang: opt.Language = None,
 ) -> None:
     """Show the next visit to book: the first one not done yet, and how far away it is.
 
@@ -320,20 +222,10 @@ def next_(
     _text([wording.next_visit(schedule, schedule.next_from(day)), *wording.next_footer(schedule)])
 
 
-PROTOCOL_EXAMPLES = """\
-Examples:
-
-  followup protocols                           the presets, one line each
-
-  followup protocols show esmo-2010-low-grade  phases, exam and quoted source
-
-  followup protocols show our-centre.toml      check a centre's protocol file
-"""
-
 protocols_app = typer.Typer(
     cls=_Commands,
     help="List the follow-up protocols followup knows, or show one in full.",
-    epilog=PROTOCOL_EXAMPLES,
+    epilog=opt.PROTOCOL_EXAMPLES,
     invoke_without_command=True,
     add_completion=False,
 )
@@ -341,7 +233,7 @@ app.add_typer(protocols_app, name="protocols")
 
 
 @protocols_app.callback()
-def protocols_(ctx: typer.Context, lang: Language = None) -> None:
+def protocols_(ctx: typer.Context, lang: opt.Language = None) -> None:
     """List the follow-up protocols followup knows, or show one in full."""
     _settings({"lang": lang})
     if ctx.invoked_subcommand is None:
@@ -351,36 +243,18 @@ def protocols_(ctx: typer.Context, lang: Language = None) -> None:
         _emit(protocol_list(PRESETS, DEFAULT_PROTOCOL).encode(), None)
 
 
-@protocols_app.command("show", epilog=PROTOCOL_EXAMPLES)
+@protocols_app.command("show", epilog=opt.PROTOCOL_EXAMPLES)
 def protocols_show(
-    protocol: Annotated[
-        str, typer.Argument(metavar="ID|FILE.toml", help="A preset id or a protocol file.")
-    ],
-    lang: Language = None,
+    protocol: opt.ProtocolArgument,
+    lang: opt.Language = None,
 ) -> None:
     """Show a protocol: its phases with their ranges, its tracks, and its quoted source."""
     from followup.api import load_protocol
     from followup.export.protocol_text import protocol_details
-    from followup.settings import Argument
 
     _settings({"lang": lang})
     chosen = Settings.from_mapping({"protocol": protocol}, Argument("protocol"))
     _emit(protocol_details(load_protocol(chosen.protocol)).encode(), None)
-
-
-BATCH_EXAMPLES = """\
-Examples:
-
-  followup batch roster.csv --out-dir plans             a calendar file per patient
-
-  followup batch roster.csv --out-dir plans --format ics,html,pdf --jobs 2
-
-  followup batch roster.csv --out-dir plans --holidays ES-MD --years 7
-
-The roster is CSV with a header: id and treatment_date are required; name,
-protocol, early_interval, early_years, years, weekends, holidays, done
-(dates separated by ';') and lang are optional and override the options given here.
-"""
 
 
 def _file_formats(text: str) -> tuple[Format, ...]:
@@ -392,34 +266,22 @@ def _file_formats(text: str) -> tuple[Format, ...]:
     return tuple(FORMATS[name] for name in names)
 
 
-@app.command("batch", epilog=BATCH_EXAMPLES)
+@app.command("batch", epilog=opt.BATCH_EXAMPLES)
 def batch_(
-    roster: Annotated[
-        Path, typer.Argument(metavar="ROSTER.csv", help="The roster: one patient per row.")
-    ],
-    out_dir: Annotated[
-        Path,
-        typer.Option(
-            "--out-dir", metavar="DIR", help="Folder for the files; created readable by you only."
-        ),
-    ],
-    formats: Annotated[
-        str,
-        typer.Option(
-            "--format", metavar="FORMATS", help="Formats to write per patient, e.g. ics,html,pdf."
-        ),
-    ] = "ics",
-    jobs: Annotated[int, typer.Option(metavar="N", help="Worker processes, 1 to 64.")] = 1,
-    today: Today = None,
-    protocol: ProtocolChoice = None,
-    early_interval: EarlyInterval = None,
-    early_years: EarlyYears = None,
-    years: Years = None,
-    weekends: WeekendRule = None,
-    holidays: HolidayCode = None,
-    remind: Remind = None,
-    paper: PaperSize = Paper.A4,
-    lang: Language = None,
+    roster: opt.Roster,
+    out_dir: opt.OutDir,
+    formats: opt.BatchFormats = "ics",
+    jobs: opt.Jobs = 1,
+    today: opt.Today = None,
+    protocol: opt.ProtocolChoice = None,
+    early_interval: opt.EarlyInterval = None,
+    early_years: opt.EarlyYears = None,
+    years: opt.Years = None,
+    weekends: opt.WeekendRule = None,
+    holidays: opt.HolidayCode = None,
+    remind: opt.Remind = None,
+    paper: opt.PaperSize = Paper.A4,
+    lang: opt.Language = None,
 ) -> None:
     """Plan every patient of a roster: files per patient, a summary, and the rows that failed.
 
@@ -427,17 +289,19 @@ def batch_(
     standard error and in DIR/errors.csv, and the exit code is then 1.
     """
     from followup import batch
+    from followup.console import RowReporter, error_console
 
     defaults = _settings(locals())
     forms = _file_formats(formats)
     if not 1 <= jobs <= 64:
         raise InvalidOption("--jobs", jobs, _("choose from 1 to 64"))
     day = parse_date(today) if today is not None else date.today()
-    options = RenderOptions.for_settings(defaults, paper=paper, stamp=_stamp())
+    options = RenderOptions.for_settings(defaults, paper=paper, stamp=opt.stamp_from_environment())
     job = batch.Job(out_dir, forms, replace(defaults, lang=None), options, day)
     with contextlib.ExitStack() as stack:
-        reporter = _RowReporter(stack, terminal=sys.stderr.isatty())
-        report = batch.run(roster, job, jobs=jobs, on_row=reporter)
+        # The bar goes to standard error, so that standard output keeps only the last line.
+        console = error_console() if sys.stderr.isatty() else None
+        report = batch.run(roster, job, jobs=jobs, on_row=RowReporter(stack, console))
     counts = {"written": report.written, "total": report.total, "failed": report.failed}
     if report.failed:
         failed = _(
@@ -450,66 +314,19 @@ def batch_(
     )
 
 
-class _RowReporter:
-    """Each refused row on standard error, as it comes; on a terminal, a progress bar too."""
-
-    def __init__(self, stack: contextlib.ExitStack, terminal: bool) -> None:
-        self.stack = stack
-        self.terminal = terminal
-        self.advance: Callable[[], None] | None = None
-
-    def __call__(self, outcome: Outcome, total: int) -> None:
-        if outcome.error is not None:
-            line = _("Error: line {line} (id {id!r}): {reason}")
-            typer.echo(
-                line.format(line=outcome.line, id=outcome.id, reason=outcome.error), err=True
-            )
-        if self.terminal and self.advance is None:
-            self.advance = self._bar(total)
-        if self.advance is not None:
-            self.advance()
-
-    def _bar(self, total: int) -> Callable[[], None]:
-        from rich.console import Console
-        from rich.progress import Progress
-
-        # On standard error, so that standard output keeps only the final line.
-        progress = self.stack.enter_context(Progress(console=Console(stderr=True), transient=True))
-        task = progress.add_task(_("Planning"), total=total)
-        return lambda: progress.advance(task)
-
-
-HOLIDAY_EXAMPLES = """\
-Examples:
-
-  followup holidays          every country code
-
-  followup holidays ES       the regions of Spain, for --holidays ES-MD
-"""
-
-
-@app.command("holidays", epilog=HOLIDAY_EXAMPLES)
+@app.command("holidays", epilog=opt.HOLIDAY_EXAMPLES)
 def holidays_(
-    country: Annotated[
-        str | None,
-        typer.Argument(metavar="[COUNTRY]", help="A country code, to list its regions."),
-    ] = None,
-    lang: Language = None,
+    country: opt.Country = None,
+    lang: opt.Language = None,
 ) -> None:
     """List the codes that --holidays accepts: countries, or the regions of one."""
     _settings({"lang": lang})
-    from followup.public_holidays import countries
+    from followup.public_holidays import listing
 
-    known = countries()
-    if country is None:
-        _text([f"{code}  {label}" for code, (label, _regions) in sorted(known.items())])
-        return
-    code = country.strip().upper()
-    if code not in known:
-        raise InvalidOption("COUNTRY", country, _("unknown country code; run 'followup holidays'"))
-    label, regions = known[code]
-    listed = ", ".join(f"{code}-{region}" for region in regions) or "no regions"
-    _text([f"{label} ({code}): {listed}"])
+    try:
+        _text(listing(country))
+    except InvalidSetting as error:
+        raise error.at(Argument("COUNTRY")) from None
 
 
 def _with_only(name: str) -> typer.Typer | None:

@@ -9,34 +9,61 @@ fill what the command line leaves out; the help text names the default.
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from followup.errors import InvalidOption
 from followup.export import FILE_FORMATS, Paper
+from followup.i18n import _
 from followup.settings import field_named
 
 __all__ = [
+    "BATCH_EXAMPLES",
+    "HOLIDAY_EXAMPLES",
+    "NEXT_EXAMPLES",
+    "PLAN_EXAMPLES",
+    "PROTOCOL_EXAMPLES",
+    "BatchFormats",
+    "Country",
     "Done",
     "EarlyInterval",
     "EarlyYears",
     "FromFile",
     "HolidayCode",
+    "Jobs",
     "Language",
     "Name",
+    "NextFormat",
+    "OutDir",
     "Output",
     "PaperSize",
     "PlanFormat",
+    "ProtocolArgument",
     "ProtocolChoice",
     "Remind",
+    "Roster",
     "Today",
     "TrackEvery",
     "TrackExam",
     "TreatmentDate",
     "WeekendRule",
     "Years",
+    "stamp_from_environment",
 ]
+
+
+def stamp_from_environment() -> datetime:
+    """DTSTAMP: from SOURCE_DATE_EPOCH when set, for byte-identical rebuilds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    if not epoch.isdigit():
+        raise InvalidOption("SOURCE_DATE_EPOCH", epoch, _("use a whole number of seconds"))
+    return datetime.fromtimestamp(int(epoch), UTC)
 
 
 def _setting(name: str) -> Any:
@@ -110,3 +137,97 @@ Output = Annotated[
     ),
 ]
 PaperSize = Annotated[Paper, typer.Option(help="Paper size of a PDF sheet.")]
+NextFormat = Annotated[
+    str, typer.Option("--format", metavar="text|json", help="A sentence, or JSON.")
+]
+ProtocolArgument = Annotated[
+    str, typer.Argument(metavar="ID|FILE.toml", help="A preset id or a protocol file.")
+]
+Roster = Annotated[
+    Path, typer.Argument(metavar="ROSTER.csv", help="The roster: one patient per row.")
+]
+OutDir = Annotated[
+    Path,
+    typer.Option(
+        "--out-dir", metavar="DIR", help="Folder for the files; created readable by you only."
+    ),
+]
+BatchFormats = Annotated[
+    str,
+    typer.Option(
+        "--format", metavar="FORMATS", help="Formats to write per patient, e.g. ics,html,pdf."
+    ),
+]
+Jobs = Annotated[int, typer.Option(metavar="N", help="Worker processes, 1 to 64.")]
+Country = Annotated[
+    str | None,
+    typer.Argument(metavar="[COUNTRY]", help="A country code, to list its regions."),
+]
+
+
+# Examples at the end of each command's help.
+PLAN_EXAMPLES = """\
+Examples:
+
+  followup plan 2025-03-14                     show the plan as a table
+
+  followup plan 2025-03-14 -o visits.ics       calendar file for a phone
+
+  followup plan 2025-03-14 --name "Ana" --early-interval 4 --years 7 -o ana.ics
+
+  followup plan 2025-03-14 --done 2025-06-20 --holidays ES-MD -o ana.ics
+
+  followup plan 2025-03-14 --protocol esmo-2010-high-grade --early-years 2
+
+  followup plan 2025-03-14 --track "Brain MRI" --every 12 -o ana.ics
+
+  followup plan --from ana.toml -o ana.ics     everything from a patient file
+
+  followup plan 2025-03-14 --name "Ana" -o ana.html   printable sheet
+
+  followup plan 2025-03-14 -o ana.pdf --paper letter  PDF sheet
+
+  followup plan 2025-03-14 --format json -o -  JSON on standard output
+"""
+
+NEXT_EXAMPLES = """\
+Examples:
+
+  followup next 2025-03-14 --done 2025-06-20   the visit to book now
+
+  followup next --from ana.toml --format json  as JSON, for other tools
+
+  followup next 2025-03-14 --today 2025-09-01  as seen on another day
+"""
+
+PROTOCOL_EXAMPLES = """\
+Examples:
+
+  followup protocols                           the presets, one line each
+
+  followup protocols show esmo-2010-low-grade  phases, exam and quoted source
+
+  followup protocols show our-centre.toml      check a centre's protocol file
+"""
+
+BATCH_EXAMPLES = """\
+Examples:
+
+  followup batch roster.csv --out-dir plans             a calendar file per patient
+
+  followup batch roster.csv --out-dir plans --format ics,html,pdf --jobs 2
+
+  followup batch roster.csv --out-dir plans --holidays ES-MD --years 7
+
+The roster is CSV with a header: id and treatment_date are required; name,
+protocol, early_interval, early_years, years, weekends, holidays, done
+(dates separated by ';') and lang are optional and override the options given here.
+"""
+
+HOLIDAY_EXAMPLES = """\
+Examples:
+
+  followup holidays          every country code
+
+  followup holidays ES       the regions of Spain, for --holidays ES-MD
+"""

@@ -8,7 +8,7 @@ from followup.dates import Holidays
 from followup.errors import InvalidSetting, not_allowed
 from followup.i18n import _
 
-__all__ = ["countries", "public_holidays"]
+__all__ = ["countries", "listing", "public_holidays"]
 
 
 def countries() -> dict[str, tuple[str, list[str]]]:
@@ -21,6 +21,20 @@ def countries() -> dict[str, tuple[str, list[str]]]:
         for code, subdivisions in _holidays.list_supported_countries().items()
         if len(code) == 2  # ISO 3166-1 alpha-2; the package also lists some alpha-3 aliases
     }
+
+
+def listing(country: str | None) -> list[str]:
+    """Every country code and its name; or, for one country, the codes of its regions."""
+    known = countries()
+    if country is None:
+        return [f"{code}  {label}" for code, (label, _regions) in sorted(known.items())]
+    code = country.strip().upper()
+    if code not in known:
+        reason = _("unknown country code; run 'followup holidays'")
+        raise InvalidSetting("holidays", country, not_allowed(country, reason))
+    label, regions = known[code]
+    listed = ", ".join(f"{code}-{region}" for region in regions) or _("no regions")
+    return [f"{label} ({code}): {listed}"]
 
 
 # Our languages as the holidays package names them, most specific first.

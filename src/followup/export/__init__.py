@@ -17,12 +17,21 @@ from pathlib import PurePath
 from typing import Any
 
 from followup import i18n
-from followup.errors import InvalidOption
+from followup.errors import InvalidOption, UnusableOutput
 from followup.i18n import _
 from followup.schedule import MAX_REMIND_DAYS, Schedule
 from followup.settings import DEFAULT_REMIND, Settings
 
-__all__ = ["FILE_FORMATS", "FORMATS", "Format", "Paper", "RenderOptions", "format_named", "render"]
+__all__ = [
+    "FILE_FORMATS",
+    "FORMATS",
+    "Format",
+    "Paper",
+    "RenderOptions",
+    "format_for",
+    "format_named",
+    "render",
+]
 
 
 class Paper(StrEnum):
@@ -177,6 +186,28 @@ def format_for_path(path: str) -> Format | None:
     """The format a file name's suffix asks for, if any."""
     suffix = PurePath(path).suffix.lower()
     return next((each for each in FORMATS.values() if each.suffix == suffix), None)
+
+
+def format_for(output: str | None, chosen: str | None) -> Format:
+    """The format `--format` names, else the one `output`'s suffix asks for; the table for none.
+
+    `output` is a file name, or None or "-" for standard output.
+    """
+    if chosen is not None:
+        return format_named(chosen)
+    if output is None or output == "-":
+        return FORMATS["table"]
+    found = format_for_path(output)
+    if found is None:
+        known = ", ".join(each.suffix for each in FORMATS.values() if each.suffix)
+        suffix = PurePath(output).suffix.lower()
+        raise UnusableOutput(
+            output,
+            _("cannot tell the format from {suffix!r}; use {known} or --format").format(
+                suffix=suffix or _("no suffix"), known=known
+            ),
+        )
+    return found
 
 
 def render(schedule: Schedule, form: str, options: RenderOptions | None = None) -> bytes:
