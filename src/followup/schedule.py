@@ -226,25 +226,9 @@ def plan(
     if not 1 <= years <= MAX_YEARS:
         reason = _("choose from 1 to {most}").format(most=MAX_YEARS)
         raise InvalidSetting("years", years, not_allowed(years, reason))
-    visits: list[Visit] = []
     phases = _Phases(protocol, treatment_date)
-    anchor = treatment_date
-    for scan in check_done(done, treatment_date, today):
-        phase = phases.on(anchor)
-        due = anchor + relativedelta(months=phase.every_months)
-        visits.append(
-            Visit(
-                len(visits) + 1,
-                len(visits),
-                anchor,
-                phase.every_months,
-                due,
-                scan,
-                phase,
-                Status.DONE,
-            )
-        )
-        anchor = scan
+    visits = _done_visits(check_done(done, treatment_date, today), phases, treatment_date)
+    anchor = visits[-1].date if visits else treatment_date
     anchor_number, months, due = len(visits), 0, anchor
     while True:
         phase = phases.on(due)
@@ -273,6 +257,20 @@ def plan(
         holidays=holidays.code if holidays else None,
         track_visits=tuple(track_visits),
     )
+
+
+def _done_visits(scans: list[date], phases: _Phases, treatment_date: date) -> list[Visit]:
+    """The visits the scans done fulfil, in order: each due from the scan before it."""
+    visits: list[Visit] = []
+    anchor = treatment_date
+    for number, scan in enumerate(scans, start=1):
+        phase = phases.on(anchor)
+        due = anchor + relativedelta(months=phase.every_months)
+        visits.append(
+            Visit(number, number - 1, anchor, phase.every_months, due, scan, phase, Status.DONE)
+        )
+        anchor = scan
+    return visits
 
 
 def _track_visits(

@@ -24,6 +24,7 @@ from followup.schedule import Schedule, Visit
 
 if TYPE_CHECKING:
     import jinja2
+    from fpdf import FPDF
 
 __all__ = ["SheetContent", "content", "require_pdf", "to_html", "to_pdf"]
 
@@ -175,7 +176,6 @@ def to_pdf(
     """The sheet as a PDF, drawn directly with fpdf2 (no browser needed)."""
     require_pdf()
     from fpdf import FPDF
-    from fpdf.fonts import FontFace
 
     sheet = content(schedule, generated=generated, version=version)
     pdf = FPDF(format=_PAPER[paper])
@@ -204,6 +204,15 @@ def to_pdf(
         pdf.multi_cell(0, 3.8, text, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(2)
 
+    _pdf_visits(pdf, sheet)
+    _pdf_questions(pdf, sheet)
+    return bytes(pdf.output())
+
+
+def _pdf_visits(pdf: FPDF, sheet: SheetContent) -> None:
+    """The table of visits, its header repeated on every page, and the note under it."""
+    from fpdf.fonts import FontFace
+
     pdf.set_font("DejaVu", "", 11)
     # Widths in mm, measured for 11 pt: a long weekday and date, "3–4 months",
     # the seed's exam on one line; the result column takes what is left.
@@ -230,6 +239,9 @@ def to_pdf(
     pdf.ln(1)
     pdf.multi_cell(0, 4, sheet.window_note, new_x="LMARGIN", new_y="NEXT")
 
+
+def _pdf_questions(pdf: FPDF, sheet: SheetContent) -> None:
+    """Page two: questions for the care team, lines for notes, and the notice."""
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 13)
     pdf.cell(0, 8, sheet.questions_title, new_x="LMARGIN", new_y="NEXT")
@@ -248,4 +260,3 @@ def to_pdf(
     pdf.multi_cell(0, 4.5, sheet.notice, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("DejaVu", "", 9)
     pdf.multi_cell(0, 4.5, sheet.generated, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
