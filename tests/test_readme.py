@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from followup.cli import app
 
-from .readme import README, console_commands, quick_start, section
+from .readme import README, console_commands, fenced, quick_start, section
 
 ROOT = README.parent
 
@@ -47,3 +47,22 @@ def test_readme_examples_run(
 def test_readme_has_examples() -> None:
     """Guard against the example block disappearing, which would skip the test above."""
     assert len(console_commands()) >= 5
+
+
+def test_python_example_prints_what_its_comments_say(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's Python example runs, and each print gives the value its comment shows."""
+    (block,) = fenced(section("Using followup from Python"), "python")
+    exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - our own README, as a doctest would
+    printed = capsys.readouterr().out.splitlines()
+    lines = [line.strip() for line in block.splitlines()]
+    promised = [line.split("  # ")[1] for line in lines if line.startswith("print(")]
+    assert printed == promised
+
+
+def test_package_docstring_example_runs() -> None:
+    """The example in `followup`'s own docstring passes as a doctest."""
+    import doctest
+
+    import followup
+
+    assert doctest.testmod(followup).failed == 0

@@ -87,7 +87,9 @@ def test_a_roster_spells_the_column(
     result = runner.invoke(
         app, ["batch", str(roster), "--out-dir", str(tmp_path / "out"), "--today", "2026-11-26"]
     )
-    errors = list(csv.DictReader(io.StringIO((tmp_path / "out" / "errors.csv").read_text("utf-8-sig"))))
+    errors = list(
+        csv.DictReader(io.StringIO((tmp_path / "out" / "errors.csv").read_text("utf-8-sig")))
+    )
     if problem is None:
         assert (result.exit_code, errors) == (0, [])
     else:
@@ -107,7 +109,10 @@ def test_each_origin_spells_the_same_problem() -> None:
     """The four spellings of one problem, side by side."""
     problem = "40 is not allowed: choose from 1 to 30"
     assert COMMAND_LINE.message("years", problem) == f"--years {problem}"
-    assert PatientFile(Path("ana.toml")).message("years", problem) == f"ana.toml: key 'years': {problem}"
+    assert (
+        PatientFile(Path("ana.toml")).message("years", problem)
+        == f"ana.toml: key 'years': {problem}"
+    )
     assert RosterRow().message("years", problem) == f"column 'years': {problem}"
     assert KEYS.message("years", problem) == f"years: {problem}"
 
@@ -151,3 +156,9 @@ def test_dates_from_toml_are_bounded_like_typed_dates() -> None:
     with pytest.raises(InvalidSetting, match="the year must be between 1900 and 2199"):
         Settings.from_mapping({"treatment_date": date(9999, 1, 1)})
     assert stamp_from_environment().year >= 2026
+
+
+def test_reasons_speak_the_language_of_the_run(runner: CliRunner) -> None:
+    """A range's reason is worded when the problem is found, in the language asked for."""
+    result = runner.invoke(app, ["plan", TREATMENT, "--years", "40", "--lang", "es"])
+    assert result.stderr == "Error: --years 40 no es válido: elija de 1 a 30\n"

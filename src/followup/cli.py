@@ -48,13 +48,8 @@ class _Commands(TyperGroup):
             _fail(str(error), 2)
         except typer.TyperException as error:  # usage errors from the parser
             command = getattr(getattr(error, "ctx", None), "command_path", ctx.command_path)
-            code = getattr(error, "exit_code", 2)
-            _fail(
-                _("{message} (see '{command} --help')").format(
-                    message=error.format_message(), command=command
-                ),
-                code,
-            )
+            message = _("{message} (see '{command} --help')")
+            _fail(message.format(message=error.format_message(), command=command), error.exit_code)
         except MissingDependency as error:
             _fail(str(error), 1)
         except OSError as error:
@@ -74,6 +69,8 @@ def _new_app(**extra: Any) -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        # Help text is plain: "[default: 10]" is text, not a markup tag.
+        rich_markup_mode=None,
         **extra,
     )
 
@@ -177,13 +174,12 @@ def plan_(
     """
     settings = _settings(locals())
     schedule = schedule_for(settings, date.today())
-    on_terminal = output is None and sys.stdout.isatty()
     options = RenderOptions.for_settings(
         settings,
         paper=paper,
         stamp=opt.stamp_from_environment(),
         width=shutil.get_terminal_size((80, 24)).columns if output is None else TABLE_WIDTH,
-        color=on_terminal,
+        color=output is None and sys.stdout.isatty(),
     )
     _emit(format_for(output, form).render(schedule, options), output)
 
@@ -228,6 +224,7 @@ protocols_app = typer.Typer(
     epilog=opt.PROTOCOL_EXAMPLES,
     invoke_without_command=True,
     add_completion=False,
+    rich_markup_mode=None,
 )
 app.add_typer(protocols_app, name="protocols")
 
@@ -244,10 +241,7 @@ def protocols_(ctx: typer.Context, lang: opt.Language = None) -> None:
 
 
 @protocols_app.command("show", epilog=opt.PROTOCOL_EXAMPLES)
-def protocols_show(
-    protocol: opt.ProtocolArgument,
-    lang: opt.Language = None,
-) -> None:
+def protocols_show(protocol: opt.ProtocolArgument, lang: opt.Language = None) -> None:
     """Show a protocol: its phases with their ranges, its tracks, and its quoted source."""
     from followup.api import load_protocol
     from followup.export.protocol_text import protocol_details

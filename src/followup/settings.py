@@ -87,11 +87,13 @@ def _whole(value: object) -> int:
     raise _Refused(_("{value} is not a whole number").format(value=_shown(value)))
 
 
-def _within(low: int, high: int, reason: str) -> Callable[[object], int]:
+def _within(low: int, high: int, reason: Callable[[], str]) -> Callable[[object], int]:
+    """A whole number from `low` to `high`; `reason()` says so in the active language."""
+
     def convert(value: object) -> int:
         number = _whole(value)
         if not low <= number <= high:
-            raise _Refused(not_allowed(number, reason))
+            raise _Refused(not_allowed(number, reason()))
         return number
 
     return convert
@@ -278,7 +280,7 @@ FIELDS: tuple[Field, ...] = (
         "N",
         N_("Years of follow-up"),
         N_("Length of follow-up in years, 1 to 30: a choice, not a rule."),
-        _within(1, MAX_YEARS, _("choose from 1 to {most}").format(most=MAX_YEARS)),
+        _within(1, MAX_YEARS, lambda: _("choose from 1 to {most}").format(most=MAX_YEARS)),
         DEFAULT_YEARS,
     ),
     Field(
@@ -302,7 +304,7 @@ FIELDS: tuple[Field, ...] = (
         _within(
             0,
             MAX_REMIND_DAYS,
-            _("choose from 0 (none) to {days} days").format(days=MAX_REMIND_DAYS),
+            lambda: _("choose from 0 (none) to {days} days").format(days=MAX_REMIND_DAYS),
         ),
         DEFAULT_REMIND,
     ),
