@@ -72,10 +72,12 @@ def current() -> str:
 
 def check(language: str) -> str:
     """A language code followup speaks, or bad input naming the choices."""
-    from followup.errors import InvalidOption
+    from followup.errors import InvalidSetting, not_allowed
 
     if language not in LANGUAGES:
-        raise InvalidOption("--lang", language, _("choose en, es, pt or pt-BR"))
+        raise InvalidSetting(
+            "lang", language, not_allowed(language, _("choose en, es, pt or pt-BR"))
+        )
     return language
 
 
