@@ -200,15 +200,17 @@ def test_usage_errors_are_one_line_and_exit_2(
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("epoch", ["yesterday", "²", "99999999999999", "-1", "1.5"])
 def test_bad_source_date_epoch_is_bad_input(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, epoch: str
 ) -> None:
-    """A SOURCE_DATE_EPOCH that is not whole seconds is reported, not a traceback."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    """A SOURCE_DATE_EPOCH that is not whole seconds datetime can hold is refused, not a traceback."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     result = runner.invoke(app, ["plan", DATE, "--format", "ics", "-o", "-"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: SOURCE_DATE_EPOCH 'yesterday' is not allowed: use a whole number of seconds\n"
+        f"Error: SOURCE_DATE_EPOCH {epoch!r} is not allowed: use a whole number of seconds "
+        "since 1970, before the year 10000\n"
     )
 
 

@@ -169,7 +169,7 @@ def test_tracks_from_a_protocol_file_and_a_patient_file(
     ("args", "message"),
     [
         (["--track", "Brain MRI"], "Error: --track 1 is not allowed: give one --every for each --track (got 0)"),
-        (["--track", "Brain MRI", "--every", "0"], "Error: --every 0 is not allowed: give a whole number of months above 0"),
+        (["--track", "Brain MRI", "--every", "0"], "Error: --every 0 is not allowed: give a whole number of months from 1 to 360"),
         (["--track", "Brain MRI", "--every", "12", "--track", "brain mri", "--every", "6"], "Error: --track 'brain mri' is not allowed: this exam has a track already"),
     ],
 )  # fmt: skip

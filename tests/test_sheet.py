@@ -63,12 +63,12 @@ def test_user_text_is_escaped(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "centre.toml"
     path.write_text(
         'name = "<b>Centre</b>"\nexam = "<i>CT</i>"\n[[phases]]\nevery_months = 6\n'
-        '[source]\ncitation = "x"\nurl = "javascript:alert(1)\\" onclick=\\"x"\n'
+        '[source]\ncitation = "x"\nurl = "https://x.org/\\" onclick=\\"x"\n'
     )
     page = _html(runner, "2024-01-31", "--protocol", str(path))
     assert "<b>" not in page
     assert "<i>" not in page
-    assert 'href="javascript:alert(1)&quot; onclick=&quot;x"' in page
+    assert 'href="https://x.org/&quot; onclick=&quot;x"' in page
 
 
 def test_done_visits_are_ticked(runner: CliRunner) -> None:

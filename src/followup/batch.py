@@ -29,7 +29,14 @@ from followup import i18n
 from followup.api import Loads, schedule_for
 from followup.errors import FollowupError, InvalidSetting, not_allowed
 from followup.export import Format, RenderOptions
-from followup.files import atomic_open, make_private_folder, sync, write_atomically
+from followup.files import (
+    atomic_open,
+    folder_lock,
+    make_private_folder,
+    remove_stale_temporaries,
+    sync,
+    write_atomically,
+)
 from followup.i18n import _
 from followup.settings import FIELDS, RosterRow, Settings
 
@@ -65,6 +72,18 @@ SUMMARY = (
     "files",
 )
 _ID = re.compile(r"[A-Za-z0-9._-]+")
+# Long enough for any record number; short enough that every file name fits.
+ID_LIMIT = 100
+# A roster line longer than this is not a patient's row (and csv would hold it all).
+LINE_LIMIT = 10_000
+# Names Windows keeps for devices, with any extension: rosters and folders move there.
+_DEVICE_NAMES = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"{port}{n}" for port in ("com", "lpt") for n in range(10)),
+}
 # A row as csv.DictReader gives it: cells by column, extra cells under None.
 Record = dict[str | None, Any]
 # Names of the batch's own files, which a patient's files must never overwrite.
@@ -112,11 +131,20 @@ class Outcome:
     error: str | None = None
 
 
+def _bounded(lines: Iterator[str], path: Path) -> Iterator[str]:
+    for number, line in enumerate(lines, start=1):
+        if len(line) > LINE_LIMIT:
+            problem = _("line {line} is longer than {limit} characters")
+            raise UnusableRoster(path, problem.format(line=number, limit=LINE_LIMIT))
+        yield line
+
+
 def _open(path: Path) -> Iterator[tuple[int, Record]]:
-    """The roster's records with the line each one ends on."""
+    """The roster's records with the line each one ends on; header names without spaces."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
+            reader = csv.DictReader(_bounded(handle, path))
+            reader.fieldnames = [name.strip() for name in reader.fieldnames or []]
             for record in reader:
                 yield reader.line_num, dict(record)
     except FileNotFoundError:
@@ -127,6 +155,9 @@ def _open(path: Path) -> Iterator[tuple[int, Record]]:
         raise UnusableRoster(path, _("not a text file in UTF-8")) from None
     except PermissionError:
         raise UnusableRoster(path, _("not readable (permission denied)")) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UnusableRoster(path, _("cannot be read ({reason})").format(reason=reason)) from None
     except csv.Error as error:
         raise UnusableRoster(
             path, _("not a readable CSV file ({error})").format(error=error)
@@ -151,7 +182,7 @@ def check_roster(path: Path) -> tuple[int, set[str]]:
     rows = 0
     for _line, record in _open(path):
         rows += 1
-        counts[str(record.get("id") or "").casefold()] += 1
+        counts[_id_key(record.get("id"))] += 1
     header = [column.strip() for column in _header(path)]
     if not header or header == [""]:
         raise UnusableRoster(
@@ -196,16 +227,25 @@ def _row_settings(record: Record) -> Settings:
 ROW = RosterRow()
 
 
+def _id_key(cell: object) -> str:
+    """An id as it names files: without surrounding spaces, and in any case (disks ignore it)."""
+    return str(cell or "").strip().casefold()
+
+
 def _check_id(patient_id: str, duplicates: set[str]) -> None:
     if not patient_id:
         raise InvalidSetting("id", patient_id, _("every row needs an id"), ROW)
+    if len(patient_id) > ID_LIMIT:
+        reason = _("at most {limit} characters").format(limit=ID_LIMIT)
+        raise InvalidSetting("id", patient_id, not_allowed(f"{patient_id[:20]}…", reason), ROW)
     if not _ID.fullmatch(patient_id) or patient_id in {".", ".."}:
         reason = _("use only letters, digits, '.', '_' and '-' (it names the files)")
         raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), ROW)
-    if patient_id.casefold() in _RESERVED:
-        reason = _("this name is kept for the batch's own files")
+    key = _id_key(patient_id)
+    if key in _RESERVED or key.partition(".")[0] in _DEVICE_NAMES:
+        reason = _("this name is kept for the batch's own files or for devices")
         raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), ROW)
-    if patient_id.casefold() in duplicates:
+    if key in duplicates:
         reason = _("this id appears on more than one row")
         raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), ROW)
 
@@ -232,7 +272,15 @@ def process(job: Job, line: int, record: Record, duplicates: set[str], loads: Lo
     for form, data in outputs.items():
         # One flush to disk for the whole run (files.sync, at the end) costs far
         # less than one per file; each file still appears whole or not at all.
-        write_atomically(job.out_dir / f"{patient_id}{form.suffix}", data, durable=False)
+        path = job.out_dir / f"{patient_id}{form.suffix}"
+        try:
+            write_atomically(path, data, durable=False)
+        except FollowupError as error:
+            return Outcome(line, patient_id, error=str(error))
+        except OSError as error:
+            problem = _("cannot write {file}: {reason}")
+            reason = error.strerror or str(error)
+            return Outcome(line, patient_id, error=problem.format(file=path.name, reason=reason))
     upcoming = schedule.next_from(job.today)
     visit = upcoming.visit
     return Outcome(
@@ -333,7 +381,12 @@ def run(
     make_private_folder(job.out_dir)
     report = Report(total, 0, 0, job.out_dir / "summary.csv", job.out_dir / "errors.csv")
     written = failed = 0
-    with _csv_file(report.summary, SUMMARY) as summary, _csv_file(report.errors, ERRORS) as errors:
+    with (
+        folder_lock(job.out_dir),
+        _csv_file(report.summary, SUMMARY) as summary,
+        _csv_file(report.errors, ERRORS) as errors,
+    ):
+        remove_stale_temporaries(job.out_dir)
         for outcome in _outcomes(roster, job, duplicates, jobs, total, loads):
             if outcome.summary is not None:
                 written += 1

@@ -8,18 +8,18 @@ import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from followup import i18n
 from followup import options as opt
 from followup.api import schedule_for
+from followup.console import Commands, RowReporter, error_console
 from followup.dates import parse_date
-from followup.errors import FollowupError, InvalidOption, InvalidSetting, MissingDependency
+from followup.errors import InvalidOption, InvalidSetting
 from followup.export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions, format_for
-from followup.files import read_text, write_atomically
+from followup.files import read_text, write_output
 from followup.i18n import _
 from followup.settings import COMMAND_LINE, FIELDS, Argument, Settings
 
@@ -28,37 +28,9 @@ __all__ = ["app", "main"]
 TABLE_WIDTH = 120  # for a table written to a file or a pipe, where no terminal sets it
 
 
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(_("Error: {message}").format(message=message), err=True)
-    raise typer.Exit(code)
-
-
-class _Commands(TyperGroup):
-    """The one place where errors become a line on stderr and an exit code.
-
-    2: bad input (a `FollowupError`, or a usage error found while parsing);
-    1: a failure outside the input, such as a disk that refuses the file.
-    """
-
-    # `Any`: the parameter is typer's vendored click Context, which has no public name.
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except FollowupError as error:
-            _fail(str(error), 2)
-        except typer.TyperException as error:  # usage errors from the parser
-            command = getattr(getattr(error, "ctx", None), "command_path", ctx.command_path)
-            message = _("{message} (see '{command} --help')")
-            _fail(message.format(message=error.format_message(), command=command), error.exit_code)
-        except MissingDependency as error:
-            _fail(str(error), 1)
-        except OSError as error:
-            _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
-
-
 def _new_app(**extra: Any) -> typer.Typer:
     return typer.Typer(
-        cls=_Commands,
+        cls=Commands,
         name="followup",
         help=(
             "Turn the date of a cancer treatment into the imaging follow-up schedule "
@@ -66,7 +38,7 @@ def _new_app(**extra: Any) -> typer.Typer:
             "Educational, not medical advice: the care team decides."
         ),
         epilog="Example:  followup plan 2025-03-14 -o scans.ics",
-        no_args_is_help=True,
+        invoke_without_command=True,
         add_completion=False,
         pretty_exceptions_enable=False,
         # Help text is plain: "[default: 10]" is text, not a markup tag.
@@ -88,12 +60,15 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Follow-up scan schedules after cancer treatment, from a published guideline."""
+    if ctx.invoked_subcommand is None:  # plain `followup`: what it does and how to ask
+        typer.echo(ctx.get_help())
 
 
 def _tracks(exams: list[str] | None, every: list[str] | None) -> list[dict[str, str]] | None:
@@ -138,7 +113,7 @@ def _emit(data: bytes, output: str | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        write_atomically(Path(output), data)
+        write_output(Path(output), data)
 
 
 def _text(lines: list[str]) -> None:
@@ -219,7 +194,7 @@ def next_(
 
 
 protocols_app = typer.Typer(
-    cls=_Commands,
+    cls=Commands,
     help="List the follow-up protocols followup knows, or show one in full.",
     epilog=opt.PROTOCOL_EXAMPLES,
     invoke_without_command=True,
@@ -283,7 +258,6 @@ def batch_(
     standard error and in DIR/errors.csv, and the exit code is then 1.
     """
     from followup import batch
-    from followup.console import RowReporter, error_console
 
     defaults = _settings(locals())
     forms = _file_formats(formats)

@@ -1,13 +1,16 @@
-"""What the command line shows on the terminal while a batch runs."""
+"""The command line's terminal: the one place errors become a line and an exit code,
+and what it shows while a batch runs."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
+from followup.errors import FollowupError, InvalidOption, MissingDependency
 from followup.i18n import _
 
 if TYPE_CHECKING:
@@ -15,7 +18,62 @@ if TYPE_CHECKING:
 
     from followup.batch import Outcome
 
-__all__ = ["RowReporter", "error_console"]
+__all__ = ["Commands", "RowReporter", "error_console"]
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    # One line, whatever the message echoes: control characters are shown escaped.
+    shown = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in message)
+    typer.echo(_("Error: {message}").format(message=shown), err=True)
+    raise typer.Exit(code)
+
+
+def _usage_failure(error: typer.TyperException, command: str) -> NoReturn:
+    message = _("{message} (see '{command} --help')")
+    _fail(message.format(message=error.format_message(), command=command), error.exit_code)
+
+
+def _check_arguments(args: list[str]) -> None:
+    """Arguments that are not text (bytes that are not UTF-8, a NUL) are bad input, named."""
+    for index, arg in enumerate(args):
+        if "\0" in arg or any("\udc80" <= c <= "\udcff" for c in arg):
+            before = args[index - 1] if index else ""
+            option = arg.partition("=")[0] if arg.startswith("--") and "=" in arg else before
+            where = option if option.startswith("-") else _("an argument")
+            raise InvalidOption(where, arg, _("not valid text (UTF-8, without NUL characters)"))
+
+
+class Commands(TyperGroup):
+    """The one place where errors become a line on stderr and an exit code.
+
+    2: bad input (a `FollowupError`, or a usage error found while parsing);
+    1: a failure outside the input, such as a disk that refuses the file.
+    """
+
+    # `Any`: typer's vendored click Context, which has no public name.
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        try:
+            _check_arguments(args)
+            return super().make_context(info_name, args, parent, **extra)
+        except FollowupError as error:
+            _fail(str(error), 2)
+        except typer.TyperException as error:  # usage errors before the command's name
+            _usage_failure(error, info_name or "followup")
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FollowupError as error:
+            _fail(str(error), 2)
+        except typer.TyperException as error:  # usage errors from the parser
+            command = getattr(getattr(error, "ctx", None), "command_path", ctx.command_path)
+            _usage_failure(error, command)
+        except MissingDependency as error:
+            _fail(str(error), 1)
+        except OSError as error:
+            _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
 
 
 class RowReporter:

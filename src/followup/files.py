@@ -1,10 +1,19 @@
-"""Writing output files whole or not at all, readable by their owner only."""
+"""Reading input files within bounds; writing output files whole or not at all.
+
+Output files are readable by their owner only. Temporary files are named
+`.followup-<pid>-<random>.tmp`, short whatever the file's name, so that a
+folder's own leftovers from a killed run can be told from anyone else's.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
-import tempfile
+import re
+import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -12,7 +21,31 @@ from typing import IO
 from followup.errors import InvalidFile, UnusableOutput
 from followup.i18n import _
 
-__all__ = ["atomic_open", "make_private_folder", "read_text", "sync", "write_atomically"]
+__all__ = [
+    "INPUT_LIMIT",
+    "atomic_open",
+    "folder_lock",
+    "make_private_folder",
+    "read_text",
+    "remove_stale_temporaries",
+    "sync",
+    "write_atomically",
+    "write_output",
+]
+
+# Patient and protocol files are a few hundred bytes; anything near this is a mistake.
+INPUT_LIMIT = 1_000_000
+_TEMPORARY = re.compile(r"\.followup-(\d+)-[0-9a-f]{8}\.tmp")
+
+
+def _temporary_in(folder: Path) -> tuple[int, str]:
+    """A new private file in `folder`, named so that our own leftovers can be recognised."""
+    while True:
+        name = folder / f".followup-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), str(name)
+        except FileExistsError:  # pragma: no cover - 32 random bits collide
+            continue
 
 
 @contextlib.contextmanager
@@ -31,7 +64,7 @@ def atomic_open(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
         )
     if path.is_dir():
         raise UnusableOutput(path, _("that is a folder; give a file name"))
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    descriptor, temporary = _temporary_in(folder)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
@@ -48,6 +81,31 @@ def atomic_open(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
 def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write `data` to `path` whole or not at all (see `atomic_open`)."""
     with atomic_open(path, durable=durable) as handle:
+        handle.write(data)
+
+
+def _is_stream(path: Path) -> bool:
+    """A device, pipe or socket — or a name for one, such as /dev/stdout — rather than a file."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise UnusableOutput(path, error.strerror or str(error)) from None
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return True
+    # /dev/stdout redirected to a file: replacing it would replace the link, not write the file.
+    real = os.path.realpath(path)
+    return real.startswith(("/dev/", "/proc/")) or str(path).startswith(("/dev/", "/proc/"))
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a file the person named: atomically to a regular file or a new name, straight
+    to a device, a pipe or a stream such as /dev/stdout, which must never be replaced."""
+    if not _is_stream(path):
+        write_atomically(path, data)
+        return
+    with open(path, "wb") as handle:
         handle.write(data)
 
 
@@ -72,13 +130,67 @@ def make_private_folder(path: Path) -> None:
 def read_text(path: Path, what: str) -> str:
     """The text of an input file, or bad input that names the file and the problem.
 
-    `what` says what the file should have been, for when it is a folder.
+    `what` says what the file should have been, for when it is a folder. A
+    file that cannot be read for any reason (missing, unreadable, a name too
+    long, under a file) or larger than `INPUT_LIMIT` is bad input.
     """
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(INPUT_LIMIT + 1)
     except FileNotFoundError:
         raise InvalidFile(path, _("no such file")) from None
     except IsADirectoryError:
         raise InvalidFile(path, what) from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise InvalidFile(path, _("cannot be read ({reason})").format(reason=reason)) from None
+    if len(data) > INPUT_LIMIT:
+        raise InvalidFile(
+            path, _("larger than {size} bytes: not a file of this kind").format(size=INPUT_LIMIT)
+        )
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidFile(path, _("not a text file in UTF-8")) from None
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove our temporary files that a run killed midway left in `folder`.
+
+    Only files named as ours, whose process is gone; another program's files,
+    and those of a run still going, are left alone.
+    """
+    for entry in folder.iterdir():
+        match = _TEMPORARY.fullmatch(entry.name)
+        if match is None or _running(int(match.group(1))):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            entry.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold `folder` for this run alone; bad input when another run holds it."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                raise
+            raise UnusableOutput(
+                folder, _("another run is writing to this folder; wait for it to finish")
+            ) from None
+        yield
+    finally:
+        os.close(descriptor)

@@ -61,9 +61,14 @@ def stamp_from_environment() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
         return datetime.now(UTC).replace(microsecond=0)
-    if not epoch.isdigit():
-        raise InvalidOption("SOURCE_DATE_EPOCH", epoch, _("use a whole number of seconds"))
+    # Refused rather than ignored: a build that asked for a fixed time must not get another.
+    if not (epoch.isascii() and epoch.isdigit()) or int(epoch) >= _YEAR_10000:
+        reason = _("use a whole number of seconds since 1970, before the year 10000")
+        raise InvalidOption("SOURCE_DATE_EPOCH", epoch, reason)
     return datetime.fromtimestamp(int(epoch), UTC)
+
+
+_YEAR_10000 = 253402300800  # 10000-01-01T00:00:00Z, the end of what datetime represents
 
 
 def _setting(name: str) -> Any:

@@ -28,6 +28,7 @@ from pathlib import Path
 from followup.errors import InvalidFile
 from followup.i18n import _
 from followup.protocols import Phase, Protocol, Source, Track
+from followup.schedule import MAX_MONTHS, clean_name
 
 __all__ = ["parse_protocol"]
 
@@ -35,6 +36,9 @@ _TOP = ("name", "exam", "phases", "tracks", "source")
 _PHASE = ("until_month", "every_months")
 _TRACK = ("exam", "every_months")
 _SOURCE = ("citation", "year", "url", "quote", "verification")
+# Enough for any citation or quoted passage; a longer text would swell every file written.
+_TEXT_LIMIT = {"name": 200, "exam": 200, "url": 500}
+_LONG_TEXT_LIMIT = 2000
 
 
 class _Reader:
@@ -58,13 +62,16 @@ class _Reader:
         return value
 
     def text(self, table: dict[str, object], key: str, where: str) -> str | None:
-        """Optional text: None when absent."""
+        """Optional text within its limit, on one line (breaks become spaces); None when absent."""
         value = table.get(key)
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
             raise self.fail(where, _("expected text in quotes, got {value!r}").format(value=value))
-        return value.strip()
+        limit = _TEXT_LIMIT.get(key, _LONG_TEXT_LIMIT)
+        if len(value) > limit:
+            raise self.fail(where, _("at most {limit} characters").format(limit=limit))
+        return clean_name(value) or ""
 
     def required_text(self, table: dict[str, object], key: str, where: str) -> str:
         text = self.text(table, key, where)
@@ -86,6 +93,9 @@ class _Reader:
         low, high = numbers[0], numbers[-1]
         if low <= 0:
             raise self.fail(where, _("must be at least 1 month, got {low}").format(low=low))
+        if high > MAX_MONTHS:
+            problem = _("at most {most} months (30 years), got {high}")
+            raise self.fail(where, problem.format(most=MAX_MONTHS, high=high))
         if high < low:
             raise self.fail(
                 where, _("the range [{low}, {high}] runs backwards").format(low=low, high=high)
@@ -99,7 +109,7 @@ def parse_protocol(text: str, path: Path) -> Protocol:
 
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+    except (ValueError, RecursionError) as error:  # TOMLDecodeError is a ValueError
         raise InvalidFile(path, _("not a valid TOML file ({error})").format(error=error)) from None
     read = _Reader(path)
     read.table(data, None, _TOP)
@@ -126,7 +136,7 @@ def parse_protocol(text: str, path: Path) -> Protocol:
             citation=citation,
             short_citation=citation,
             year=year,
-            url=read.text(source, "url", "source.url"),
+            url=_web_link(read, read.text(source, "url", "source.url")),
             quote=read.text(source, "quote", "source.quote") or "",
             quoted_from=_("protocol file {name}").format(name=path.name),
             verification=read.text(source, "verification", "source.verification")
@@ -135,6 +145,13 @@ def parse_protocol(text: str, path: Path) -> Protocol:
         start_hint=_("use the date the protocol counts from"),
         tracks=tracks,
     )
+
+
+def _web_link(read: _Reader, url: str | None) -> str | None:
+    """A source's link: http or https only, since it becomes a link on the sheet."""
+    if url is not None and not url.lower().startswith(("https://", "http://")):
+        raise read.fail("source.url", _("give a web address starting with https:// or http://"))
+    return url
 
 
 def _phases(read: _Reader, value: object) -> tuple[Phase, ...]:

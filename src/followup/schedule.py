@@ -18,6 +18,7 @@ from followup.i18n import _
 from followup.protocols import IBERO_AMERICAN_2025, Phase, Protocol, Track
 
 __all__ = [
+    "MAX_MONTHS",
     "MAX_REMIND_DAYS",
     "MAX_YEARS",
     "NAME_LIMIT",
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 MAX_YEARS = 30
+# The longest interval or phase end, in months: with dates up to 2199 no date overflows.
+MAX_MONTHS = 12 * MAX_YEARS
 MAX_REMIND_DAYS = 90
 NAME_LIMIT = 100
 

@@ -25,7 +25,7 @@ from followup.dates import Weekends, check_date, parse_date
 from followup.errors import InvalidDate, InvalidSetting, Origin, not_allowed
 from followup.i18n import LANGUAGES, N_, _
 from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Track
-from followup.schedule import MAX_REMIND_DAYS, MAX_YEARS, NAME_LIMIT, clean_name
+from followup.schedule import MAX_MONTHS, MAX_REMIND_DAYS, MAX_YEARS, NAME_LIMIT, clean_name
 
 __all__ = [
     "COMMAND_LINE",
@@ -180,12 +180,15 @@ def _tracks(value: object) -> tuple[Track, ...]:
         exam = clean_name(_text(item["exam"]))
         if exam is None:
             raise _Refused(_("a track needs the name of its exam"), "exam")
+        if len(exam) > NAME_LIMIT:
+            reason = _("at most {limit} characters").format(limit=NAME_LIMIT)
+            raise _Refused(not_allowed(f"{exam[:20]}…", reason), "exam")
         try:
             every = _whole(item.get("every_months", item.get("every")))
         except _Refused as refused:
             raise _Refused(refused.problem, "every_months") from None
-        if every <= 0:
-            reason = _("give a whole number of months above 0")
+        if not 0 < every <= MAX_MONTHS:
+            reason = _("give a whole number of months from 1 to {most}").format(most=MAX_MONTHS)
             raise _Refused(not_allowed(every, reason), "every_months")
         tracks.append(Track(exam, every))
     return tuple(tracks)

@@ -68,13 +68,16 @@ def rows(schedule: Schedule) -> list[tuple[str, ...]]:
     return [_row(schedule, visit) for visit in schedule.all_visits()]
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of these as a formula, also
+# after spaces or line separators it trims, and in their full-width forms.
+_FORMULA_SIGNS = "=+-@＝＋－＠"
 
 
 def inert(cell: str) -> str:
     """A cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    trimmed = cell.lstrip()
+    risky = cell.startswith(("\t", "\r")) or trimmed[:1] in tuple(_FORMULA_SIGNS)
+    return "'" + cell if trimmed and risky else cell
 
 
 def to_csv(schedule: Schedule) -> str:
