@@ -356,7 +356,8 @@ def test_line_breaks_in_texts_do_not_break_markdown(runner: CliRunner, tmp_path:
     table = [line for line in result.stdout.splitlines() if line.startswith("|")]
     assert len(table) == 2 + 40 + 10
     assert all(line.endswith("|") for line in table)
-    assert "Brain MRI" in result.stdout and "CT chest" in result.stdout
+    assert "Brain MRI" in result.stdout
+    assert "CT chest" in result.stdout
 
 
 @pytest.mark.parametrize(

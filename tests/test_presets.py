@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from followup import InvalidSetting, Weekends, plan
+from followup import InvalidSetting, Weekends, plan, wording
 from followup.protocols import PRESETS, preset
 
 START = date(2024, 1, 15)
@@ -25,13 +25,16 @@ CASES = [
     # “every 3–4 months for 2 years, then every 6 months up to 5 years, then annually”
     ("ibero-american-2025", {}, _steps(3, 24, 3) + _steps(30, 60, 6) + _steps(72, 120, 12)),
     ("ibero-american-2025", {"early_interval": 4}, _steps(4, 24, 4) + _steps(30, 60, 6) + _steps(72, 120, 12)),
-    # “every 3-4 months in the 2-3 years, then twice a year up to the fifth year and once a year thereafter”
+    # “A practical approach in several institutions is as follows: … every 3-4 months in the 2-3 years,
+    # then twice a year up to the fifth year and once a year thereafter”
     ("esmo-2010-high-grade", {}, _steps(3, 36, 3) + _steps(42, 60, 6) + _steps(72, 120, 12)),
     ("esmo-2010-high-grade", {"early_interval": 4, "early_years": 2}, _steps(4, 24, 4) + _steps(30, 60, 6) + _steps(72, 120, 12)),
-    # “for local relapse every 4-6 months … in the first 3-5 years, then yearly”
+    # “A practical approach in several institutions is as follows: … for local relapse every 4-6 months
+    # … in the first 3-5 years, then yearly”
     ("esmo-2010-low-grade", {}, _steps(4, 60, 4) + _steps(72, 120, 12)),
     ("esmo-2010-low-grade", {"early_interval": 6, "early_years": 3}, _steps(6, 36, 6) + _steps(48, 120, 12)),
-    # “every 3–6 months for 2–3 years … then repeat every 6 months for 2 years … then repeat every year”
+    # “every 3–6 months for 2–3 years … if good results, then repeat every 6 months for 2 years …
+    # if good results, then repeat every year”: the plan assumes good results
     ("nccn-stage-iv-limited-metastases", {}, _steps(3, 36, 3) + _steps(42, 60, 6) + _steps(72, 120, 12)),
     # a 2-year first phase moves the 2 years of 6-monthly visits to months 24–48
     ("nccn-stage-iv-limited-metastases", {"early_years": 2}, _steps(3, 24, 3) + _steps(30, 48, 6) + _steps(60, 120, 12)),
@@ -62,6 +65,15 @@ def test_every_preset_is_tested_and_sourced() -> None:
         assert protocol.source.quote
         assert protocol.source.citation
         assert protocol.source.verification
+
+
+def test_quotes_are_marked_as_quotes_in_every_output() -> None:
+    """Each preset's wording is shown between quotation marks and attributed to where it was read."""
+    for protocol in PRESETS.values():
+        schedule = plan(START, protocol=protocol)
+        (rule,) = [fact.text for fact in wording.about(schedule) if fact.key == "rule"]
+        assert rule.startswith(f"“{protocol.source.quote}” (wording of the ")
+        assert protocol.source.quoted_from in rule
 
 
 def test_ranges_default_to_the_stricter_end() -> None:

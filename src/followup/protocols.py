@@ -210,7 +210,8 @@ IBERO_AMERICAN_2025 = Protocol(
         citation=(
             "Lopes-Brás R, Muñoz P, Netto E, et al. Ibero-American Consensus for the "
             "Management of Liver Metastases of Soft Tissue Sarcoma: Updated Review and "
-            "Clinical Recommendations. Cancers 2025;17(8):1295."
+            "Clinical Recommendations. Cancers 2025;17(8):1295. "
+            "PMID 40282472; PMCID PMC12025635."
         ),
         short_citation="Lopes-Brás R, et al. Cancers 2025;17(8):1295.",
         year=2025,
@@ -229,16 +230,29 @@ IBERO_AMERICAN_2025 = Protocol(
         ),
     ),
     start_hint=N_("the usual choice is the day of the last liver surgery or ablation"),
+    notes=(
+        N_(
+            "The consensus leaves out gastrointestinal stromal tumours (GIST): "
+            "this plan is not meant for them."
+        ),
+    ),
     questions=_QUESTIONS_LIVER,
 )
 
 _ESMO_CITATION = (
     "Casali PG, Blay JY. Ann Oncol 2010;21 Suppl 5 (ESMO guideline on soft tissue sarcoma)."
 )
+# The guideline's own text was not read: only the page that quotes it. The url
+# field is for the source itself, for which we have no link we have opened, so
+# it stays empty and the page that was read is named in the verification.
+_ESMO_QUOTED_FROM = N_("ESMO guideline of 2010, as quoted by the Sarcoma FAQ of kicksarcoma.org.au")
 _ESMO_VERIFICATION = N_(
-    "The 2010 wording as quoted by a secondary source (kicksarcoma.org.au); whether "
-    "the 2021 ESMO–EURACAN–GENTURIS update kept it was not checked."
+    "Read: only the Sarcoma FAQ of kicksarcoma.org.au (https://kicksarcoma.org.au/sarcoma-faq/), "
+    "which quotes the 2010 guideline; not the guideline itself, nor whether the 2021 "
+    "ESMO–EURACAN–GENTURIS update kept it."
 )
+# How the guideline introduces its schedules, kept at the head of each quote.
+_ESMO_FRAMING = "A practical approach in several institutions is as follows: … "
 _ESMO_EXAM = N_(
     "Sarcoma follow-up visit with imaging: MRI for local relapse, CT for lung metastases"
 )
@@ -259,10 +273,10 @@ ESMO_HIGH_GRADE = Protocol(
         year=2010,
         url=None,
         quote=(
-            "may be followed up every 3-4 months in the 2-3 years, then twice a year "
-            "up to the fifth year and once a year thereafter."
+            _ESMO_FRAMING + "may be followed up every 3-4 months in the 2-3 years, then "
+            "twice a year up to the fifth year and once a year thereafter."
         ),
-        quoted_from=N_("ESMO guideline of 2010, as quoted by kicksarcoma.org.au"),
+        quoted_from=_ESMO_QUOTED_FROM,
         verification=_ESMO_VERIFICATION,
     ),
     start_hint=N_("the usual choice is the day of surgery"),
@@ -283,10 +297,10 @@ ESMO_LOW_GRADE = Protocol(
         year=2010,
         url=None,
         quote=(
-            "may be followed for local relapse every 4-6 months, with chest X-rays or CT "
-            "scan at more relaxed intervals in the first 3-5 years, then yearly."
+            _ESMO_FRAMING + "may be followed for local relapse every 4-6 months, with chest "
+            "X-rays or CT scan at more relaxed intervals in the first 3-5 years, then yearly."
         ),
-        quoted_from=N_("ESMO guideline of 2010, as quoted by kicksarcoma.org.au"),
+        quoted_from=_ESMO_QUOTED_FROM,
         verification=_ESMO_VERIFICATION,
     ),
     start_hint=N_("the usual choice is the day of surgery"),
@@ -301,8 +315,8 @@ ESMO_LOW_GRADE = Protocol(
 NCCN_STAGE_IV = Protocol(
     id="nccn-stage-iv-limited-metastases",
     name=N_(
-        "NCCN soft tissue sarcoma, for patients (2014): "
-        "stage IV after treatment of limited metastases"
+        "NCCN soft tissue sarcoma of the limbs, outer trunk, head or neck, for patients "
+        "(2014): stage IV after treatment of limited metastases"
     ),
     exam=N_("History, exam, chest imaging and imaging of the metastatic sites"),
     exam_short=N_("visit + chest and metastatic-site imaging"),
@@ -312,32 +326,44 @@ NCCN_STAGE_IV = Protocol(
         Phase(60, None, 12, (12, 12)),
     ),
     source=Source(
-        citation="NCCN Guidelines for Patients: Soft Tissue Sarcoma, version 1.2014, p. 26.",
-        short_citation="NCCN Guidelines for Patients, STS v1.2014, p. 26.",
+        citation=(
+            "NCCN Guidelines for Patients: Soft Tissue Sarcoma, version 1.2014, chapter on "
+            "sarcomas of the limbs, outer trunk, head or neck, Chart 2.3.2, p. 26."
+        ),
+        short_citation="NCCN Guidelines for Patients, STS v1.2014, Chart 2.3.2, p. 26.",
         year=2014,
         url=None,
         quote=(
             "every 3–6 months for 2–3 years … if good results, then repeat every 6 months "
-            "for 2 years … then repeat every year"
+            "for 2 years … if good results, then repeat every year … "
+            "Consider imaging of tumor site"
         ),
-        quoted_from=N_("NCCN Guidelines for Patients, Soft Tissue Sarcoma (2014)"),
+        quoted_from=N_(
+            "NCCN Guidelines for Patients, Soft Tissue Sarcoma (2014), Chart 2.3.2, in the "
+            "chapter on sarcomas of the limbs, outer trunk, head or neck"
+        ),
         verification=N_(
-            "From the patient edition of 2014 and secondary summaries; the current "
+            "From Chart 2.3.2 of the 2014 patient edition, in its chapter on sarcomas of the "
+            "limbs, outer trunk, head or neck, and from secondary summaries; the current "
             "professional guideline text was not read."
         ),
     ),
     start_hint=N_("the usual choice is the day the metastases were treated"),
     notes=(
         N_(
-            "The source continues with 6-monthly visits only “if good results”: "
-            "the care team decides what happens otherwise."
+            "The source goes on to visits every 6 months, and then every year, only "
+            "“if good results”: the care team decides what happens otherwise."
+        ),
+        N_(
+            "The source says to consider imaging of the tumour site: whether a visit "
+            "includes it is for the care team to decide."
         ),
     ),
 )
 
 UK_HIGH_GRADE = Protocol(
     id="uk-high-grade",
-    name=N_("UK practice (Cancer Research UK): intermediate or high grade soft tissue sarcoma"),
+    name=N_("Cancer Research UK patient page: intermediate or high grade soft tissue sarcoma"),
     exam=N_("Sarcoma follow-up appointment"),
     exam_short=N_("sarcoma follow-up"),
     phases=(
@@ -354,12 +380,12 @@ UK_HIGH_GRADE = Protocol(
             "3 to 4 monthly appointments for the first 2 to 3 years; 6 monthly "
             "appointments up to 5 years; then yearly"
         ),
-        quoted_from=N_(
-            "Cancer Research UK patient page, reflecting the British Sarcoma Group guidelines"
-        ),
+        quoted_from=N_("Cancer Research UK patient page on follow-up after soft tissue sarcoma"),
         verification=N_(
-            "A patient page reflecting the British Sarcoma Group guidelines; an older "
-            "version said yearly up to 10 years. The guideline itself was not read."
+            "Only Cancer Research UK's patient page was read; an older version of it said "
+            "yearly up to 10 years. No guideline was read: the UK guideline of 2024 (Hayes AJ, "
+            "et al. UK guidelines for the management of soft tissue sarcomas. Br J Cancer "
+            "2024; doi:10.1038/s41416-024-02674-y) has not been read yet."
         ),
     ),
     start_hint=N_("the usual choice is the day of surgery"),
@@ -367,7 +393,7 @@ UK_HIGH_GRADE = Protocol(
 
 UK_LOW_GRADE = Protocol(
     id="uk-low-grade",
-    name=N_("UK practice (Cancer Research UK): low grade soft tissue sarcoma"),
+    name=N_("Cancer Research UK patient page: low grade soft tissue sarcoma"),
     exam=N_("Sarcoma follow-up appointment"),
     exam_short=N_("sarcoma follow-up"),
     phases=(

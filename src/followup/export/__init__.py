@@ -118,6 +118,12 @@ def _csv(schedule: Schedule, options: RenderOptions) -> bytes:
     return to_csv(schedule).encode()
 
 
+def _xlsx(schedule: Schedule, options: RenderOptions) -> bytes:
+    from followup.export.xlsx import to_xlsx
+
+    return to_xlsx(schedule, stamp=options.timestamp)
+
+
 def _markdown(schedule: Schedule, options: RenderOptions) -> bytes:
     from followup.export.tables import to_markdown
 
@@ -162,6 +168,13 @@ FORMATS: dict[str, Format] = {
         Format("table", None, "text/plain; charset=utf-8", False, _table),
         Format("ics", ".ics", "text/calendar; charset=utf-8", False, _ics),
         Format("csv", ".csv", "text/csv; charset=utf-8", False, _csv),
+        Format(
+            "xlsx",
+            ".xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            True,
+            _xlsx,
+        ),
         Format("md", ".md", "text/markdown; charset=utf-8", False, _markdown),
         Format("json", ".json", "application/json", False, _json),
         Format("html", ".html", "text/html; charset=utf-8", False, _html),
