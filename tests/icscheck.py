@@ -10,7 +10,18 @@ from datetime import datetime, timedelta
 import icalendar
 import vobject
 
-from followup import Schedule
+from followup import Schedule, Visit
+
+
+def written(schedule: Schedule) -> list[tuple[Visit, bool]]:
+    """The events a calendar holds, in order: every visit, then the dropped ones, cancelled."""
+    return [(v, False) for v in schedule.all_visits()] + [(v, True) for v in schedule.dropped]
+
+
+def alarms(schedule: Schedule, visit: Visit, cancelled: bool, remind_days: int) -> int:
+    """One reminder for a visit still ahead; none for one done, past or cancelled."""
+    past = schedule.today is not None and visit.date < schedule.today
+    return 1 if remind_days and not (visit.done or cancelled or past) else 0
 
 
 def unfold(data: bytes) -> list[str]:
@@ -20,7 +31,8 @@ def unfold(data: bytes) -> list[str]:
 def check_file(data: bytes, schedule: Schedule, remind_days: int) -> None:
     """What every file we write must satisfy, whatever the input."""
     text = data.decode("utf-8")
-    visits = schedule.all_visits()
+    events_meant = written(schedule)
+    visits = [visit for visit, _cancelled in events_meant]
     # CRLF everywhere, and no line over 75 octets
     assert "\n" not in text.replace("\r\n", "")
     assert text.endswith("\r\n")
@@ -36,13 +48,14 @@ def check_file(data: bytes, schedule: Schedule, remind_days: int) -> None:
     assert not calendar.errors
     events = list(calendar.walk("VEVENT"))
     assert [e.decoded("DTSTART") for e in events] == [v.date for v in visits]
-    for event, visit in zip(events, visits, strict=True):
+    for event, (visit, cancelled) in zip(events, events_meant, strict=True):
         assert not event.errors
         assert event.decoded("DTSTART") == visit.date
         assert not isinstance(event.decoded("DTSTART"), datetime)  # all-day
         assert event.decoded("DTEND") == visit.date + timedelta(days=1)
-        alarms = list(event.walk("VALARM"))
-        assert len(alarms) == (1 if remind_days and not visit.done else 0)
+        assert len(list(event.walk("VALARM"))) == alarms(schedule, visit, cancelled, remind_days)
+        assert (str(event.get("STATUS", "")) == "CANCELLED") == cancelled
+        assert int(event["SEQUENCE"]) == len(schedule.done)
     uids = [str(e["UID"]) for e in events]
     assert len(set(uids)) == len(uids)
     # read back by vobject with validation, as the Radicale server does
@@ -51,3 +64,6 @@ def check_file(data: bytes, schedule: Schedule, remind_days: int) -> None:
     assert [v.dtstart.value for v in vevents] == [v.date for v in visits]
     assert [v.dtend.value for v in vevents] == [v.date + timedelta(days=1) for v in visits]
     assert [v.uid.value for v in vevents] == uids
+    assert [getattr(v, "status", None) is not None for v in vevents] == [
+        cancelled for _visit, cancelled in events_meant
+    ]

@@ -264,7 +264,8 @@ def process(job: Job, line: int, record: Record, duplicates: set[str], loads: Lo
             _check_id(patient_id, duplicates)
             settings = _row_settings(record).over(job.defaults)
             schedule = schedule_for(settings, job.today, loads)
-            options = replace(job.options, lang=language)
+            # The id is unique in the roster: it keeps two patients' events apart.
+            options = replace(job.options, lang=language, calendar_id=patient_id)
             # Render every format before writing any, so a row is written whole or not at all.
             outputs = {form: form.render(schedule, options) for form in job.formats}
         except FollowupError as error:

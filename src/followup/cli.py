@@ -15,7 +15,7 @@ import typer
 from followup import i18n
 from followup import options as opt
 from followup.api import schedule_for
-from followup.console import Commands, RowReporter, error_console
+from followup.console import Commands, RowReporter, error_console, tell_unrecorded, tell_written
 from followup.dates import parse_date
 from followup.errors import InvalidOption, InvalidSetting
 from followup.export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions, format_for
@@ -138,6 +138,8 @@ def plan_(
     form: opt.PlanFormat = None,
     output: opt.Output = None,
     paper: opt.PaperSize = Paper.A4,
+    today: opt.Today = None,
+    quiet: opt.Quiet = False,
     lang: opt.Language = None,
 ) -> None:
     """Plan follow-up visits from a treatment date.
@@ -148,15 +150,24 @@ def plan_(
     'followup protocols'.
     """
     settings = _settings(locals())
-    schedule = schedule_for(settings, date.today())
+    day = parse_date(today) if today is not None else date.today()
+    schedule = schedule_for(settings, day)
+    chosen = format_for(output, form)
+    to_terminal = output in (None, "-") and sys.stdout.isatty()
+    if chosen.binary and to_terminal:
+        hint = _("it is not text: write it to a file, e.g. -o plan{suffix}")
+        raise InvalidOption("--format", chosen.name, hint.format(suffix=chosen.suffix))
     options = RenderOptions.for_settings(
         settings,
         paper=paper,
         stamp=opt.stamp_from_environment(),
         width=shutil.get_terminal_size((80, 24)).columns if output is None else TABLE_WIDTH,
-        color=output is None and sys.stdout.isatty(),
+        color=output is None and to_terminal,
     )
-    _emit(format_for(output, form).render(schedule, options), output)
+    _emit(chosen.render(schedule, options), output)
+    tell_unrecorded(schedule.next_from(day))
+    if output not in (None, "-") and not quiet:
+        tell_written(schedule, output)
 
 
 @app.command("next", epilog=opt.NEXT_EXAMPLES)
@@ -187,10 +198,12 @@ def next_(
     from followup import wording
     from followup.export.tables import next_json
 
+    upcoming = schedule.next_from(day)
     if form == "json":
         _emit(next_json(schedule, day).encode(), None)
-        return
-    _text([wording.next_visit(schedule, schedule.next_from(day)), *wording.next_footer(schedule)])
+    else:
+        _text([wording.next_visit(schedule, upcoming), *wording.next_footer(schedule)])
+    tell_unrecorded(upcoming)
 
 
 protocols_app = typer.Typer(

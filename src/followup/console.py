@@ -11,14 +11,15 @@ import typer
 from typer.core import TyperGroup
 
 from followup.errors import FollowupError, InvalidOption, MissingDependency
-from followup.i18n import _
+from followup.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from followup.batch import Outcome
+    from followup.schedule import Next, Schedule
 
-__all__ = ["Commands", "RowReporter", "error_console"]
+__all__ = ["Commands", "RowReporter", "error_console", "tell_unrecorded", "tell_written"]
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -111,3 +112,24 @@ def error_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def tell_unrecorded(upcoming: Next) -> None:
+    """Once, on standard error: earlier visits that have no scan recorded, and what to do."""
+    if upcoming.unrecorded:
+        note = ngettext(
+            "Note: {count} earlier visit has no scan recorded. If it was done, add its date "
+            "with --done DATE, and later visits will be counted from it.",
+            "Note: {count} earlier visits have no scan recorded. If they were done, add "
+            "their dates with --done DATE (once for each), and later visits will be "
+            "counted from the last one.",
+            upcoming.unrecorded,
+        )
+        typer.echo(note.format(count=upcoming.unrecorded), err=True)
+
+
+def tell_written(schedule: Schedule, output: str) -> None:
+    """One line on standard error after a file is written, so a silent success is not a mystery."""
+    count = len(schedule.visits) + len(schedule.track_visits)
+    line = ngettext("Wrote {count} visit to {file}", "Wrote {count} visits to {file}", count)
+    typer.echo(line.format(count=count, file=output), err=True)

@@ -44,6 +44,7 @@ __all__ = [
     "PlanFormat",
     "ProtocolArgument",
     "ProtocolChoice",
+    "Quiet",
     "Remind",
     "Roster",
     "Today",
@@ -142,6 +143,9 @@ Output = Annotated[
     ),
 ]
 PaperSize = Annotated[Paper, typer.Option(help="Paper size of a PDF sheet.")]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Say nothing on success (no 'Wrote …' line).")
+]
 NextFormat = Annotated[
     str, typer.Option("--format", metavar="text|json", help="A sentence, or JSON.")
 ]

@@ -39,6 +39,9 @@ MAX_REMIND_DAYS = 90
 NAME_LIMIT = 100
 
 
+Day = date  # for annotations inside `Visit`, whose `date` field hides the type
+
+
 class Status(StrEnum):
     """Whether a visit is still ahead or its scan was done."""
 
@@ -77,32 +80,61 @@ class Visit:
     def done(self) -> bool:
         return self.status is Status.DONE
 
+    @property
+    def window(self) -> tuple[Day, Day]:
+        """The first and last day the source's range allows for this visit.
+
+        Counted from the same anchor as the due date, by the phase's shortest
+        and longest interval; never narrower than the day shown.
+        """
+        low, high = self.phase.allowed
+        before = self.months - self.phase.every_months  # months from the anchor to the visit before
+        opens = self.anchor + relativedelta(months=before + low)
+        closes = self.anchor + relativedelta(months=before + high)
+        return min(opens, self.date), max(closes, self.date)
+
 
 class Standing(StrEnum):
-    """Where a plan stands on a given day."""
+    """Where a visit stands on a given day; `ENDED` is said of a whole plan.
 
-    UPCOMING = "upcoming"
+    A visit whose window has closed with no scan recorded is `OVERDUE` when it
+    is the next one after scans that were recorded; otherwise it is
+    `NOT_RECORDED`: most likely done, but nobody said so.
+    """
+
+    DONE = "done"
+    DUE = "due"
     OVERDUE = "overdue"
-    FINISHED = "finished"
+    NOT_RECORDED = "not_recorded"
+    UPCOMING = "upcoming"
+    ENDED = "ended"
 
 
 @dataclass(frozen=True)
 class Next:
-    """The answer to "which scan do I book now?" on the day `today`."""
+    """The answer to "which scan do I book now?" on the day `today`.
+
+    `visit` is the first visit due, overdue or upcoming (None when the plan
+    has ended); `unrecorded` counts the earlier visits whose window closed with
+    no scan recorded.
+    """
 
     visit: Visit | None
     today: date
+    standing: Standing
+    unrecorded: int = 0
 
     @property
     def days_until(self) -> int | None:
-        """Days from today to the visit; negative when its date has passed."""
+        """Days from today to the visit's date; negative once that date has passed."""
         return None if self.visit is None else (self.visit.date - self.today).days
 
     @property
-    def standing(self) -> Standing:
-        if self.days_until is None:
-            return Standing.FINISHED
-        return Standing.OVERDUE if self.days_until < 0 else Standing.UPCOMING
+    def days_overdue(self) -> int | None:
+        """Days since the visit's window closed, when it is overdue."""
+        if self.visit is None or self.standing is not Standing.OVERDUE:
+            return None
+        return (self.today - self.visit.window[1]).days
 
 
 @dataclass(frozen=True)
@@ -117,6 +149,8 @@ class Schedule:
     visits: tuple[Visit, ...]
     holidays: str | None = None
     track_visits: tuple[Visit, ...] = ()
+    today: date | None = None  # the day the plan was made on: statuses are as seen then
+    dropped: tuple[Visit, ...] = ()  # visits the plan without scans done has, and this lacks
 
     @property
     def end_date(self) -> date:
@@ -131,9 +165,29 @@ class Schedule:
         """The first visit whose scan is not done yet, or None at the end of the plan."""
         return next((visit for visit in self.visits if not visit.done), None)
 
+    def standing_of(self, visit: Visit, today: date | None = None) -> Standing:
+        """Where `visit` stands on `today` (by default the day the plan was made on)."""
+        today = today or self.today
+        if visit.done:
+            return Standing.DONE
+        if today is None:
+            return Standing.UPCOMING
+        opens, closes = visit.window
+        if closes < today:
+            after_scans = bool(self.done) and visit is self.next_visit()
+            return Standing.OVERDUE if after_scans else Standing.NOT_RECORDED
+        return Standing.DUE if opens <= today else Standing.UPCOMING
+
     def next_from(self, today: date) -> Next:
-        """The next visit to book as seen on `today`, with the days until it."""
-        return Next(self.next_visit(), today)
+        """The visit to book as seen on `today`: due, overdue or upcoming; none once ended."""
+        unrecorded = 0
+        for visit in self.visits:
+            standing = self.standing_of(visit, today)
+            if standing is Standing.NOT_RECORDED:
+                unrecorded += 1
+            elif standing is not Standing.DONE:
+                return Next(visit, today, standing, unrecorded)
+        return Next(None, today, Standing.ENDED, unrecorded)
 
     def all_visits(self) -> list[Visit]:
         """The protocol's visits and those of extra tracks, by date."""
@@ -250,6 +304,11 @@ def plan(
         for track in protocol.tracks
         for visit in _track_visits(track, treatment_date, years, weekends, holidays)
     ]
+    dropped: tuple[Visit, ...] = ()
+    if any(visit.done for visit in visits):
+        # Re-anchoring on scans done can shorten the plan: the visits it no longer has.
+        unanchored = plan(treatment_date, protocol=protocol, years=years, weekends=weekends)
+        dropped = unanchored.visits[len(visits) :]
     return Schedule(
         treatment_date=treatment_date,
         protocol=protocol,
@@ -259,6 +318,8 @@ def plan(
         visits=tuple(visits),
         holidays=holidays.code if holidays else None,
         track_visits=tuple(track_visits),
+        today=today,
+        dropped=dropped,
     )
 
 

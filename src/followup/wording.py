@@ -42,6 +42,7 @@ __all__ = [
     "short_date",
     "source",
     "span",
+    "standing_label",
     "status",
     "title",
     "track_note",
@@ -139,8 +140,20 @@ def title(schedule: Schedule) -> str:
     return _("Follow-up plan")
 
 
-def status(visit: Visit) -> str:
-    return _("done") if visit.done else _("planned")
+def status(schedule: Schedule, visit: Visit) -> str:
+    """Where a visit stands on the day the plan was made: done, due now, overdue, …"""
+    return standing_label(schedule.standing_of(visit))
+
+
+def standing_label(standing: Standing) -> str:
+    return {
+        Standing.DONE: _("done"),
+        Standing.DUE: _("due now"),
+        Standing.OVERDUE: _("overdue"),
+        Standing.NOT_RECORDED: _("not recorded"),
+        Standing.UPCOMING: _("upcoming"),
+        Standing.ENDED: _("ended"),
+    }[standing]
 
 
 def _closed_reason(visit: Visit) -> str:
@@ -209,28 +222,43 @@ def visit_details(schedule: Schedule, visit: Visit) -> list[str]:
 
 
 def next_visit(schedule: Schedule, upcoming: Next) -> str:
-    """One sentence: the next visit to book, and how far away it is."""
+    """One sentence: the visit to book now, and where it stands."""
     visit, days = upcoming.visit, upcoming.days_until
     if visit is None or days is None:
-        return _("No visit left in this plan: follow-up ends {date}.").format(
-            date=schedule.end_date.isoformat()
+        if schedule.end_date < upcoming.today:
+            ended = _("Follow-up ended on {date}: no visit is left in this plan.")
+        else:
+            ended = _("No visit left in this plan: follow-up ends {date}.")
+        return ended.format(date=schedule.end_date.isoformat())
+    facts = {
+        "number": visit.number,
+        "total": len(schedule.visits),
+        "exam": exam(schedule, visit),
+        "date": long_date(visit.date),
+        "closes": visit.window[1].isoformat(),
+    }
+    if upcoming.standing is Standing.OVERDUE:
+        ago = upcoming.days_overdue or 0
+        sentence = ngettext(
+            "Next: visit {number} of {total}, {exam}, is overdue: its window closed on "
+            "{closes}, {days} day ago. If it was done, record its date; if not, ask the "
+            "care team when to have it.",
+            "Next: visit {number} of {total}, {exam}, is overdue: its window closed on "
+            "{closes}, {days} days ago. If it was done, record its date; if not, ask the "
+            "care team when to have it.",
+            ago,
         )
-    if days == 0:
-        when = _("today")
-    elif upcoming.standing is Standing.UPCOMING:
-        when = ngettext("in {days} day", "in {days} days", days).format(days=days)
-    else:
-        when = ngettext("overdue by {days} day", "overdue by {days} days", -days).format(days=-days)
+        return sentence.format(**facts, days=ago)
+    if upcoming.standing is Standing.DUE:
+        sentence = _(
+            "Next: visit {number} of {total}, {exam}, is due now: planned for {date}; "
+            "its window closes on {closes}."
+        )
+        return sentence.format(**facts)
+    when = _("today") if days == 0 else ngettext("in {days} day", "in {days} days", days)
     return _(
         "Next: visit {number} of {total}, {exam}, on {date} ({when}). Window: {window}."
-    ).format(
-        number=visit.number,
-        total=len(schedule.visits),
-        exam=exam(schedule, visit),
-        date=long_date(visit.date),
-        when=when,
-        window=window(visit),
-    )
+    ).format(**facts, when=when.format(days=days), window=window(visit))
 
 
 def next_footer(schedule: Schedule) -> list[str]:

@@ -49,10 +49,12 @@ int main(void) {
             if (dtstart) date_of(dtstart, start, &start_is_date);
             if (dtend) date_of(dtend, end, &end_is_date);
             const char *uid = icalcomponent_get_uid(event);
-            printf("%s{\"uid\": \"%s\", \"start\": \"%s\", \"end\": \"%s\", \"allDay\": %s, \"alarms\": %d}",
+            int cancelled = icalcomponent_get_status(event) == ICAL_STATUS_CANCELLED;
+            printf("%s{\"uid\": \"%s\", \"start\": \"%s\", \"end\": \"%s\", \"allDay\": %s, \"alarms\": %d, \"cancelled\": %s}",
                    first ? "" : ", ", uid ? uid : "", start, end,
                    start_is_date && end_is_date ? "true" : "false",
-                   icalcomponent_count_components(event, ICAL_VALARM_COMPONENT));
+                   icalcomponent_count_components(event, ICAL_VALARM_COMPONENT),
+                   cancelled ? "true" : "false");
             first = 0;
         }
         printf("]}\n");

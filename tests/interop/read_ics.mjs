@@ -21,6 +21,7 @@ function withIcalJs(text) {
       end: event.endDate.toString(),
       allDay: event.startDate.isDate && event.endDate.isDate,
       alarms: component.getAllSubcomponents("valarm").length,
+      cancelled: component.getFirstPropertyValue("status") === "CANCELLED",
     };
   });
   return {
@@ -42,6 +43,7 @@ function withNodeIcal(text) {
       end: day(event.end),
       allDay: Boolean(event.start.dateOnly && event.end.dateOnly),
       alarms: (event.alarms ?? []).length,
+      cancelled: event.status === "CANCELLED",
     }));
   return { events };
 }

@@ -47,6 +47,7 @@ class RenderOptions:
     `stamp`: when the file is made (DTSTAMP, the sheet's footer); None: now.
     `version`: followup's version, printed on sheets; None: read when needed.
     `width` and `color`: for the terminal table.
+    `calendar_id`: who the plan is for, in calendar UIDs, when it has no name.
     """
 
     remind: int = DEFAULT_REMIND
@@ -56,6 +57,7 @@ class RenderOptions:
     version: str | None = None
     width: int = 120
     color: bool = False
+    calendar_id: str | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.remind <= MAX_REMIND_DAYS:
@@ -139,7 +141,12 @@ def _json(schedule: Schedule, options: RenderOptions) -> bytes:
 def _ics(schedule: Schedule, options: RenderOptions) -> bytes:
     from followup.export.ics import to_ics
 
-    return to_ics(schedule, remind_days=options.remind, stamp=options.timestamp)
+    return to_ics(
+        schedule,
+        remind_days=options.remind,
+        stamp=options.timestamp,
+        calendar_id=options.calendar_id,
+    )
 
 
 def _html(schedule: Schedule, options: RenderOptions) -> bytes:

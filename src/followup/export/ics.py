@@ -1,4 +1,13 @@
-"""iCalendar export: all-day events, one reminder each, stable anonymous UIDs."""
+"""iCalendar export: all-day events, one reminder each, stable anonymous UIDs.
+
+Identifiers are derived from the person's name (or, in a batch, the row's id)
+and the treatment date by a one-way hash: visit n keeps its UID when its date
+moves, and two people's plans never share one. A plan with neither a name nor
+an id is refused, since two such plans with the same date would overwrite each
+other in one calendar. SEQUENCE is the number of scans recorded, which only
+grows as a plan is regenerated; visits that counting from the scans done has
+dropped are written again as cancelled, so calendars that match UIDs remove them.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +17,7 @@ from datetime import datetime, timedelta
 from icalendar import TRANSP, Alarm, Calendar, Event, vText
 
 from followup import wording
+from followup.errors import MissingValue
 from followup.i18n import _, ngettext
 from followup.schedule import Schedule, Visit
 
@@ -19,9 +29,23 @@ PRODID = "-//followup//followup//EN"
 _UID_ROOT = uuid.UUID("5f0c3a52-8d1e-4c4b-9a57-6c2f51e0b7d3")
 
 
-def calendar_uid(schedule: Schedule) -> uuid.UUID:
-    """One UUID per person and treatment date: a one-way hash, so it reveals neither."""
-    return uuid.uuid5(_UID_ROOT, f"{schedule.name or ''}\x1f{schedule.treatment_date.isoformat()}")
+def calendar_uid(schedule: Schedule, calendar_id: str | None = None) -> uuid.UUID:
+    """One UUID per person and treatment date: a one-way hash, so it reveals neither.
+
+    The person is `calendar_id` when given (a roster's id), else the plan's name.
+    """
+    day = schedule.treatment_date.isoformat()
+    if calendar_id is not None:
+        return uuid.uuid5(_UID_ROOT, f"id:{calendar_id}\x1f{day}")
+    if schedule.name is None:
+        raise MissingValue(
+            _("a name or initials"),
+            _(
+                "a calendar needs one (initials are enough), so that two people's plans "
+                "with the same treatment date never replace each other's events"
+            ),
+        )
+    return uuid.uuid5(_UID_ROOT, f"{schedule.name}\x1f{day}")
 
 
 def visit_uid(schedule: Schedule, visit: Visit, namespace: uuid.UUID | None = None) -> str:
@@ -40,19 +64,23 @@ def calendar_name(schedule: Schedule) -> str:
 
 
 def summary(schedule: Schedule, visit: Visit) -> str:
-    """What a calendar shows at a glance."""
+    """What a calendar shows at a glance, with whose plan it is when it has a name."""
     total = schedule.count(visit)
     if visit.track:
-        return _("{exam} ({number} of {total}), extra track").format(
+        title = _("{exam} ({number} of {total}), extra track").format(
             exam=visit.track.exam, number=visit.number, total=total
         )
-    if visit.done:
-        return _("Follow-up {exam} ({number} of {total}), done").format(
+    elif visit.done:
+        title = _("Follow-up {exam} ({number} of {total}), done").format(
             exam=wording.exam_short(schedule, visit), number=visit.number, total=total
         )
-    return _("Follow-up {exam} ({number} of {total})").format(
-        exam=wording.exam_short(schedule, visit), number=visit.number, total=total
-    )
+    else:
+        title = _("Follow-up {exam} ({number} of {total})").format(
+            exam=wording.exam_short(schedule, visit), number=visit.number, total=total
+        )
+    if schedule.name:
+        return _("{summary} – {name}").format(summary=title, name=schedule.name)
+    return title
 
 
 def reminder(schedule: Schedule, visit: Visit, days: int) -> str:
@@ -81,6 +109,7 @@ def _footer(schedule: Schedule) -> str:
     # event carries the short form, since phones show it in a small space.
     lines = [
         "",
+        *([_("Plan for: {name}").format(name=schedule.name)] if schedule.name else []),
         _("Protocol: {name}").format(name=_(schedule.protocol.name)),
         _("Rule: {rule}").format(rule=wording.rule(schedule)),
         _("Source: {source}").format(source=wording.source(schedule, short=True)),
@@ -90,9 +119,40 @@ def _footer(schedule: Schedule) -> str:
     return "\n".join(lines)
 
 
-def to_ics(schedule: Schedule, *, remind_days: int, stamp: datetime) -> bytes:
-    """The schedule as an iCalendar file; `stamp` (UTC) becomes every DTSTAMP."""
-    namespace = calendar_uid(schedule)
+def _cancelled(schedule: Schedule, visit: Visit, namespace: uuid.UUID, stamp: datetime) -> Event:
+    """A visit the plan no longer has, under its old UID, marked cancelled."""
+    title = _("Follow-up {exam} (visit {number}): no longer in the plan").format(
+        exam=wording.exam_short(schedule, visit), number=visit.number
+    )
+    if schedule.name:
+        title = _("{summary} – {name}").format(summary=title, name=schedule.name)
+    event = Event.new(
+        uid=visit_uid(schedule, visit, namespace),
+        stamp=stamp,
+        start=visit.date,
+        end=visit.date + timedelta(days=1),
+        summary=title,
+        description=_(
+            "Counted again from the scans done, the plan no longer has this visit. "
+            "It is kept here, cancelled, so that calendars remove the old event."
+        )
+        + "\n"
+        + _footer(schedule),
+        transparency=TRANSP.TRANSPARENT,
+    )
+    event.add("STATUS", "CANCELLED")
+    event.add("SEQUENCE", len(schedule.done))
+    return event
+
+
+def to_ics(
+    schedule: Schedule, *, remind_days: int, stamp: datetime, calendar_id: str | None = None
+) -> bytes:
+    """The schedule as an iCalendar file; `stamp` (UTC) becomes every DTSTAMP.
+
+    `calendar_id` stands for the person in the UIDs when the plan has no name.
+    """
+    namespace = calendar_uid(schedule, calendar_id)
     calendar = Calendar.new(prodid=PRODID, uid=namespace)
     # icalendar 7 writes NAME, X-WR-CALNAME and X-WR-CALDESC unescaped (and fails
     # on a newline) when given plain strings; as vText they are escaped as TEXT.
@@ -112,12 +172,17 @@ def to_ics(schedule: Schedule, *, remind_days: int, stamp: datetime) -> bytes:
             # An all-day reminder of a scan should not mark the whole day as busy.
             transparency=TRANSP.TRANSPARENT,
         )
-        if remind_days and not visit.done:
+        event.add("SEQUENCE", len(schedule.done))
+        # A reminder for a day already past would go off at once on import.
+        past = schedule.today is not None and visit.date < schedule.today
+        if remind_days and not visit.done and not past:
             alarm = Alarm.new(description=reminder(schedule, visit, remind_days))
             alarm.add("ACTION", "DISPLAY")
             alarm.add("TRIGGER", _trigger(remind_days))
             event.add_component(alarm)
         calendar.add_component(event)
+    for visit in schedule.dropped:
+        calendar.add_component(_cancelled(schedule, visit, namespace, stamp))
     # Insertion order is already deterministic; not sorting saves a fifth of the time.
     data: bytes = calendar.to_ical(sorted=False)  # icalendar leaves this unannotated
     return data
