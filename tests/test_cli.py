@@ -34,11 +34,12 @@ def test_default_is_a_table_on_the_terminal(runner: CliRunner) -> None:
 def test_suffix_picks_the_format(
     runner: CliRunner, tmp_path: Path, suffix: str, marker: str
 ) -> None:
-    """-o x.ics|.csv|.md|.json writes that format, quietly."""
+    """-o x.ics|.csv|.md|.json writes that format, and says so in one line on stderr."""
     target = tmp_path / f"plan{suffix}"
-    result = runner.invoke(app, ["plan", DATE, "-o", str(target)])
+    result = runner.invoke(app, ["plan", DATE, "--name", "AL", "--today", DATE, "-o", str(target)])
     assert result.exit_code == 0, result.output
-    assert result.output == ""
+    assert result.stdout == ""
+    assert result.stderr == f"Wrote 19 visits to {target}\n"
     assert target.read_text(encoding="utf-8").startswith(marker)
 
 
@@ -51,7 +52,7 @@ def test_format_wins_over_suffix(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_dash_writes_to_stdout(runner: CliRunner) -> None:
     """-o - sends the chosen format to standard output."""
-    result = runner.invoke(app, ["plan", DATE, "--format", "ics", "-o", "-"])
+    result = runner.invoke(app, ["plan", DATE, "--name", "AL", "--format", "ics", "-o", "-"])
     assert result.exit_code == 0
     assert result.stdout.startswith("BEGIN:VCALENDAR")
 
@@ -82,9 +83,13 @@ def test_options_reach_the_plan(runner: CliRunner) -> None:
 
 def test_remind_sets_the_alarm(runner: CliRunner) -> None:
     """--remind 3 writes a trigger three days before at 09:00; 0 writes none."""
-    three = runner.invoke(app, ["plan", DATE, "--remind", "3", "--format", "ics", "-o", "-"])
+    three = runner.invoke(
+        app, ["plan", DATE, "--name", "AL", "--remind", "3", "--format", "ics", "-o", "-"]
+    )
     assert "TRIGGER:-P2DT15H" in three.stdout
-    none = runner.invoke(app, ["plan", DATE, "--remind", "0", "--format", "ics", "-o", "-"])
+    none = runner.invoke(
+        app, ["plan", DATE, "--name", "AL", "--remind", "0", "--format", "ics", "-o", "-"]
+    )
     assert "VALARM" not in none.stdout
 
 
@@ -92,7 +97,7 @@ def test_source_date_epoch_makes_output_reproducible(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With SOURCE_DATE_EPOCH the file is byte-identical run after run; without, DTSTAMP is now."""
-    args = ["plan", DATE, "--format", "ics", "-o", "-"]
+    args = ["plan", DATE, "--name", "AL", "--format", "ics", "-o", "-"]
     first, second = runner.invoke(app, args).stdout, runner.invoke(app, args).stdout
     assert first == second
     assert "DTSTAMP:20260101T000000Z" in first
@@ -138,11 +143,11 @@ BAD_INPUT = [
         "'.docx'; use .ics, .csv, .xlsx, .md, .json, .html, .pdf or --format",
     ),
     (
-        [DATE, "-o", "missing/plan.ics"],
+        [DATE, "--name", "AL", "-o", "missing/plan.ics"],
         "Error: cannot write 'missing/plan.ics': the folder 'missing' does not exist",
     ),
     (
-        [DATE, "--format", "ics", "-o", "."],
+        [DATE, "--name", "AL", "--format", "ics", "-o", "."],
         "Error: cannot write '.': that is a folder; give a file name",
     ),
 ]
@@ -206,7 +211,7 @@ def test_bad_source_date_epoch_is_bad_input(
 ) -> None:
     """A SOURCE_DATE_EPOCH that is not whole seconds datetime can hold is refused, not a traceback."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
-    result = runner.invoke(app, ["plan", DATE, "--format", "ics", "-o", "-"])
+    result = runner.invoke(app, ["plan", DATE, "--name", "AL", "--format", "ics", "-o", "-"])
     assert result.exit_code == 2
     assert result.stderr == (
         f"Error: SOURCE_DATE_EPOCH {epoch!r} is not allowed: use a whole number of seconds "
@@ -217,10 +222,11 @@ def test_bad_source_date_epoch_is_bad_input(
 def test_failed_run_leaves_the_existing_file(runner: CliRunner, tmp_path: Path) -> None:
     """Bad input after a good run: the earlier file stays exactly as it was."""
     target = tmp_path / "plan.ics"
-    assert runner.invoke(app, ["plan", DATE, "-o", str(target)]).exit_code == 0
+    assert runner.invoke(app, ["plan", DATE, "--name", "AL", "-o", str(target)]).exit_code == 0
     before = target.read_bytes()
     assert runner.invoke(app, ["plan", "2024-02-30", "-o", str(target)]).exit_code == 2
     assert runner.invoke(app, ["plan", DATE, "--years", "99", "-o", str(target)]).exit_code == 2
+    assert runner.invoke(app, ["plan", DATE, "-o", str(target)]).exit_code == 2  # no name
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["plan.ics"]
 
@@ -236,7 +242,7 @@ def test_interrupted_write_keeps_the_old_file_and_no_temporary(
         raise PermissionError(13, "Permission denied", destination)
 
     monkeypatch.setattr(os, "replace", refuse)
-    result = runner.invoke(app, ["plan", DATE, "-o", str(target)])
+    result = runner.invoke(app, ["plan", DATE, "--name", "AL", "-o", str(target)])
     assert result.exit_code == 1
     assert result.stderr == f"Error: Permission denied: {target}\n"
     assert target.read_bytes() == b"old"
@@ -284,7 +290,10 @@ def test_installed_entry_point_and_module(tmp_path: Path) -> None:
     target = tmp_path / "plan.ics"
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
     done = subprocess.run(
-        [str(script), "plan", DATE, "-o", str(target)], capture_output=True, text=True, env=env
+        [str(script), "plan", DATE, "--name", "AL", "-o", str(target)],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     assert target.read_bytes().count(b"BEGIN:VEVENT") == 19

@@ -23,10 +23,11 @@ def _uids(ics: str) -> list[str]:
 
 
 def test_done_marks_visits_in_every_format(runner: CliRunner) -> None:
-    """JSON says done/planned; the calendar marks done scans and gives them no reminder."""
+    """JSON says done/upcoming; the calendar marks done scans and gives them no reminder."""
     args = ["plan", "2024-01-31", "--done", "2024-06-03", "--done", "2024-09-30"]
+    args += ["--today", "2024-10-01", "--name", "Ana"]
     document = _json(runner, *args, "--format", "json", "-o", "-")
-    assert [v["status"] for v in document["visits"][:3]] == ["done", "done", "planned"]
+    assert [v["status"] for v in document["visits"][:3]] == ["done", "done", "upcoming"]
     assert document["visits"][0]["date"] == "2024-06-03"
     assert document["choices"]["done"] == ["2024-06-03", "2024-09-30"]
     ics = runner.invoke(app, [*args, "--format", "ics", "-o", "-"]).stdout
@@ -79,26 +80,35 @@ def test_next_says_how_far_away_the_next_scan_is(runner: CliRunner) -> None:
     assert "not medical advice" in lines[-1]
 
 
-def test_next_when_overdue_counts_negative_days(runner: CliRunner) -> None:
-    """After its date the next scan is overdue: the sentence says so, JSON gives negative days."""
+def test_next_when_overdue_counts_from_the_window_end(runner: CliRunner) -> None:
+    """Past its date but inside its window a scan is due; once the window closes it is overdue."""
     args = ["next", "2024-01-31", "--done", "2024-05-06", "--today", "2024-09-01"]
-    assert "(overdue by 26 days)" in runner.invoke(app, args).stdout
+    assert "is due now: planned for Tuesday 2024-08-06; its window closes on 2024-09-06." in (
+        runner.invoke(app, args).stdout
+    )
     document = _json(runner, *args, "--format", "json")
-    assert document["days_until"] == -26
-    assert document["overdue"] is True
+    assert (document["status"], document["days_until"], document["overdue"]) == ("due", -26, False)
+    later = [*args[:-1], "2024-10-01"]
+    assert "its window closed on 2024-09-06, 25 days ago" in runner.invoke(app, later).stdout
+    document = _json(runner, *later, "--format", "json")
+    assert (document["status"], document["days_overdue"], document["overdue"]) == (
+        "overdue",
+        25,
+        True,
+    )
     assert document["visit"]["number"] == 2
-    assert document["visit"]["status"] == "planned"
-    assert document["today"] == "2024-09-01"
+    assert document["visit"]["status"] == "overdue"
+    assert document["today"] == "2024-10-01"
     assert document["source"]["url"] == "https://www.mdpi.com/2072-6694/17/8/1295"
 
 
 def test_next_on_the_day_and_after_the_plan(runner: CliRunner) -> None:
-    """On the day it says today; with every scan done it says none is left."""
+    """On its day a visit is due now; with every scan done and the end passed, the plan has ended."""
     today = runner.invoke(app, ["next", "2024-01-31", "--today", "2024-04-30"]).stdout
-    assert "(today)" in today
+    assert "is due now: planned for Tuesday 2024-04-30" in today
     done = [arg for k in range(12) for arg in ("--done", f"2024-{k + 1:02d}-28")]
     args = ["next", "2023-12-01", "--years", "1", *done, "--today", "2025-01-01"]
-    assert runner.invoke(app, args).stdout.startswith("No visit left in this plan")
+    assert runner.invoke(app, args).stdout.startswith("Follow-up ended on 2024-12-01")
     document = _json(runner, *args, "--format", "json")
     assert document["visit"] is None
     assert document["days_until"] is None

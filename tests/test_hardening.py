@@ -167,7 +167,9 @@ def test_output_to_a_fifo_or_device_is_written_not_replaced(
     if os.geteuid() == 0:
         null = tmp_path / "null"
         os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
-        result = runner.invoke(app, ["plan", DATE, "--format", "ics", "-o", str(null)])
+        result = runner.invoke(
+            app, ["plan", DATE, "--name", "AL", "--format", "ics", "-o", str(null)]
+        )
         assert result.exit_code == 0, result.output
         assert stat.S_ISCHR(null.stat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) in (["null", "pipe"], ["pipe"])
@@ -275,7 +277,7 @@ def test_no_arguments_show_the_help(runner: CliRunner) -> None:
 
 def test_control_characters_in_messages_are_escaped(runner: CliRunner) -> None:
     """A file name with a newline is echoed escaped: the error stays one line."""
-    result = runner.invoke(app, ["plan", DATE, "-o", "a\nb/c.ics"])
+    result = runner.invoke(app, ["plan", DATE, "--name", "AL", "-o", "a\nb/c.ics"])
     assert result.exit_code == 2
     assert result.stderr == "Error: cannot write 'a\\nb/c.ics': the folder 'a\\nb' does not exist\n"
 

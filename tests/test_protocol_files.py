@@ -49,7 +49,19 @@ def test_protocol_file_has_the_semantics_of_the_seed(runner: CliRunner, centre: 
     assert mine["protocol"]["source"]["citation"] == "Tumour board decision, 2026"
     for form in ("ics", "csv", "md", "table"):
         out = runner.invoke(
-            app, ["plan", "2024-01-31", "--protocol", str(centre), "--format", form, "-o", "-"]
+            app,
+            [
+                "plan",
+                "2024-01-31",
+                "--name",
+                "AL",
+                "--protocol",
+                str(centre),
+                "--format",
+                form,
+                "-o",
+                "-",
+            ],
         )
         text = out.stdout.replace("\r\n ", "")
         assert "Our centre" in text, form
@@ -198,8 +210,11 @@ def test_protocols_lists_and_shows(runner: CliRunner, centre: Path) -> None:
         "years 1–3: every 3–4 months (here 3); the source gives months 24–36 for its end (here 36)"
         in shown
     )
-    assert "Wording: “may be followed up every 3-4 months in the 2-3 years" in shown
-    assert "Checked: The 2010 wording as quoted by a secondary source" in shown
+    assert (
+        "Wording: “A practical approach in several institutions is as follows: … may be followed up every 3-4 months in the 2-3 years"
+        in shown
+    )
+    assert "Checked: Only the Sarcoma FAQ of kicksarcoma.org.au" in shown
     assert "--early-interval 3–4, --early-years 2–3" in shown
     local = runner.invoke(app, ["protocols", "show", str(centre)])
     assert local.exit_code == 0

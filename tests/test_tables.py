@@ -71,7 +71,7 @@ def test_json_shape() -> None:
     assert len(visits) == 19
     assert visits[7] | {"window": None} == {
         "number": 8,
-        "status": "planned",
+        "status": "upcoming",  # planned without a day to see it from: still ahead
         "date": "2026-02-02",
         "due_date": "2026-01-31",
         "weekday": "Monday",

@@ -2,7 +2,9 @@
 
     >>> from datetime import date
     >>> import followup
-    >>> settings = followup.Settings.from_mapping({"treatment_date": "2025-03-14", "years": 5})
+    >>> settings = followup.Settings.from_mapping(
+    ...     {"treatment_date": "2025-03-14", "name": "Ana", "years": 5}
+    ... )
     >>> schedule = followup.schedule_for(settings)
     >>> [visit.date.isoformat() for visit in schedule.visits[:2]]
     ['2025-06-16', '2025-09-15']

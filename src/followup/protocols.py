@@ -247,9 +247,9 @@ _ESMO_CITATION = (
 # it stays empty and the page that was read is named in the verification.
 _ESMO_QUOTED_FROM = N_("ESMO guideline of 2010, as quoted by the Sarcoma FAQ of kicksarcoma.org.au")
 _ESMO_VERIFICATION = N_(
-    "Read: only the Sarcoma FAQ of kicksarcoma.org.au (https://kicksarcoma.org.au/sarcoma-faq/), "
-    "which quotes the 2010 guideline; not the guideline itself, nor whether the 2021 "
-    "ESMO–EURACAN–GENTURIS update kept it."
+    "Only the Sarcoma FAQ of kicksarcoma.org.au (https://kicksarcoma.org.au/sarcoma-faq/) "
+    "was read, which quotes the 2010 guideline; not the guideline itself, nor whether the "
+    "2021 ESMO–EURACAN–GENTURIS update kept it."
 )
 # How the guideline introduces its schedules, kept at the head of each quote.
 _ESMO_FRAMING = "A practical approach in several institutions is as follows: … "

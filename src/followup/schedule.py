@@ -304,11 +304,6 @@ def plan(
         for track in protocol.tracks
         for visit in _track_visits(track, treatment_date, years, weekends, holidays)
     ]
-    dropped: tuple[Visit, ...] = ()
-    if any(visit.done for visit in visits):
-        # Re-anchoring on scans done can shorten the plan: the visits it no longer has.
-        unanchored = plan(treatment_date, protocol=protocol, years=years, weekends=weekends)
-        dropped = unanchored.visits[len(visits) :]
     return Schedule(
         treatment_date=treatment_date,
         protocol=protocol,
@@ -319,8 +314,18 @@ def plan(
         holidays=holidays.code if holidays else None,
         track_visits=tuple(track_visits),
         today=today,
-        dropped=dropped,
+        dropped=_dropped(visits, treatment_date, protocol, years, weekends),
     )
+
+
+def _dropped(
+    visits: list[Visit], treatment_date: date, protocol: Protocol, years: int, weekends: Weekends
+) -> tuple[Visit, ...]:
+    """Counting from the scans done can shorten a plan: the visits it no longer has."""
+    if not any(visit.done for visit in visits):
+        return ()
+    unanchored = plan(treatment_date, protocol=protocol, years=years, weekends=weekends)
+    return unanchored.visits[len(visits) :]
 
 
 def _done_visits(scans: list[date], phases: _Phases, treatment_date: date) -> list[Visit]:

@@ -255,7 +255,8 @@ def next_visit(schedule: Schedule, upcoming: Next) -> str:
             "its window closes on {closes}."
         )
         return sentence.format(**facts)
-    when = _("today") if days == 0 else ngettext("in {days} day", "in {days} days", days)
+    # Upcoming: its window has not opened, so the day is still ahead.
+    when = ngettext("in {days} day", "in {days} days", days)
     return _(
         "Next: visit {number} of {total}, {exam}, on {date} ({when}). Window: {window}."
     ).format(**facts, when=when.format(days=days), window=window(visit))
