@@ -12,10 +12,9 @@ from typing import Annotated, Any
 
 import typer
 
-from followup import i18n
+from followup import console, i18n
 from followup import options as opt
 from followup.api import schedule_for
-from followup.console import Commands, RowReporter, error_console, tell_unrecorded, tell_written
 from followup.dates import parse_date
 from followup.errors import InvalidOption, InvalidSetting
 from followup.export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions, format_for
@@ -30,7 +29,7 @@ TABLE_WIDTH = 120  # for a table written to a file or a pipe, where no terminal 
 
 def _new_app(**extra: Any) -> typer.Typer:
     return typer.Typer(
-        cls=Commands,
+        cls=console.Commands,
         name="followup",
         help=(
             "Turn the date of a cancer treatment into the imaging follow-up schedule "
@@ -71,19 +70,6 @@ def _main(
         typer.echo(ctx.get_help())
 
 
-def _tracks(exams: list[str] | None, every: list[str] | None) -> list[dict[str, str]] | None:
-    """--track and --every, paired in order, as the tracks setting takes them."""
-    exams, every = exams or [], every or []
-    if len(exams) != len(every):
-        raise InvalidOption(
-            "--track",
-            len(exams),
-            _("give one --every for each --track (got {count})").format(count=len(every)),
-        )
-    pairs = zip(exams, every, strict=True)
-    return [{"exam": exam, "every_months": months} for exam, months in pairs] or None
-
-
 def _settings(given: dict[str, Any]) -> Settings:
     """A command's settings over its patient file's (--from), in the language they ask for.
 
@@ -96,7 +82,7 @@ def _settings(given: dict[str, Any]) -> Settings:
     i18n.activate(asked if asked in i18n.LANGUAGES else i18n.from_environment())
     raw = {declared.name: given[declared.name] for declared in FIELDS if declared.name in given}
     if "track" in given:
-        raw["tracks"] = _tracks(given["track"], given["every"])
+        raw["tracks"] = opt.tracks(given["track"], given["every"])
     settings = Settings.from_mapping(raw, COMMAND_LINE)
     from_file = given.get("from_file")
     if from_file is not None:
@@ -165,9 +151,9 @@ def plan_(
         color=output is None and to_terminal,
     )
     _emit(chosen.render(schedule, options), output)
-    tell_unrecorded(schedule.next_from(day))
+    console.tell_unrecorded(schedule.next_from(day))
     if output not in (None, "-") and not quiet:
-        tell_written(schedule, output)
+        console.tell_written(schedule, output)
 
 
 @app.command("next", epilog=opt.NEXT_EXAMPLES)
@@ -203,11 +189,11 @@ def next_(
         _emit(next_json(schedule, day).encode(), None)
     else:
         _text([wording.next_visit(schedule, upcoming), *wording.next_footer(schedule)])
-    tell_unrecorded(upcoming)
+    console.tell_unrecorded(upcoming)
 
 
 protocols_app = typer.Typer(
-    cls=Commands,
+    cls=console.Commands,
     help="List the follow-up protocols followup knows, or show one in full.",
     epilog=opt.PROTOCOL_EXAMPLES,
     invoke_without_command=True,
@@ -281,18 +267,41 @@ def batch_(
     job = batch.Job(out_dir, forms, replace(defaults, lang=None), options, day)
     with contextlib.ExitStack() as stack:
         # The bar goes to standard error, so that standard output keeps only the last line.
-        console = error_console() if sys.stderr.isatty() else None
-        report = batch.run(roster, job, jobs=jobs, on_row=RowReporter(stack, console))
-    counts = {"written": report.written, "total": report.total, "failed": report.failed}
+        screen = console.error_console() if sys.stderr.isatty() else None
+        report = batch.run(roster, job, jobs=jobs, on_row=console.RowReporter(stack, screen))
+    console.tell_batch(report, out_dir)
     if report.failed:
-        failed = _(
-            "{written} of {total} patients planned in {folder}; {failed} rows failed, see {errors}"
-        )
-        typer.echo(failed.format(**counts, folder=out_dir, errors=report.errors))
         raise typer.Exit(1)
-    typer.echo(
-        _("{written} of {total} patients planned in {folder}.").format(**counts, folder=out_dir)
-    )
+
+
+@app.command("push", epilog=opt.PUSH_EXAMPLES)
+def push_(
+    treatment_date: opt.TreatmentDate = None,
+    from_file: opt.FromFile = None,
+    caldav: opt.CalDAV = None,
+    user: opt.User = None,
+    calendar: opt.CalendarName = None,
+    dry_run: opt.DryRun = False,
+    protocol: opt.ProtocolChoice = None,
+    early_interval: opt.EarlyInterval = None,
+    early_years: opt.EarlyYears = None,
+    years: opt.Years = None,
+    weekends: opt.WeekendRule = None,
+    holidays: opt.HolidayCode = None,
+    done: opt.Done = None,
+    track: opt.TrackExam = None,
+    every: opt.TrackEvery = None,
+    remind: opt.Remind = None,
+    name: opt.Name = None,
+    lang: opt.Language = None,
+) -> None:
+    """Put the plan in a calendar account (CalDAV), an event per visit, and keep it up to date."""
+    from followup.push import Target, push
+
+    settings = _settings(locals())
+    target = Target.parse(caldav, user, calendar)
+    options = RenderOptions.for_settings(settings, stamp=opt.stamp_from_environment())
+    _text(push(schedule_for(settings, date.today()), options, target, dry_run=dry_run).lines())
 
 
 @app.command("holidays", epilog=opt.HOLIDAY_EXAMPLES)

@@ -10,16 +10,26 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from followup.errors import FollowupError, InvalidOption, MissingDependency
+from followup import i18n
+from followup.errors import FollowupError, InvalidOption, MissingDependency, PushFailed
 from followup.i18n import _, ngettext
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
-    from followup.batch import Outcome
+    from followup.batch import Outcome, Report
     from followup.schedule import Next, Schedule
 
-__all__ = ["Commands", "RowReporter", "error_console", "tell_unrecorded", "tell_written"]
+__all__ = [
+    "Commands",
+    "RowReporter",
+    "error_console",
+    "tell_batch",
+    "tell_unrecorded",
+    "tell_written",
+]
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -31,7 +41,37 @@ def _fail(message: str, code: int) -> NoReturn:
 
 def _usage_failure(error: typer.TyperException, command: str) -> NoReturn:
     message = _("{message} (see '{command} --help')")
-    _fail(message.format(message=error.format_message(), command=command), error.exit_code)
+    _fail(message.format(message=_usage_message(error), command=command), error.exit_code)
+
+
+def _usage_message(error: typer.TyperException) -> str:
+    """The parser's complaint in our words and the person's language, where we know its kind."""
+    kind, text = type(error).__name__, error.format_message()
+    option = getattr(error, "option_name", None)
+    if kind == "NoSuchOption" and option:
+        return _("there is no option {option}").format(option=option)
+    if kind == "BadOptionUsage" and option:
+        return _("{option} needs a value after it").format(option=option)
+    if kind == "MissingParameter" and getattr(error, "param", None) is not None:
+        return _("{what} is needed").format(what=error.param.get_error_hint())  # type: ignore[attr-defined]
+    if text.startswith("Got unexpected extra argument"):
+        extra = text.partition("(")[2].rstrip(")")
+        return _("unexpected extra arguments: {arguments}").format(arguments=extra)
+    return text
+
+
+def _speak_as_asked(args: list[str]) -> None:
+    """Messages speak from the first moment --lang if given and known, else the locale's."""
+    asked = next(
+        (
+            value
+            for index, arg in enumerate(args)
+            for value in ([args[index + 1]] if arg == "--lang" and index + 1 < len(args) else [])
+            + ([arg.partition("=")[2]] if arg.startswith("--lang=") else [])
+        ),
+        None,
+    )
+    i18n.activate(asked if asked in i18n.LANGUAGES else i18n.from_environment())
 
 
 def _check_arguments(args: list[str]) -> None:
@@ -48,7 +88,8 @@ class Commands(TyperGroup):
     """The one place where errors become a line on stderr and an exit code.
 
     2: bad input (a `FollowupError`, or a usage error found while parsing);
-    1: a failure outside the input, such as a disk that refuses the file.
+    1: a failure outside the input, such as a disk that refuses the file or a calendar
+    server that cannot be reached.
     """
 
     # `Any`: typer's vendored click Context, which has no public name.
@@ -56,6 +97,8 @@ class Commands(TyperGroup):
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
     ) -> Any:
         try:
+            if parent is None:
+                _speak_as_asked(args)
             _check_arguments(args)
             return super().make_context(info_name, args, parent, **extra)
         except FollowupError as error:
@@ -71,7 +114,7 @@ class Commands(TyperGroup):
         except typer.TyperException as error:  # usage errors from the parser
             command = getattr(getattr(error, "ctx", None), "command_path", ctx.command_path)
             _usage_failure(error, command)
-        except MissingDependency as error:
+        except (MissingDependency, PushFailed) as error:
             _fail(str(error), 1)
         except OSError as error:
             _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
@@ -133,3 +176,20 @@ def tell_written(schedule: Schedule, output: str) -> None:
     count = len(schedule.visits) + len(schedule.track_visits)
     line = ngettext("Wrote {count} visit to {file}", "Wrote {count} visits to {file}", count)
     typer.echo(line.format(count=count, file=output), err=True)
+
+
+def tell_batch(report: Report, folder: Path) -> None:
+    """The batch's last line, on standard output: how many were planned, and what failed."""
+    counts = {"written": report.written, "total": report.total, "failed": report.failed}
+    planned = ngettext(
+        "{written} of {total} patient planned in {folder}",
+        "{written} of {total} patients planned in {folder}",
+        report.total,
+    ).format(**counts, folder=folder)
+    if not report.failed:
+        typer.echo(f"{planned}.")
+        return
+    failed = ngettext(
+        "{failed} row failed, see {errors}", "{failed} rows failed, see {errors}", report.failed
+    )
+    typer.echo(f"{planned}; {failed.format(**counts, errors=report.errors)}")

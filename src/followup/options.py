@@ -27,9 +27,13 @@ __all__ = [
     "NEXT_EXAMPLES",
     "PLAN_EXAMPLES",
     "PROTOCOL_EXAMPLES",
+    "PUSH_EXAMPLES",
     "BatchFormats",
+    "CalDAV",
+    "CalendarName",
     "Country",
     "Done",
+    "DryRun",
     "EarlyInterval",
     "EarlyYears",
     "FromFile",
@@ -51,9 +55,11 @@ __all__ = [
     "TrackEvery",
     "TrackExam",
     "TreatmentDate",
+    "User",
     "WeekendRule",
     "Years",
     "stamp_from_environment",
+    "tracks",
 ]
 
 
@@ -70,6 +76,18 @@ def stamp_from_environment() -> datetime:
 
 
 _YEAR_10000 = 253402300800  # 10000-01-01T00:00:00Z, the end of what datetime represents
+
+
+def tracks(exams: list[str] | None, every: list[str] | None) -> list[dict[str, str]] | None:
+    """--track and --every, paired in order, as the tracks setting takes them."""
+    exams, every = exams or [], every or []
+    if len(exams) > len(every):
+        hint = _("add --every MONTHS after it: how often to plan this exam")
+        raise InvalidOption("--track", exams[len(every)], hint)
+    if len(every) > len(exams):
+        raise InvalidOption("--every", every[len(exams)], _("give a --track EXAM before it"))
+    pairs = zip(exams, every, strict=True)
+    return [{"exam": exam, "every_months": months} for exam, months in pairs] or None
 
 
 def _setting(name: str) -> Any:
@@ -172,6 +190,36 @@ Country = Annotated[
     str | None,
     typer.Argument(metavar="[COUNTRY]", help="A country code, to list its regions."),
 ]
+CalDAV = Annotated[
+    str | None,
+    typer.Option(
+        "--caldav",
+        metavar="URL",
+        help="Address of the calendar account (https://caldav.icloud.com, …) or of one calendar.",
+        show_default=False,
+    ),
+]
+User = Annotated[
+    str | None,
+    typer.Option(
+        metavar="NAME",
+        help="User name of the account. The password comes from FOLLOWUP_CALDAV_PASSWORD, "
+        "the system keyring, or is asked for.",
+        show_default=False,
+    ),
+]
+CalendarName = Annotated[
+    str | None,
+    typer.Option(
+        "--calendar",
+        metavar="NAME",
+        help="Calendar to push to, created when missing [default: the plan's calendar name].",
+        show_default=False,
+    ),
+]
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would change, and change nothing.")
+]
 
 
 # Examples at the end of each command's help.
@@ -239,4 +287,19 @@ Examples:
   followup holidays          every country code
 
   followup holidays ES       the regions of Spain, for --holidays ES-MD
+"""
+
+PUSH_EXAMPLES = """\
+Examples:
+
+  followup push 2025-03-14 --name "Ana" --caldav https://caldav.icloud.com --user ana@icloud.com
+
+  followup push --from ana.toml --caldav https://caldav.fastmail.com/dav/ --user ana@fastmail.com
+
+  followup push --from ana.toml --caldav https://cloud.example.org/remote.php/dav --user ana
+
+  followup push --from ana.toml --caldav http://localhost:5232/ --user ana --dry-run
+
+Each visit is an event of its own. Pushing again after a scan adds, updates and
+removes this plan's events only, and leaves the rest of the calendar alone.
 """

@@ -320,16 +320,21 @@ def choices(schedule: Schedule) -> str:
 
 
 def horizon(schedule: Schedule) -> str:
-    return _(
+    return ngettext(
+        "Planned for {years} year, to {date}. The source sets no end to its last phase: "
+        "this length is a choice to agree with the care team.",
         "Planned for {years} years, to {date}. The source sets no end to its last phase: "
-        "this length is a choice to agree with the care team."
+        "this length is a choice to agree with the care team.",
+        schedule.years,
     ).format(years=schedule.years, date=schedule.end_date.isoformat())
 
 
 def horizon_short(schedule: Schedule) -> str:
-    return _("Follow-up length: {years} years, a choice (the source sets no end).").format(
-        years=schedule.years
-    )
+    return ngettext(
+        "Follow-up length: {years} year, a choice (the source sets no end).",
+        "Follow-up length: {years} years, a choice (the source sets no end).",
+        schedule.years,
+    ).format(years=schedule.years)
 
 
 def start(schedule: Schedule) -> str:
