@@ -191,7 +191,7 @@ def test_values_are_checked_by_the_settings_schema(
 @pytest.mark.parametrize(
     ("args", "start"),
     [
-        ([DATE, "--colour"], "Error: No such option: --colour"),
+        ([DATE, "--colour"], "Error: there is no option --colour"),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(

@@ -160,8 +160,8 @@ def test_holidays_command_lists_codes(runner: CliRunner) -> None:
     assert "PT  Portugal" in countries
     assert all(re.fullmatch(r"[A-Z]{2}  .+", line) for line in countries)
     spain = runner.invoke(app, ["holidays", "es"]).stdout
-    assert spain.startswith("Spain (ES): ")
-    assert "ES-MD" in spain
+    assert spain.startswith("Spain (ES):\n  ES-AN  Andalucía\n")
+    assert "  ES-MD  Madrid" in spain
     unknown = runner.invoke(app, ["holidays", "XX"])
     assert unknown.exit_code == 2
     assert "unknown country code" in unknown.stderr

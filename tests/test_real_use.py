@@ -174,3 +174,64 @@ def test_a_written_file_is_reported_and_quiet_is_quiet(runner: CliRunner, tmp_pa
         app, ["plan", "2025-03-14", "--name", "Ana", "--today", "2025-01-01", "-o", str(path), "-q"]
     )
     assert result.stderr == ""
+
+
+def test_one_year_and_one_patient_read_right(runner: CliRunner, tmp_path: Path) -> None:
+    """Plurals come from the catalogs: "1 year", "1 of 1 patient planned"."""
+    result = runner.invoke(app, ["plan", "2025-03-14", "--years", "1", "--format", "md", "-o", "-"])
+    assert "Planned for 1 year, to 2026-03-14." in result.stdout
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,treatment_date\na,2025-03-14\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["batch", str(roster), "--out-dir", str(out)])
+    assert result.stdout == f"1 of 1 patient planned in {out}.\n"
+
+
+def test_a_folder_as_output_is_named_as_a_folder(runner: CliRunner, tmp_path: Path) -> None:
+    """`-o somefolder/` says the path is a folder, not that it has no suffix."""
+    result = runner.invoke(app, ["plan", "2025-03-14", "-o", f"{tmp_path}/"])
+    assert (
+        result.stderr == f"Error: cannot write '{tmp_path}/': that is a folder; give a file name\n"
+    )
+
+
+def test_binary_output_is_refused_on_a_terminal(tmp_path: Path) -> None:
+    """A PDF or spreadsheet is never poured onto a terminal: exit 2 with a hint to use -o."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    controller, terminal = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "followup", "plan", "2025-03-14", "--format", "pdf"],
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    os.close(terminal)
+    os.close(controller)
+    assert done.returncode == 2
+    assert done.stderr.decode() == (
+        "Error: --format 'pdf' is not allowed: it is not text: write it to a file, e.g. -o plan.pdf\n"
+    )
+
+
+def test_parser_messages_are_ours(runner: CliRunner) -> None:
+    """An unknown option, a missing value: our words, not the option parser's."""
+    result = runner.invoke(app, ["plan", "2025-03-14", "--colour"])
+    assert result.stderr == "Error: there is no option --colour (see 'followup plan --help')\n"
+    result = runner.invoke(app, ["batch", "roster.csv"])
+    assert result.stderr == "Error: '--out-dir' is needed (see 'followup batch --help')\n"
+
+
+def test_shell_completion_is_offered(runner: CliRunner) -> None:
+    """`followup --install-completion` exists, as typer offers it."""
+    assert "--install-completion" in runner.invoke(app, ["--help"]).stdout
+
+
+def test_holiday_regions_have_names(runner: CliRunner) -> None:
+    """`followup holidays PT` names each region beside its code."""
+    lines = runner.invoke(app, ["holidays", "PT"]).stdout.splitlines()
+    assert lines[0] == "Portugal (PT):"
+    assert "  PT-13  Porto" in lines

@@ -38,7 +38,6 @@ def _new_app(**extra: Any) -> typer.Typer:
         ),
         epilog="Example:  followup plan 2025-03-14 -o scans.ics",
         invoke_without_command=True,
-        add_completion=False,
         pretty_exceptions_enable=False,
         # Help text is plain: "[default: 10]" is text, not a markup tag.
         rich_markup_mode=None,

@@ -33,8 +33,23 @@ def listing(country: str | None) -> list[str]:
         reason = _("unknown country code; run 'followup holidays'")
         raise InvalidSetting("holidays", country, not_allowed(country, reason))
     label, regions = known[code]
-    listed = ", ".join(f"{code}-{region}" for region in regions) or _("no regions")
-    return [f"{label} ({code}): {listed}"]
+    if not regions:
+        return [f"{label} ({code}): {_('no regions')}"]
+    names = _region_names(code)
+    return [f"{label} ({code}):"] + [
+        f"  {code}-{region}  {names[region]}" if region in names else f"  {code}-{region}"
+        for region in regions
+    ]
+
+
+def _region_names(country: str) -> dict[str, str]:
+    """Region codes and their names as the holidays package spells them (the region's own language)."""
+    entity = type(_holidays.country_holidays(country))
+    aliases: dict[str, str] = getattr(entity, "subdivisions_aliases", {})
+    names: dict[str, str] = {}
+    for name, region in aliases.items():
+        names.setdefault(region, name)  # the first alias is the region's usual name
+    return names
 
 
 # Our languages as the holidays package names them, most specific first.

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from followup import i18n
@@ -217,6 +217,8 @@ def format_for(output: str | None, chosen: str | None) -> Format:
         return format_named(chosen)
     if output is None or output == "-":
         return FORMATS["table"]
+    if output.endswith("/") or Path(output).is_dir():
+        raise UnusableOutput(output, _("that is a folder; give a file name"))
     found = format_for_path(output)
     if found is None:
         known = ", ".join(each.suffix for each in FORMATS.values() if each.suffix)
