@@ -95,7 +95,7 @@ def main() -> int:
         ics = str(Path(folder, "x.ics"))
         cases = {
             "plan -o x.ics": (
-                [followup, "plan", "2025-03-14", "-o", ics],
+                [followup, "plan", "2025-03-14", "--name", "AL", "-q", "-o", ics],
                 [sys.executable, str(baseline), "2025-03-14", "-o", ics],
             ),
             "--help": ([followup, "--help"], [sys.executable, str(baseline), "--help"]),

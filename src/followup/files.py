@@ -12,7 +12,6 @@ import errno
 import fcntl
 import os
 import re
-import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +40,7 @@ _TEMPORARY = re.compile(r"\.followup-(\d+)-[0-9a-f]{8}\.tmp")
 def _temporary_in(folder: Path) -> tuple[int, str]:
     """A new private file in `folder`, named so that our own leftovers can be recognised."""
     while True:
-        name = folder / f".followup-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+        name = folder / f".followup-{os.getpid()}-{os.urandom(4).hex()}.tmp"
         try:
             return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), str(name)
         except FileExistsError:  # pragma: no cover - 32 random bits collide
