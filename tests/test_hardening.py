@@ -264,7 +264,7 @@ def test_top_level_usage_errors_are_one_line(runner: CliRunner) -> None:
     """`followup --lang es plan …` (an option before the command): one line, exit 2."""
     result = runner.invoke(app, ["--lang", "es", "plan", DATE])
     assert result.exit_code == 2
-    assert result.stderr == "Error: No such option: --lang (see 'followup --help')\n"
+    assert result.stderr == "Error: there is no option --lang (see 'followup --help')\n"
 
 
 def test_no_arguments_show_the_help(runner: CliRunner) -> None:

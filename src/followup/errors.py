@@ -3,7 +3,8 @@
 A `FollowupError` means *bad input*: the command line maps it to exit code 2
 and one line on stderr. Each carries the fields its message is built from, so
 callers can react without parsing text. `MissingDependency` is not the input's
-fault (an optional package is not installed): exit code 1.
+fault (an optional package is not installed): exit code 1, as is `PushFailed`
+(a calendar server that cannot be reached or refuses a change).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ __all__ = [
     "MissingDependency",
     "MissingValue",
     "Origin",
+    "PushFailed",
     "UnusableOutput",
     "not_allowed",
 ]
@@ -130,3 +132,11 @@ class InvalidFile(FollowupError):
 
 class MissingDependency(Exception):
     """An optional package a requested output needs is not installed."""
+
+
+class PushFailed(Exception):
+    """A push to a calendar account failed: the network, the login, or a refused change.
+
+    Not the input's fault: exit code 1. What was written before it stays, and
+    pushing again converges.
+    """

@@ -28,7 +28,9 @@ __all__ = [
     "PLAN_EXAMPLES",
     "PROTOCOL_EXAMPLES",
     "PUSH_EXAMPLES",
+    "SERVE_EXAMPLES",
     "BatchFormats",
+    "Browse",
     "CalDAV",
     "CalendarName",
     "Country",
@@ -38,6 +40,7 @@ __all__ = [
     "EarlyYears",
     "FromFile",
     "HolidayCode",
+    "Host",
     "Jobs",
     "Language",
     "Name",
@@ -46,6 +49,7 @@ __all__ = [
     "Output",
     "PaperSize",
     "PlanFormat",
+    "Port",
     "ProtocolArgument",
     "ProtocolChoice",
     "Quiet",
@@ -302,4 +306,27 @@ Examples:
 
 Each visit is an event of its own. Pushing again after a scan adds, updates and
 removes this plan's events only, and leaves the rest of the calendar alone.
+"""
+
+Host = Annotated[
+    str,
+    typer.Option(
+        metavar="ADDRESS",
+        help="Address to listen on; 127.0.0.1 keeps the app to this computer.",
+    ),
+]
+Port = Annotated[int, typer.Option(metavar="PORT", min=1, max=65535, help="Port to listen on.")]
+Browse = Annotated[
+    bool, typer.Option("--open", help="Open the app in the web browser once it runs.")
+]
+
+SERVE_EXAMPLES = """\
+Examples:
+
+  followup serve                     the app at http://127.0.0.1:8765/
+
+  followup serve --port 9000 --open  on another port, opened in the browser
+
+Needs the web extra: pip install 'followup[web]'. For a server that others
+reach, run followup.web:app with an ASGI server behind a proxy with TLS.
 """
