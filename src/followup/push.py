@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 
 from followup import i18n
 from followup.errors import InvalidOption, MissingDependency, MissingValue, PushFailed
-from followup.export import FORMATS, RenderOptions
+from followup.export import RenderOptions
 from followup.export.ics import calendar_name, calendar_uid
 from followup.i18n import _, ngettext
 from followup.schedule import NAME_LIMIT, Schedule, clean_name
@@ -176,26 +176,27 @@ def prefix_for(schedule: Schedule) -> str:
 
 
 def items(schedule: Schedule, options: RenderOptions) -> list[Item]:
-    """Each visit as a calendar of one event, cut from the .ics file that `plan` writes.
+    """Each visit as a calendar of one event, the same events that `plan` writes to a file.
 
-    Each keeps the file's PRODID and VERSION, its event's UID and reminder, and no
-    METHOD (RFC 4791 forbids one in stored objects). A cancelled event (a visit the
-    plan dropped) is left out: in an account, a dropped visit is deleted instead.
+    Each has PRODID and VERSION, its event's UID and reminder, and no METHOD
+    (RFC 4791 forbids one in stored objects). Visits the plan dropped are not
+    sent cancelled, as in a file: in an account, their objects are deleted.
     """
     from icalendar import Calendar
 
-    whole = Calendar.from_ical(FORMATS["ics"].render(schedule, options))
+    from followup.export.ics import PRODID, visit_events
+
     prefix = prefix_for(schedule)
     found = []
-    for event in whole.events:
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            continue
-        single = Calendar()
-        for key in ("PRODID", "VERSION", "CALSCALE"):
-            if key in whole:
-                single[key] = whole[key]
-        for zone in whole.timezones:
-            single.add_component(zone)
+    with i18n.using(options.lang):
+        events = visit_events(
+            schedule,
+            remind_days=options.remind,
+            stamp=options.timestamp,
+            namespace=calendar_uid(schedule),
+        )
+    for event in events:
+        single = Calendar.new(prodid=PRODID)
         single.add_component(event)
         uid = str(event["UID"])
         found.append(Item(f"{prefix}{uid}.ics", uid, single.to_ical().decode(), event))

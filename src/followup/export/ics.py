@@ -21,7 +21,16 @@ from followup.errors import MissingValue
 from followup.i18n import _, ngettext
 from followup.schedule import Schedule, Visit
 
-__all__ = ["PRODID", "calendar_name", "calendar_uid", "reminder", "summary", "to_ics", "visit_uid"]
+__all__ = [
+    "PRODID",
+    "calendar_name",
+    "calendar_uid",
+    "reminder",
+    "summary",
+    "to_ics",
+    "visit_events",
+    "visit_uid",
+]
 
 PRODID = "-//followup//followup//EN"
 
@@ -145,22 +154,16 @@ def _cancelled(schedule: Schedule, visit: Visit, namespace: uuid.UUID, stamp: da
     return event
 
 
-def to_ics(
-    schedule: Schedule, *, remind_days: int, stamp: datetime, calendar_id: str | None = None
-) -> bytes:
-    """The schedule as an iCalendar file; `stamp` (UTC) becomes every DTSTAMP.
+def visit_events(
+    schedule: Schedule, *, remind_days: int, stamp: datetime, namespace: uuid.UUID
+) -> list[Event]:
+    """One all-day event per visit, extra tracks included, by date; a reminder for each ahead.
 
-    `calendar_id` stands for the person in the UIDs when the plan has no name.
+    `namespace` is the plan's `calendar_uid`. A CalDAV push stores each event as
+    an object of its own; a file holds them all.
     """
-    namespace = calendar_uid(schedule, calendar_id)
-    calendar = Calendar.new(prodid=PRODID, uid=namespace)
-    # icalendar 7 writes NAME, X-WR-CALNAME and X-WR-CALDESC unescaped (and fails
-    # on a newline) when given plain strings; as vText they are escaped as TEXT.
-    name = vText(calendar_name(schedule))
-    description = vText("\n".join(f"{fact.label}: {fact.text}" for fact in wording.about(schedule)))
-    calendar["NAME"] = calendar["X-WR-CALNAME"] = name
-    calendar["DESCRIPTION"] = calendar["X-WR-CALDESC"] = description
     footer = _footer(schedule)
+    events = []
     for visit in schedule.all_visits():
         event = Event.new(
             uid=visit_uid(schedule, visit, namespace),
@@ -180,6 +183,26 @@ def to_ics(
             alarm.add("ACTION", "DISPLAY")
             alarm.add("TRIGGER", _trigger(remind_days))
             event.add_component(alarm)
+        events.append(event)
+    return events
+
+
+def to_ics(
+    schedule: Schedule, *, remind_days: int, stamp: datetime, calendar_id: str | None = None
+) -> bytes:
+    """The schedule as an iCalendar file; `stamp` (UTC) becomes every DTSTAMP.
+
+    `calendar_id` stands for the person in the UIDs when the plan has no name.
+    """
+    namespace = calendar_uid(schedule, calendar_id)
+    calendar = Calendar.new(prodid=PRODID, uid=namespace)
+    # icalendar 7 writes NAME, X-WR-CALNAME and X-WR-CALDESC unescaped (and fails
+    # on a newline) when given plain strings; as vText they are escaped as TEXT.
+    name = vText(calendar_name(schedule))
+    description = vText("\n".join(f"{fact.label}: {fact.text}" for fact in wording.about(schedule)))
+    calendar["NAME"] = calendar["X-WR-CALNAME"] = name
+    calendar["DESCRIPTION"] = calendar["X-WR-CALDESC"] = description
+    for event in visit_events(schedule, remind_days=remind_days, stamp=stamp, namespace=namespace):
         calendar.add_component(event)
     for visit in schedule.dropped:
         calendar.add_component(_cancelled(schedule, visit, namespace, stamp))

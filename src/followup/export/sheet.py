@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
@@ -25,6 +26,7 @@ from followup.schedule import Schedule, Visit
 if TYPE_CHECKING:
     import jinja2
     from fpdf import FPDF
+    from markupsafe import Markup
 
 __all__ = ["SheetContent", "content", "require_pdf", "to_html", "to_pdf"]
 
@@ -35,6 +37,7 @@ class SheetRow:
     weekday: str
     date: str
     note: str  # why the date moved, or when the visit was done; '' otherwise
+    note_wraps: bool  # a holiday's name may make the note too long for one line
     window: str
     exam: str
     done: bool
@@ -59,31 +62,41 @@ class SheetContent:
     generated: str
 
 
-def _row(schedule: Schedule, visit: Visit) -> SheetRow:
+def _note(visit: Visit) -> str:
+    """Why the date shown is not the rule's: `due 2025-12-25 (Christmas Day)`, `due Saturday
+    2026-01-31`; when a visit done was planned for. The ISO date reads alike in every language."""
+    due = visit.due_date.isoformat()
     if visit.done:
-        note = _("planned for {date}").format(date=visit.due_date.isoformat())
-    elif visit.moved:
-        # The ISO date keeps the note on one line in every language.
-        note = _("due {date}").format(date=visit.due_date.isoformat())
-    else:
-        note = ""
+        return _("planned for {date}").format(date=due)
+    if not visit.moved:
+        return ""
+    if visit.holiday:
+        return _("due {date} ({holiday})").format(date=due, holiday=visit.holiday)
+    # Moved off a weekend: the weekday says so in one word.
+    return _("due {date}").format(date=f"{i18n.column_weekday(visit.due_date)} {due}")
+
+
+def _row(schedule: Schedule, visit: Visit) -> SheetRow:
     label = f"{visit.number}" if visit.track is None else f"{visit.number}*"
     return SheetRow(
         number=label,
         weekday=i18n.column_weekday(visit.date),
         date=visit.date.isoformat(),
-        note=note,
+        note=_note(visit),
+        note_wraps=bool(visit.holiday) and not visit.done,
         window=wording.gap(visit),
         exam=wording.exam_short(schedule, visit) + (_(" (extra track)") if visit.track else ""),
         done=visit.done,
     )
 
 
-def _window_note() -> str:
-    return _(
-        "Window: months after the previous visit (for the first, after the treatment). "
-        "* marks an extra track."
-    )
+def _window_note(schedule: Schedule) -> str:
+    if schedule.track_visits:
+        return _(
+            "Window: months after the previous visit (for the first, after the treatment). "
+            "* marks an extra track."
+        )
+    return _("Window: months after the previous visit (for the first, after the treatment).")
 
 
 def _lead(schedule: Schedule) -> str:
@@ -110,7 +123,7 @@ def content(schedule: Schedule, *, generated: datetime, version: str) -> SheetCo
         about=about,
         source_url=schedule.protocol.source.url,
         headers=("#", _("Date"), _("Window"), _("Exam"), _("Done"), _("Result, notes")),
-        window_note=_window_note(),
+        window_note=_window_note(schedule),
         rows=[_row(schedule, visit) for visit in schedule.all_visits()],
         questions_title=_("Questions to bring to the care team"),
         questions=tuple(_(question) for question in schedule.protocol.questions),
@@ -125,7 +138,7 @@ def _environment() -> jinja2.Environment:
     # Imported here, not at the top: jinja2 would slow every command's start-up.
     import jinja2
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("followup", "templates"),
         autoescape=True,
         finalize=_e,
@@ -134,6 +147,8 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    environment.filters["whole_dates"] = _whole_dates
+    return environment
 
 
 def _e(value: object) -> object:
@@ -149,6 +164,22 @@ def _e(value: object) -> object:
         # Safe: the text has just been escaped.
         return Markup(html.escape(value, quote=True))  # noqa: S704
     return value
+
+
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _whole_dates(text: str) -> Markup:
+    """The filter `whole_dates`: text escaped as `_e` does, each ISO date in a `nobr` span.
+
+    Browsers may end a line after a hyphen, splitting `2025-09-` from `25`; the
+    span keeps every date of the page's running text whole.
+    """
+    from markupsafe import Markup
+
+    escaped = html.escape(text, quote=True)
+    # Safe: the text has just been escaped, and only digits and hyphens are wrapped.
+    return Markup(_ISO_DATE.sub(r'<span class="nobr">\g<0></span>', escaped))  # noqa: S704
 
 
 def to_html(schedule: Schedule, *, generated: datetime, version: str) -> str:
@@ -175,21 +206,12 @@ def to_pdf(
 ) -> bytes:
     """The sheet as a PDF, drawn directly with fpdf2 (no browser needed)."""
     require_pdf()
-    from fpdf import FPDF
-
     sheet = content(schedule, generated=generated, version=version)
-    pdf = FPDF(format=_PAPER[paper])
-    pdf.set_margins(12, 10, 12)
-    pdf.set_auto_page_break(True, margin=11)
+    pdf = _new_pdf(paper)
     pdf.set_creation_date(generated)
     pdf.set_title(sheet.title)
     pdf.set_lang(sheet.lang)
     pdf.set_creator(f"followup {version}")
-    fonts = resources.files("followup") / "fonts"
-    with resources.as_file(fonts / "DejaVuSansCondensed.ttf") as regular:
-        pdf.add_font("DejaVu", "", str(regular))
-    with resources.as_file(fonts / "DejaVuSansCondensed-Bold.ttf") as bold:
-        pdf.add_font("DejaVu", "B", str(bold))
     pdf.add_page()
 
     pdf.set_font("DejaVu", "B", 18)
@@ -197,11 +219,7 @@ def to_pdf(
     pdf.set_font("DejaVu", "", 11.5)
     pdf.multi_cell(0, 5.3, sheet.lead, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(1.5)
-    for label, text in ((fact.label, fact.text) for fact in sheet.about):
-        pdf.set_font("DejaVu", "B", 8.5)
-        pdf.cell(23, 3.8, label)
-        pdf.set_font("DejaVu", "", 8.5)
-        pdf.multi_cell(0, 3.8, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    _pdf_about(pdf, sheet.about)
     pdf.ln(2)
 
     _pdf_visits(pdf, sheet)
@@ -209,19 +227,93 @@ def to_pdf(
     return bytes(pdf.output())
 
 
+def _new_pdf(paper: Paper) -> FPDF:
+    """An empty document on `paper`, with the sheet's margins and the DejaVu fonts."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format=_PAPER[paper])
+    pdf.set_margins(12, 10, 12)
+    pdf.set_auto_page_break(True, margin=11)
+    fonts = resources.files("followup") / "fonts"
+    with resources.as_file(fonts / "DejaVuSansCondensed.ttf") as regular:
+        pdf.add_font("DejaVu", "", str(regular))
+    with resources.as_file(fonts / "DejaVuSansCondensed-Bold.ttf") as bold:
+        pdf.add_font("DejaVu", "B", str(bold))
+    return pdf
+
+
+# The facts under the title: small print, in a column of labels as wide as the
+# widest label, up to a fifth of the page; a longer label has its value under it.
+_ABOUT_PT = 8.5
+_ABOUT_LINE = 3.8  # mm
+_LABEL_GAP = 2.5  # mm between a label and its value
+
+
+def _label_column(pdf: FPDF, facts: list[wording.Fact]) -> float:
+    """The width in mm of the labels' column: the widest label and a gap, up to a fifth of
+    the page."""
+    pdf.set_font("DejaVu", "B", _ABOUT_PT)
+    widest = max((pdf.get_string_width(fact.label) for fact in facts), default=0.0)
+    return min(widest + _LABEL_GAP, pdf.epw / 5)
+
+
+def _pdf_about(pdf: FPDF, facts: list[wording.Fact]) -> None:
+    """`Label  value`, each value wrapped in its own column beside the labels."""
+    column = _label_column(pdf, facts)
+    for fact in facts:
+        pdf.set_font("DejaVu", "B", _ABOUT_PT)
+        if pdf.get_string_width(fact.label) + _LABEL_GAP <= column:
+            pdf.cell(column, _ABOUT_LINE, fact.label)
+        else:
+            pdf.multi_cell(0, _ABOUT_LINE, fact.label, new_x="LMARGIN", new_y="NEXT", align="L")
+            pdf.set_x(pdf.l_margin + column)
+        pdf.set_font("DejaVu", "", _ABOUT_PT)
+        pdf.multi_cell(0, _ABOUT_LINE, fact.text, new_x="LMARGIN", new_y="NEXT", align="L")
+
+
+_PADDING = 1.2  # mm inside each cell of the table of visits, on every side
+_SLACK = 0.5  # mm, so that rounding never wraps a text measured to fit
+# A date's note wider than this (one naming a holiday) and an exam wider than
+# that wrap between words, so that the result column keeps room to write in.
+_DATE_MOST = 56.0
+_EXAM_MOST = 48.0
+
+
+def _widest(pdf: FPDF, texts: list[str], *, bold: bool = False) -> float:
+    pdf.set_font("DejaVu", "B" if bold else "", 11)
+    return max((pdf.get_string_width(text) for text in texts), default=0.0)
+
+
+def _col_widths(pdf: FPDF, sheet: SheetContent) -> tuple[float, ...]:
+    """Widths in mm, measured: each column as wide as its widest text, header included, so
+    that "10*", a weekday with its date, "3–4 months" and "Done" never wrap; a date's note
+    and the exam up to a limit, beyond which they wrap between words; the result column
+    takes what is left."""
+    headers = [_widest(pdf, [header], bold=True) for header in sheet.headers]
+    rows = sheet.rows
+    notes = [width for row in rows if (width := _widest(pdf, [row.note])) <= _DATE_MOST]
+    cells = (
+        _widest(pdf, [row.number for row in rows], bold=True),
+        max(_widest(pdf, [f"{row.weekday} {row.date}" for row in rows]), *notes, 0),
+        _widest(pdf, [row.window for row in rows]),
+        min(_widest(pdf, [row.exam for row in rows]), _EXAM_MOST),
+        _widest(pdf, ["☐", "☑"]),
+    )
+    inner = [max(header, cell) for header, cell in zip(headers[:-1], cells, strict=True)]
+    widths = tuple(width + 2 * _PADDING + _SLACK for width in inner)
+    return (*widths, pdf.epw - sum(widths))
+
+
 def _pdf_visits(pdf: FPDF, sheet: SheetContent) -> None:
     """The table of visits, its header repeated on every page, and the note under it."""
     from fpdf.fonts import FontFace
 
     pdf.set_font("DejaVu", "", 11)
-    # Widths in mm, measured for 11 pt: a long weekday and date, "3–4 months",
-    # the seed's exam on one line; the result column takes what is left.
-    fixed = (8, 46, 24, 48, 14)
     with pdf.table(
-        col_widths=(*fixed, pdf.epw - sum(fixed)),
-        headings_style=FontFace(emphasis="BOLD", size_pt=10),
+        col_widths=_col_widths(pdf, sheet),
+        headings_style=FontFace(emphasis="BOLD", size_pt=11),
         line_height=5.2,
-        padding=(1.2, 1.2),
+        padding=(_PADDING, _PADDING),
         borders_layout="HORIZONTAL_LINES",
         text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "CENTER", "LEFT"),
         repeat_headings=1,
@@ -235,9 +327,9 @@ def _pdf_visits(pdf: FPDF, sheet: SheetContent) -> None:
             cells.cell(row.exam)
             cells.cell("☑" if row.done else "☐")
             cells.cell("")
-    pdf.set_font("DejaVu", "", 8.5)
+    pdf.set_font("DejaVu", "", 11)
     pdf.ln(1)
-    pdf.multi_cell(0, 4, sheet.window_note, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, sheet.window_note, new_x="LMARGIN", new_y="NEXT", align="L")
 
 
 def _pdf_questions(pdf: FPDF, sheet: SheetContent) -> None:
@@ -256,7 +348,7 @@ def _pdf_questions(pdf: FPDF, sheet: SheetContent) -> None:
     for line in range(1, 8):
         pdf.line(pdf.l_margin, top + 9 * line, pdf.w - pdf.r_margin, top + 9 * line)
     pdf.set_y(top + 9 * 8 + 4)
-    pdf.set_font("DejaVu", "B", 9.5)
-    pdf.multi_cell(0, 4.5, sheet.notice, new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.set_font("DejaVu", "", 9)
-    pdf.multi_cell(0, 4.5, sheet.generated, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.multi_cell(0, 5.2, sheet.notice, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.set_font("DejaVu", "", 11)
+    pdf.multi_cell(0, 5.2, sheet.generated, new_x="LMARGIN", new_y="NEXT")

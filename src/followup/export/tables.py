@@ -6,15 +6,17 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from followup import wording
 from followup.i18n import N_, _
 from followup.schedule import Schedule, Standing, Visit
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
 __all__ = [
     "HEADERS",
@@ -53,7 +55,7 @@ def _row(schedule: Schedule, visit: Visit) -> tuple[str, ...]:
         str(visit.number),
         visit.date.isoformat(),
         wording.weekday(visit.date),
-        wording.status(visit),
+        wording.status(schedule, visit),
         visit.due_date.isoformat(),
         wording.counted_from(visit),
         wording.window(visit),
@@ -122,7 +124,7 @@ def visit_json(schedule: Schedule, visit: Visit) -> dict[str, Any]:
     low, high = visit.phase.allowed
     return {
         "number": visit.number,
-        "status": visit.status.value,
+        "status": schedule.standing_of(visit).value,
         "date": visit.date.isoformat(),
         "due_date": visit.due_date.isoformat(),
         "weekday": wording.weekday(visit.date),
@@ -204,8 +206,14 @@ def next_json(schedule: Schedule, today: date) -> str:
         "today": today.isoformat(),
         "treatment_date": schedule.treatment_date.isoformat(),
         "visit": visit_json(schedule, visit) if visit else None,
+        "status": upcoming.standing.value,
         "days_until": upcoming.days_until,
         "overdue": upcoming.standing is Standing.OVERDUE,
+        "days_overdue": upcoming.days_overdue,
+        "window": {"opens": visit.window[0].isoformat(), "closes": visit.window[1].isoformat()}
+        if visit
+        else None,
+        "visits_not_recorded": upcoming.unrecorded,
         "visits_total": len(schedule.visits),
         "visits_done": len(schedule.done),
         "end_date": schedule.end_date.isoformat(),
@@ -238,60 +246,241 @@ def _source_json(schedule: Schedule) -> dict[str, str | int | None]:
 
 
 def rich_table(schedule: Schedule) -> RenderableType:
-    """The schedule as a rich table, with what produced it underneath."""
+    """The schedule for a terminal, with what produced it underneath.
+
+    The visits fit the width they are printed at: a table whose columns give
+    way by priority (see `_KEEP`), or one block per visit when even the
+    essential columns do not fit. All text is made here, in the active language.
+    """
     from rich.console import Group
-    from rich.markup import escape
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(
-        title=escape(wording.title(schedule)),
-        title_style="bold",
-        caption=_(
-            "From: months after the treatment, or after the last visit done. "
-            "Window: months after the previous visit."
-        ),
-    )
-    with_status = bool(schedule.done)
-    with_exam = bool(schedule.track_visits)
-    columns: list[tuple[str, bool]] = [  # (header, may wrap)
-        ("#", False),
-        (_("Date"), False),
-        *([(_("Status"), False)] * with_status),
-        *([(_("Exam"), True)] * with_exam),
-        (_("From"), False),
-        (_("Window"), False),
-        (_("Moved from"), True),  # a holiday's name can be long
-    ]
-    visits = schedule.all_visits()
-    cells = [
-        [
-            str(visit.number),
-            wording.short_date(visit.date),
-            *([wording.status(visit)] * with_status),
-            *([wording.exam_short(schedule, visit)] * with_exam),
-            _counted_from_short(visit),
-            wording.span(*visit.phase.allowed),
-            _moved_short(visit),
-        ]
-        for visit in visits
-    ]
-    for index, (header, wraps) in enumerate(columns):
-        # Columns that must not wrap keep their full width; the others give way.
-        widest = max([len(header), *(len(row[index]) for row in cells)])
-        table.add_column(
-            header,
-            no_wrap=not wraps,
-            min_width=None if wraps else widest,
-            overflow="fold",
-            justify="right" if header == "#" else "left",
-        )
-    for visit, row in zip(visits, cells, strict=True):
-        table.add_row(*(escape(cell) for cell in row), style="dim" if visit.done else None)
     about = [(_("Exam"), _(schedule.protocol.exam))]
     about += [(fact.label, fact.text) for fact in wording.about(schedule)]
     notes = [Text.assemble((f"{label}: ", "bold"), text) for label, text in about]
-    return Group(table, *notes)
+    return Group(_Visits(schedule), *notes)
+
+
+# The columns of the terminal table, in the order they are shown.
+_ORDER = ("number", "date", "status", "exam", "from", "window", "moved")
+# Columns that never go: the date; the exam when the plan has extra tracks (a CT
+# and a brain MRI on one day would look alike without it); the status when
+# scans are done. Without room for them the visits print as blocks.
+_ESSENTIAL = ("date", "status", "exam")
+# The other columns, most wanted first; on a narrower terminal they give way
+# from the end of this list, and a column that gives way takes those after it:
+# - the visit number: two or three characters, and what "From" refers to;
+# - moved from: why a date is not the rule's, and which holiday it fell on,
+#   which the date alone cannot tell;
+# - from (counted from): the widest, and it follows from the phases and the
+#   scans done, which the notes underneath list;
+# - the window: the same few numbers row after row, spelled out in the notes.
+_KEEP = ("number", "moved", "from", "window")
+_RULES = 3  # cells a column adds beside its text: padding on both sides and a rule
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One column's text, and the widths it can be laid out at (in terminal cells)."""
+
+    header: str
+    cells: tuple[str, ...]
+    least: int  # narrowest: no word or date split, and the exam on two lines at most
+    most: int  # every cell and the header on one line
+    wraps: bool  # cells may wrap between words
+
+
+def _cell_len(text: str) -> int:
+    """How many terminal cells `text` takes (rich's measure; imported when a table is drawn)."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _words_width(texts: Iterable[str]) -> int:
+    return max((_cell_len(word) for text in texts for word in text.split()), default=0)
+
+
+def _widest(texts: Iterable[str]) -> int:
+    return max((_cell_len(text) for text in texts), default=0)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells, broken between words only."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _cell_len(lines[-1]) + 1 + _cell_len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _column(header: str, cells: list[str], *, wraps: bool = False, least: int = 0) -> _Column:
+    """A column; one that does not wrap is as wide as its widest cell, its header may wrap."""
+    narrowest = max(least, _words_width([header]), _words_width(cells) if wraps else _widest(cells))
+    most = max(narrowest, _widest([header, *cells]))
+    return _Column(header, tuple(cells), narrowest, most, wraps)
+
+
+def _two_lines(texts: list[str]) -> int:
+    """The narrowest width that wraps each of `texts` on two lines at most."""
+    width = _words_width(texts)
+    while any(len(_wrap(text, width)) > 2 for text in texts):
+        width += 1
+    return width
+
+
+def _columns(schedule: Schedule) -> dict[str, _Column]:
+    """The columns this plan can show, by key; see `_ORDER`."""
+    visits = schedule.all_visits()
+    columns = {
+        "number": _column("#", [str(visit.number) for visit in visits]),
+        "date": _column(_("Date"), [_day(visit.date) for visit in visits]),
+        "from": _column(_("From"), [_counted_from_short(visit) for visit in visits]),
+        "window": _column(_("Window"), [wording.span(*visit.phase.allowed) for visit in visits]),
+        # A holiday's name can be long: it wraps, the date it was due does not.
+        "moved": _column(
+            _("Moved from"),
+            [_moved_short(visit) for visit in visits],
+            wraps=True,
+            least=_widest(_day(visit.due_date) for visit in visits if visit.moved),
+        ),
+    }
+    if schedule.done:
+        columns["status"] = _column(
+            _("Status"), [wording.status(schedule, visit) for visit in visits]
+        )
+    if schedule.track_visits:
+        exams = [wording.exam_short(schedule, visit) for visit in visits]
+        columns["exam"] = _column(_("Exam"), exams, wraps=True, least=_two_lines(exams))
+    return columns
+
+
+def _layout(columns: dict[str, _Column], width: int) -> dict[str, int] | None:
+    """The width of each column shown, in `_ORDER`; None when the essential ones do not fit."""
+
+    def used(keys: list[str]) -> int:
+        return 1 + sum(columns[key].least + _RULES for key in keys)
+
+    shown = [key for key in _ESSENTIAL if key in columns]
+    if used(shown) > width:
+        return None
+    for key in _KEEP:
+        if used([*shown, key]) > width:
+            break
+        shown.append(key)
+    widths = {key: columns[key].least for key in shown}
+    spare = width - used(shown)
+    for key in shown:  # the room left goes to the essential columns first
+        grow = min(spare, columns[key].most - widths[key])
+        widths[key] += grow
+        spare -= grow
+    return {key: widths[key] for key in _ORDER if key in widths}
+
+
+class _Visits:
+    """The visits as a table fitted to the width they are printed at, or as blocks."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.title = wording.title(schedule)
+        self.columns = _columns(schedule)
+        # What "From" and "Window" count, for the columns shown.
+        self.captions = {
+            ("from", "window"): _(
+                "From: months after the treatment, or after the last visit done. "
+                "Window: months after the previous visit."
+            ),
+            ("from",): _("From: months after the treatment, or after the last visit done."),
+        }
+        self.done = [visit.done for visit in schedule.all_visits()]
+        self.blocks = [_block(schedule, visit) for visit in schedule.all_visits()]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        widths = _layout(self.columns, options.max_width)
+        if widths is None:
+            yield from _blocks(self.title, self.blocks, self.done, options.max_width)
+            return
+        # rich wraps a table's title to the table's width: a word wider than that
+        # (a long name) would be broken, so such a title goes above the table.
+        inside = _words_width([self.title]) <= 1 + sum(width + _RULES for width in widths.values())
+        if not inside:
+            yield Text(self.title, style="bold")
+        yield self._table(widths, self.title if inside else None)
+
+    def _table(self, widths: dict[str, int], title: str | None) -> RenderableType:
+        from rich.markup import escape
+        from rich.table import Table
+
+        table = Table(
+            title=None if title is None else escape(title),
+            title_style="bold",
+            caption=self.captions.get(tuple(key for key in widths if key in {"from", "window"})),
+        )
+        for key, width in widths.items():
+            column = self.columns[key]
+            table.add_column(
+                # A header wider than its column wraps between words, here.
+                escape("\n".join(_wrap(column.header, width))),
+                width=width,
+                no_wrap=not column.wraps,
+                overflow="ellipsis",  # never needed: no word is wider than its column
+                justify="right" if key == "number" else "left",
+            )
+        for index, done in enumerate(self.done):
+            cells = (escape(self.columns[key].cells[index]) for key in widths)
+            table.add_row(*cells, style="dim" if done else None)
+        return table
+
+
+class _Block(NamedTuple):
+    """One visit as lines, for a terminal too narrow for a table."""
+
+    head: str  # number, date and status
+    exam: str | None  # when the plan has extra tracks
+    details: list[str]
+
+
+def _block(schedule: Schedule, visit: Visit) -> _Block:
+    head = f"{visit.number} · {_day(visit.date)}"
+    if schedule.done:
+        head += f" · {wording.status(schedule, visit)}"
+    exam = wording.exam_short(schedule, visit) if schedule.track_visits else None
+    details = [wording.counted_from(visit), wording.window(visit)]
+    details += [note for note in [wording.moved_note(visit, schedule.weekends)] if note]
+    return _Block(head, exam, details)
+
+
+def _blocks(title: str, blocks: list[_Block], done: list[bool], width: int) -> RenderResult:
+    """`3 · Mon 2025-12-15 · CT/MRI, chest + abdomen`, then the details indented."""
+    from rich.text import Text
+
+    indent = "    "
+    yield Text(title, style="bold")
+    for block, is_done in zip(blocks, done, strict=True):
+        style = "dim" if is_done else ""
+        head, details = block.head, block.details
+        if block.exam is not None:
+            joined = f"{head} · {block.exam}"
+            if _cell_len(joined) <= width:
+                head = joined
+            else:
+                details = [block.exam, *details]
+        yield Text(head, style=style)
+        for detail in details:
+            for line in _wrap(detail, width - len(indent)):
+                yield Text(indent + line, style=style)
+
+
+def _day(day: date) -> str:
+    """`Tue 2024-04-30`, `mar 2024-04-30`: the weekday, and the ISO date no table splits."""
+    text = wording.short_date(day)
+    if day.isoformat() in text:
+        return text
+    # Babel's short form ("mar 30 abr 2024") starts with the weekday as the language shortens it.
+    return f"{text.split(' ', 1)[0]} {day.isoformat()}"
 
 
 def _moved_short(visit: Visit) -> str:
@@ -299,7 +488,7 @@ def _moved_short(visit: Visit) -> str:
     if not visit.moved:
         return ""
     holiday = f" ({visit.holiday})" if visit.holiday else ""
-    return f"{wording.short_date(visit.due_date)}{holiday}"
+    return f"{_day(visit.due_date)}{holiday}"
 
 
 def _counted_from_short(visit: Visit) -> str:
