@@ -117,7 +117,7 @@ def _out(runner: CliRunner, *args: str) -> str:
 def test_every_output_speaks_the_language(runner: CliRunner, tmp_path: Path, lang: str) -> None:
     """Calendar, tables, JSON values, sheet, next and errors, with clinicians' own wording."""
     want = EXPECTED[lang]
-    plan = ["plan", "2024-01-31", "--name", "Ana", "--lang", lang, "-o", "-"]
+    plan = ["plan", "2024-01-31", "--name", "Ana", "--lang", lang, "--today", "2024-02-01", "-o", "-"]
     raw = runner.invoke(app, [*plan, "--format", "ics"]).stdout_bytes.decode()
     ics = raw.replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";")
     assert f"X-WR-CALNAME:{want['calendar']}" in ics
@@ -135,7 +135,7 @@ def test_every_output_speaks_the_language(runner: CliRunner, tmp_path: Path, lan
         "due_date",
         "status",
     }  # keys stay English
-    assert document["visits"][0]["status"] == "planned"  # codes stay English, like keys
+    assert document["visits"][0]["status"] == "upcoming"  # codes stay English, like keys
     assert document["visits"][0]["window"]["text"] != "3–4 months after the treatment"
     html = _out(runner, *plan, "--format", "html")
     assert f'<html lang="{lang}">' in html
