@@ -56,12 +56,20 @@ HOSTILE = st.sampled_from(
     ]
 )
 TEXT = st.one_of(st.text(max_size=30), HOSTILE)
+# Mostly values that pass, so that runs reach the exporters; hostile ones mixed in.
 NUMBER = st.one_of(
+    st.integers(0, 40).map(str),
+    st.integers(0, 40).map(str),
     st.integers(-(10**12), 10**12).map(str),
     st.sampled_from(["0", "1", "3", "4", "6", "30", "31", "90", "91", "9" * 40, "1e3", "0x10"]),
     TEXT,
 )
+GOOD_DATE = st.dates(
+    min_value=__import__("datetime").date(1995, 1, 1),
+    max_value=__import__("datetime").date(2030, 12, 31),
+).map(lambda d: d.isoformat())
 DATE = st.one_of(
+    GOOD_DATE,
     st.dates(min_value=__import__("datetime").date(1890, 1, 1)).map(lambda d: d.isoformat()),
     st.sampled_from(
         ["2025-03-14", "2025-02-30", "03/04/2025", "1899-12-31", "2200-01-01", "٢٠٢٥-٠٣-١٤"]
@@ -87,15 +95,41 @@ def _plan_options(folder: str) -> st.SearchStrategy[list[str]]:
         _option("--holidays", st.one_of(st.sampled_from(["PT", "ES-MD", "BR-SP", "XX"]), TEXT)),
         _option("--done", DATE),
         _option("--name", TEXT),
+        _option("--name", HOSTILE),
         _option("--lang", st.one_of(st.sampled_from([*i18n.LANGUAGES, "fr"]), TEXT)),
         _option("--protocol", st.one_of(st.sampled_from([*PRESETS, "nope", "x.toml"]), TEXT)),
         _option("--format", st.sampled_from(["table", "ics", "csv", "md", "json", "html", "x"])),
         _option("--paper", st.sampled_from(["a4", "letter", "x"])),
         _option("-o", st.one_of(output, st.just("-"))),
         st.tuples(TEXT, NUMBER).map(lambda pair: ["--track", pair[0], "--every", pair[1]]),
+        st.tuples(HOSTILE, NUMBER).map(lambda pair: ["--track", pair[0], "--every", pair[1]]),
         _option("--track", TEXT),
         st.sampled_from([["--colour"], ["-x"], ["--help"], ["--years"], ["--done"]]),
         _option("--today", DATE),
+    )
+
+
+# Options whose value a probe replaces with anything at all.
+PROBED = [
+    "--name", "--track", "--holidays", "--protocol", "--done", "--years", "--remind", "--lang",
+    "--weekends", "--early-interval", "--early-years", "--today", "--format", "--paper", "-o",
+]  # fmt: skip
+
+
+def _usable_options(folder: str) -> st.SearchStrategy[list[str]]:
+    """Options with values that pass, to carry a hostile one deep into the run."""
+    suffixes = st.sampled_from([".ics", ".json", ".csv", ".md", ".html", ".xlsx"])
+    return st.one_of(
+        _option("--years", st.integers(1, 30).map(str)),
+        _option("--early-interval", st.sampled_from(["3", "4"])),
+        _option("--remind", st.integers(0, 90).map(str)),
+        _option("--weekends", st.sampled_from(["next", "previous", "keep"])),
+        _option("--holidays", st.sampled_from(["PT", "ES-MD", "BR-SP", "US-CA"])),
+        _option("--lang", st.sampled_from(i18n.LANGUAGES)),
+        _option("--protocol", st.sampled_from(list(PRESETS))),
+        _option("-o", suffixes.map(lambda suffix: f"{folder}/out{suffix}")),
+        _option("--name", st.text(max_size=20)),
+        st.integers(1, 24).map(lambda months: ["--track", "Brain MRI", "--every", str(months)]),
     )
 
 
@@ -106,9 +140,14 @@ def command_lines(draw: st.DrawFn, folder: str) -> list[str]:
     )
     argv = [command]
     if command in ("plan", "next"):
-        if draw(st.booleans()):
-            argv.append(draw(DATE))
-        for option in draw(st.lists(_plan_options(folder), max_size=5)):
+        if draw(st.integers(0, 9)):
+            argv.append(draw(GOOD_DATE if draw(st.integers(0, 2)) else DATE))
+        # Most runs: usable options and one probe, so that a hostile value reaches the end.
+        usable = draw(st.lists(_usable_options(folder), max_size=3))
+        probe = [draw(st.sampled_from(PROBED)), draw(st.one_of(HOSTILE, TEXT, NUMBER, DATE))]
+        extra = 0 if draw(st.integers(0, 3)) else 3
+        anything = draw(st.lists(_plan_options(folder), max_size=extra))
+        for option in draw(st.permutations([*usable, probe, *anything])):
             argv += option
     elif command == "protocols":
         argv += draw(st.sampled_from([[], ["show", "uk-low-grade"], ["show"], ["--lang", "es"]]))
@@ -279,17 +318,30 @@ COLUMNS = st.sampled_from(
 )  # fmt: skip
 CELL = st.one_of(
     st.sampled_from(["p1", "P1", " p1", "2024-01-31", "2024-02-30", "9999-01-01", "3", "40", "keep",
-                     "ES-MD", "es", "fr", "CON", "..", "a/b", "x" * 150, "2024-06-03;2024-09-30"]),
+                     "ES-MD", "es", "fr", "CON", "..", "a/b", "x" * 150, "x" * 300,
+                     "2024-06-03;2024-09-30", "x" * 300 + ".toml", "/etc/passwd/x.toml",
+                     "missing.toml", "1000-01-01"]),
     TEXT,
 )  # fmt: skip
+
+
+# Mostly ids that name files, some that collide or must be refused.
+ID = st.one_of(
+    st.integers(1, 5).map(lambda n: f"p{n}"),
+    st.integers(1, 5).map(lambda n: f"p{n}"),
+    st.sampled_from([" p1", "P1", "p1 ", "CON", "..", "a/b", "", "x" * 300, "errors"]),
+    TEXT,
+)
 
 
 @st.composite
 def rosters(draw: st.DrawFn) -> bytes:
     header = ["id", "treatment_date"] if draw(st.integers(0, 4)) else []
     header += draw(st.lists(COLUMNS, max_size=3))
+    cells = {"id": ID, "treatment_date": st.one_of(GOOD_DATE, GOOD_DATE, CELL)}
     rows = [
-        [draw(CELL) for _ in range(len(header) + draw(st.sampled_from([0, 0, 0, 1, -1])))]
+        [draw(cells.get(column, CELL)) for column in header]
+        + [draw(CELL) for _ in range(draw(st.sampled_from([0, 0, 0, 1])))]
         for _ in range(draw(st.integers(0, 4)))
     ]
     out = io.StringIO()
@@ -309,11 +361,21 @@ def _roster(data: bytes, shard: int) -> None:
         argv = ["batch", str(roster), "--out-dir", str(out), "--today", "2026-11-26"]
         code = _check([*argv, "--format", "json"], folder, {"roster.csv"})
         if code in (0, 1):
-            summary = (out / "summary.csv").read_text("utf-8-sig").splitlines()
-            errors = (out / "errors.csv").read_text("utf-8-sig").splitlines()
-            assert len(summary) >= 1
-            assert len(errors) >= 1
-            assert (code == 1) == (len(errors) > 1)
+            summary = _rows(out / "summary.csv")
+            errors = _rows(out / "errors.csv")
+            assert (code == 1) == bool(errors)
+            # every row is accounted for once, and no two rows wrote the same file
+            assert len(summary) + len(errors) == len(_rows(roster)), (data, summary, errors)
+            files = [row["files"] for row in summary]
+            assert len(set(files)) == len(files), files
+            assert all((out / name).is_file() for name in files)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    text = path.read_text("utf-8-sig", errors="replace")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 test_rosters, test_rosters_again = _sharded(_roster, rosters())

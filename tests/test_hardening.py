@@ -261,10 +261,15 @@ def test_arguments_that_are_not_text_are_bad_input(runner: CliRunner, args: list
 
 
 def test_top_level_usage_errors_are_one_line(runner: CliRunner) -> None:
-    """`followup --lang es plan …` (an option before the command): one line, exit 2."""
+    """`followup --lang es plan …` (an option before the command): one line, exit 2, in Spanish."""
+    result = runner.invoke(app, ["--colour", "plan", DATE])
+    assert result.exit_code == 2
+    assert result.stderr == "Error: there is no option --colour (see 'followup --help')\n"
     result = runner.invoke(app, ["--lang", "es", "plan", DATE])
     assert result.exit_code == 2
-    assert result.stderr == "Error: there is no option --lang (see 'followup --help')\n"
+    assert result.stderr.count("\n") == 1
+    assert "--lang" in result.stderr
+    assert "(vea 'followup --help')" in result.stderr
 
 
 def test_no_arguments_show_the_help(runner: CliRunner) -> None:
