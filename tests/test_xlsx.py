@@ -263,7 +263,7 @@ def test_calendar_command_does_not_import_openpyxl(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from followup.cli import main\n"
-        f"sys.argv = ['followup', 'plan', '2025-03-14', '-o', {str(tmp_path / 'x.ics')!r}]\n"
+        f"sys.argv = ['followup', 'plan', '2025-03-14', '--name', 'AL', '-o', {str(tmp_path / 'x.ics')!r}]\n"
         "try:\n"
         "    main()\n"
         "except SystemExit as exit:\n"
