@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import shutil
 import sys
 from dataclasses import replace
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.main
 
 from followup import console, i18n
 from followup import options as opt
@@ -21,6 +23,7 @@ from followup.export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions,
 from followup.files import read_text, write_output
 from followup.i18n import _
 from followup.settings import COMMAND_LINE, FIELDS, Argument, Settings
+from followup.web import server as web_server  # light: the web stack loads in serve()
 
 __all__ = ["app", "main"]
 
@@ -303,6 +306,16 @@ def push_(
     _text(push(schedule_for(settings, date.today()), options, target, dry_run=dry_run).lines())
 
 
+@app.command("serve", help=opt.SERVE_HELP, epilog=opt.SERVE_EXAMPLES)
+def serve_(
+    host: opt.Host = "127.0.0.1",
+    port: opt.Port = 8765,
+    browse: opt.Browse = False,
+    lang: opt.Language = None,  # the pages choose their own; this is for the messages here
+) -> None:
+    web_server.serve(host, port, open_browser=browse)
+
+
 @app.command("holidays", epilog=opt.HOLIDAY_EXAMPLES)
 def holidays_(
     country: opt.Country = None,
@@ -332,7 +345,18 @@ def _with_only(name: str) -> typer.Typer | None:
     return single if single.registered_commands or single.registered_groups else None
 
 
+@functools.cache
+def _command(name: str | None) -> Any:
+    """The command line for `name` (None: all of it), built once per process.
+
+    Typer turns signatures into options and their converters on first use;
+    a process that runs `main` more than once (a test, a fuzzer) builds them once.
+    """
+    return typer.main.get_command((name and _with_only(name)) or app)
+
+
 def main() -> None:
     """Entry point of the `followup` command."""
     asked = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
-    ((asked and _with_only(asked)) or app)()
+    known = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    _command(asked if asked in known else None)()
