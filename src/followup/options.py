@@ -29,6 +29,7 @@ __all__ = [
     "PROTOCOL_EXAMPLES",
     "PUSH_EXAMPLES",
     "SERVE_EXAMPLES",
+    "SERVE_HELP",
     "BatchFormats",
     "Browse",
     "CalDAV",
@@ -320,6 +321,7 @@ Browse = Annotated[
     bool, typer.Option("--open", help="Open the app in the web browser once it runs.")
 ]
 
+SERVE_HELP = "Run followup on the web here: the Plan, Protocols and Clinic pages, and a JSON API."
 SERVE_EXAMPLES = """\
 Examples:
 

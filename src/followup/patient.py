@@ -20,13 +20,15 @@ the file and the key it is in. Dates may be TOML dates or "YYYY-MM-DD" strings.
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 from followup.errors import InvalidFile
 from followup.i18n import _
 from followup.settings import FIELDS, PatientFile, Settings
 
-__all__ = ["KEYS", "parse_patient"]
+__all__ = ["KEYS", "parse_patient", "to_toml"]
 
 KEYS = tuple(declared.name for declared in FIELDS)
 
@@ -40,3 +42,38 @@ def parse_patient(text: str, path: Path) -> Settings:
     except (ValueError, RecursionError) as error:  # TOMLDecodeError is a ValueError
         raise InvalidFile(path, _("not a valid TOML file ({error})").format(error=error)) from None
     return Settings.from_mapping(data, PatientFile(path))
+
+
+def to_toml(settings: Settings) -> str:
+    """The patient file that `parse_patient` reads back as the same settings.
+
+    Keys in the schema's order; a setting that says nothing is left out.
+    """
+    lines: list[str] = []
+    tables: list[str] = []
+    for declared in FIELDS:
+        value = getattr(settings, declared.name)
+        if value is None:
+            continue
+        if declared.name == "tracks":
+            for track in value:
+                tables += ["", "[[tracks]]", f"exam = {_string(track.exam)}"]
+                tables.append(f"every_months = {track.every_months}")
+        else:
+            lines.append(f"{declared.name} = {_toml_value(value)}")
+    return "\n".join(lines + tables) + "\n"
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    return _string(str(value))  # text, a weekend rule, a protocol file's path
+
+
+def _string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's, but for DEL, which TOML escapes too."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

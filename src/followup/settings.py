@@ -37,6 +37,7 @@ __all__ = [
     "Argument",
     "CommandLine",
     "Field",
+    "Form",
     "Keys",
     "PatientFile",
     "ProtocolChoice",
@@ -416,6 +417,14 @@ class RosterRow:
 
     def message(self, field: str, problem: str) -> str:
         return _("column {column!r}: {problem}").format(column=field, problem=problem)
+
+
+@dataclass(frozen=True)
+class Form:
+    """Settings typed into a web form: the page shows the problem next to its field."""
+
+    def message(self, field: str, problem: str) -> str:
+        return problem
 
 
 @dataclass(frozen=True)

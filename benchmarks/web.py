@@ -1,0 +1,178 @@
+"""Throughput and latency of the web app under bounded load, beside the same work in-process.
+
+Serves `followup.web:app` with uvicorn on 127.0.0.1 and a free port, then sends
+2,000 requests, 16 at a time, over keep-alive connections: `POST /api/plan` and
+the Plan page's form (`POST /en/`, the HTML result). Each request plans a
+different treatment date. The in-process loop does the same work without HTTP:
+the settings checked, the plan made and written as JSON, or the result page
+drawn. Traffic never leaves this computer.
+
+    python benchmarks/web.py [--requests 2000] [--concurrency 16] [--workers 1]
+
+Goals (from the project's issue), on a 2-core machine: throughput at least 0.7×
+the in-process loop's per worker, and p99 latency under 150 ms. The script
+exits 1 when one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from followup.export import FORMATS, RenderOptions
+from followup.settings import KEYS, Settings
+from followup.web.forms import PlanForm
+from followup.web.pages import _planned
+from followup.web.planning import plan
+
+FIRST = date(2020, 1, 6)
+RATIO_GOAL = 0.7
+P99_GOAL_MS = 150.0
+
+
+def _day(index: int) -> str:
+    return (FIRST + timedelta(days=index % 1500)).isoformat()
+
+
+def _json_body(index: int) -> bytes:
+    return json.dumps({"treatment_date": _day(index), "name": "Ana", "lang": "es"}).encode()
+
+
+def _form_body(index: int) -> bytes:
+    return urlencode({"treatment_date": _day(index), "name": "Ana", "lang": "es"}).encode()
+
+
+TARGETS: dict[str, tuple[str, str, Callable[[int], bytes]]] = {
+    "POST /api/plan": ("/api/plan", "application/json", _json_body),
+    "POST /en/ (HTML result)": ("/en/", "application/x-www-form-urlencoded", _form_body),
+}
+
+
+def _in_process(name: str, index: int) -> None:
+    """The same plan as request `index`, without HTTP."""
+    if name.startswith("POST /api/plan"):
+        settings = Settings.from_mapping(json.loads(_json_body(index)), KEYS)
+        FORMATS["json"].render(plan(settings), RenderOptions(lang="es"))
+    else:
+        form = PlanForm({"treatment_date": _day(index), "name": "Ana", "lang": "es"})
+        _planned("en", "/en/", form)
+
+
+def _loop_rate(name: str, count: int) -> float:
+    started = time.perf_counter()
+    for index in range(count):
+        _in_process(name, index)
+    return count / (time.perf_counter() - started)
+
+
+async def _client(
+    port: int, path: str, kind: str, make: Callable[[int], bytes], jobs: asyncio.Queue[int]
+) -> list[float]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    latencies = []
+    while True:
+        try:
+            index = jobs.get_nowait()
+        except asyncio.QueueEmpty:
+            break
+        body = make(index)
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {kind}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        started = time.perf_counter()
+        writer.write(head.encode() + body)
+        status = await reader.readline()
+        length = 0
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        await reader.readexactly(length)
+        latencies.append(time.perf_counter() - started)
+        if b" 200 " not in status:
+            raise RuntimeError(f"{path}: {status!r}")
+    writer.close()
+    return latencies
+
+
+async def _load(port: int, name: str, requests: int, concurrency: int) -> tuple[float, list[float]]:
+    path, kind, make = TARGETS[name]
+    jobs: asyncio.Queue[int] = asyncio.Queue()
+    for index in range(requests):
+        jobs.put_nowait(index)
+    started = time.perf_counter()
+    results = await asyncio.gather(
+        *(_client(port, path, kind, make, jobs) for _ in range(concurrency))
+    )
+    elapsed = time.perf_counter() - started
+    return requests / elapsed, sorted(latency for part in results for latency in part)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _serve(port: int, workers: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "uvicorn", "followup.web:app", "--host", "127.0.0.1",
+            "--port", str(port), "--workers", str(workers), "--no-access-log",
+            "--log-level", "warning",
+        ]
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return server
+        time.sleep(0.1)
+    server.kill()
+    sys.exit("the server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    port = _free_port()
+    server = _serve(port, args.workers)
+    missed = False
+    try:
+        print(f"{args.requests} requests, {args.concurrency} at a time, {args.workers} worker(s)")
+        for name in TARGETS:
+            asyncio.run(_load(port, name, 100, args.concurrency))  # warm up both sides
+            loop = _loop_rate(name, min(args.requests, 1000))
+            rate, latencies = asyncio.run(_load(port, name, args.requests, args.concurrency))
+            p50 = 1000 * statistics.median(latencies)
+            p99 = 1000 * latencies[int(0.99 * (len(latencies) - 1))]
+            ratio = rate / args.workers / loop
+            print(
+                f"{name:26} {rate:7.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  "
+                f"in-process {loop:7.0f}/s  ratio per worker {ratio:.2f}"
+            )
+            missed |= ratio < RATIO_GOAL or p99 >= P99_GOAL_MS
+    finally:
+        server.terminate()
+        server.wait(10)
+    print(
+        f"goals: ratio ≥ {RATIO_GOAL}, p99 < {P99_GOAL_MS:.0f} ms: {'missed' if missed else 'met'}"
+    )
+    sys.exit(1 if missed else 0)
+
+
+if __name__ == "__main__":
+    main()

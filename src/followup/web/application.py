@@ -1,0 +1,112 @@
+"""The ASGI application: the pages, the JSON API, the static files, and the guard around them."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from followup import i18n
+from followup.web import api, clinic, pages, protocol_pages
+from followup.web.guard import Answer, Guard, Scope
+from followup.web.languages import from_accept_language, from_path
+from followup.web.limits import Limits, size_text
+from followup.web.rendering import page, page_text
+from followup.web.text import t
+
+__all__ = ["create_app"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _language_of(scope: Scope) -> str:
+    """The language of the page asked for: from its path, else the browser's."""
+    found = from_path(scope.get("path", ""))
+    if found is not None:
+        return found
+    headers = dict(scope.get("headers", []))
+    return from_accept_language(headers.get(b"accept-language", b"").decode("latin-1"))
+
+
+def _answer(limits: Limits, scope: Scope, status: int) -> Answer:
+    """What the guard answers itself: a body over the limit (413), or a failure (500)."""
+    language = _language_of(scope)
+    with i18n.using(language):
+        if status == 413:
+            size = limits.for_path(scope["path"])
+            message = t("error.too_large", size=size_text(size))
+        else:
+            message = t("error.failed")
+    if scope["path"].startswith("/api/"):
+        body = api.problem(None, message, status).body
+        return status, [(b"content-type", b"application/json")], bytes(body)
+    try:
+        text = page_text("error.html", language, scope["path"], message=message)
+    except Exception:  # the page itself failed: plain words still reach the person
+        text = f"<!DOCTYPE html><title>followup</title><p>{html.escape(message)}</p>"
+    return status, [(b"content-type", b"text/html; charset=utf-8")], text.encode()
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """404, 405 and the like: a page for people, JSON for programs."""
+    status = error.status_code if isinstance(error, HTTPException) else 422
+    path = request.url.path
+    language = _language_of(request.scope)
+    with i18n.using(language):
+        message = t("error.not_found") if status == 404 else str(getattr(error, "detail", ""))
+    if path.startswith("/api/"):
+        return api.problem(None, message, status)
+    return page("error.html", language, path, status, message=message)
+
+
+async def _failed(request: Request, error: Exception) -> Response:
+    """The page for a failure; the guard logs it. Registered so that Starlette's own
+    plain-text answer never goes out first."""
+    status, headers, body = request.app.state.answer(request.scope, 500)
+    return Response(body, status, headers={k.decode(): v.decode() for k, v in headers})
+
+
+async def _refused(request: Request, error: Exception) -> Response:
+    assert isinstance(error, api.BadRequest)  # noqa: S101 - registered for this type only
+    return api.problem(error.field, error.message)
+
+
+def create_app(limits: Limits | None = None) -> Guard:
+    """The whole app; `limits` default to the environment's (see `Limits.from_environment`)."""
+    limits = limits or Limits.from_environment()
+    web = FastAPI(
+        title="followup",
+        summary="Imaging follow-up schedules after cancer treatment, from published guidelines.",
+        description="Educational, not medical advice: the care team decides. "
+        "Requests are the patient file's keys; nothing is stored.",
+        version=_version(),
+        docs_url=None,  # the interactive pages load scripts from elsewhere
+        redoc_url=None,
+    )
+    web.state.limits = limits
+    web.include_router(api.router)
+    web.include_router(protocol_pages.router)
+    web.include_router(clinic.router)
+    web.include_router(pages.router)
+    web.mount("/static", StaticFiles(directory=STATIC), name="static")
+    web.add_exception_handler(HTTPException, _http_error)
+    web.add_exception_handler(RequestValidationError, _http_error)
+    web.add_exception_handler(api.BadRequest, _refused)
+    web.add_exception_handler(Exception, _failed)
+
+    def answer(scope: Scope, status: int) -> Answer:
+        return _answer(limits, scope, status)
+
+    web.state.answer = answer
+    return Guard(web, limits.for_path, answer)
+
+
+def _version() -> str:
+    from followup.web.planning import version
+
+    return version()

@@ -1,0 +1,137 @@
+"""The Plan page's form: what was typed, the raw settings it makes, and problems by input.
+
+The inputs carry the settings' names (`treatment_date`, `done`, …). A few
+settings take more than one input: `holidays` is a country and a region,
+`done` and `tracks` have a row each. What the person typed is kept as text, so
+that the form comes back exactly as it was sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from followup.errors import FollowupError, InvalidSetting, MissingValue
+from followup.settings import Settings
+from followup.web.text import t
+
+__all__ = ["SINGLE", "PlanForm"]
+
+# Inputs that hold one value each; `done`, `tracks.exam` and `tracks.every_months` repeat.
+SINGLE = (
+    "treatment_date",
+    "name",
+    "protocol",
+    "early_interval",
+    "early_years",
+    "years",
+    "weekends",
+    "holidays",
+    "holidays_region",
+    "remind",
+    "lang",
+)
+# Rows a form may hold: more than anyone has, few enough to bound the work.
+MOST_ROWS = 100
+# Where a problem with a setting, or a part of one, is shown.
+_INPUT_OF = {"tracks": "tracks", "tracks.exam": "tracks", "tracks.every_months": "tracks"}
+
+
+@dataclass
+class PlanForm:
+    """The form as typed: one text per single input, a list per repeated one."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    done: list[str] = field(default_factory=list)
+    tracks: list[tuple[str, str]] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, form: Mapping[str, object], lists: Mapping[str, list[object]]) -> PlanForm:
+        """The form from a request: `form` gives each input's value, `lists` every value."""
+        values = {name: _text(form.get(name)) for name in SINGLE}
+        done = [_text(value) for value in lists.get("done", [])][:MOST_ROWS]
+        exams = [_text(value) for value in lists.get("tracks.exam", [])][:MOST_ROWS]
+        every = [_text(value) for value in lists.get("tracks.every_months", [])][:MOST_ROWS]
+        every += [""] * (len(exams) - len(every))
+        return cls(values, done, list(zip(exams, every, strict=False)))
+
+    @classmethod
+    def of(cls, settings: Settings) -> PlanForm:
+        """The form that gives `settings`: for a plan file opened on the page."""
+        shown = {
+            "treatment_date": settings.treatment_date,
+            "name": settings.name,
+            "protocol": settings.protocol,
+            "early_interval": settings.early_interval,
+            "early_years": settings.early_years,
+            "years": settings.years,
+            "weekends": settings.weekends,
+            "remind": settings.remind,
+            "lang": settings.lang,
+        }
+        values = {name: _shown(value) for name, value in shown.items()}
+        holidays = settings.holidays or ""
+        values["holidays"] = holidays.partition("-")[0]
+        values["holidays_region"] = holidays if "-" in holidays else ""
+        done = [day.isoformat() for day in settings.done or ()]
+        tracks = [(track.exam, str(track.every_months)) for track in settings.tracks or ()]
+        return cls(values, done, tracks)
+
+    def raw(self) -> dict[str, object]:
+        """The raw settings for `Settings.from_mapping`; an empty input says nothing."""
+        raw: dict[str, object] = {
+            name: value.strip()
+            for name, value in self.values.items()
+            if value.strip() and name not in ("holidays", "holidays_region")
+        }
+        country = self.values.get("holidays", "").strip()
+        region = self.values.get("holidays_region", "").strip()
+        if country:
+            # A region left from another country (the country changed without
+            # JavaScript to refresh the regions) is set aside: the country stands.
+            same = region.upper().startswith(country.upper() + "-")
+            raw["holidays"] = region if same else country
+        done = [day.strip() for day in self.done if day.strip()]
+        if done:
+            raw["done"] = done
+        tracks = [
+            {"exam": exam, "every_months": every.strip()}
+            for exam, every in self.tracks
+            if exam.strip() or every.strip()
+        ]
+        if tracks:
+            raw["tracks"] = tracks
+        return raw
+
+    def refuse(self, error: FollowupError) -> None:
+        """Show `error` next to the input it concerns."""
+        if isinstance(error, InvalidSetting):
+            self.errors[_INPUT_OF.get(error.field, error.field.partition(".")[0])] = error.problem
+        elif isinstance(error, MissingValue):
+            self.errors["treatment_date"] = t("plan.missing_date")
+        else:
+            self.errors["form"] = str(error)
+
+    def with_rows(self, action: str) -> PlanForm:
+        """The form after a row button without JavaScript: `add` a scan row, `remove:N` one."""
+        if action == "add" and len(self.done) < MOST_ROWS:
+            self.done.append("")
+        elif action.startswith("remove:") and action[7:].isdigit():
+            index = int(action[7:])
+            if 0 <= index < len(self.done):
+                del self.done[index]
+        return self
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Path):
+        return str(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

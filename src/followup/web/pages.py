@@ -1,0 +1,190 @@
+"""The Plan page: the form, the plan under it, its files, and a plan file opened again."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from markupsafe import Markup
+from starlette.datastructures import FormData, UploadFile
+from starlette.responses import HTMLResponse, Response
+
+from followup import i18n, wording
+from followup.dates import Weekends
+from followup.errors import FollowupError
+from followup.export.sheet import SheetContent, content
+from followup.patient import parse_patient
+from followup.protocols import DEFAULT_PROTOCOL, PRESETS
+from followup.schedule import Schedule
+from followup.settings import DEFAULT_REMIND, DEFAULT_YEARS, Form, Settings
+from followup.web import places
+from followup.web.forms import PlanForm
+from followup.web.languages import from_accept_language
+from followup.web.planning import DOWNLOADS, disposition, download, plan, settings_from, version
+from followup.web.rendering import page
+from followup.web.text import t
+
+__all__ = ["FORM", "form_data", "language", "router"]
+
+router = APIRouter(include_in_schema=False)
+FORM = Form()
+# Form parts a request may carry: the inputs of the Plan page with many rows, and one file.
+MOST_FIELDS = 600
+
+
+def language(lang: str | None, request: Request) -> str:
+    """The language the path names, else the browser's; an unknown one is no page at all."""
+    if lang is None:
+        return from_accept_language(request.headers.get("accept-language"))
+    if lang not in i18n.LANGUAGES:
+        raise HTTPException(404)
+    return lang
+
+
+def form_data(request: Request) -> AbstractAsyncContextManager[FormData]:
+    """The request's form, its uploaded file closed (and deleted) when the block ends."""
+    return request.form(max_files=1, max_fields=MOST_FIELDS)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A plan as the page shows it: the sheet's content and the visit to book next."""
+
+    lang: str
+    sheet: SheetContent
+    next_row: int | None
+    next_sentence: str
+    form: PlanForm
+
+
+def _result(settings: Settings, schedule: Schedule, form: PlanForm) -> Result:
+    today = date.today()
+    with i18n.using(settings.lang or "en"):
+        sheet = content(schedule, generated=datetime.now(UTC), version=version())
+        upcoming = schedule.next_from(today)
+        sentence = wording.next_visit(schedule, upcoming)
+    visits = schedule.all_visits()
+    row = visits.index(upcoming.visit) if upcoming.visit in visits else None
+    return Result(settings.lang or "en", sheet, row, sentence, form)
+
+
+def _plan_page(
+    lang: str, path: str, form: PlanForm, *, result: Result | None = None, **extra: Any
+) -> HTMLResponse:
+    status = 400 if form.errors or extra.get("open_error") else 200
+    country = form.values.get("holidays", "").strip().upper()
+    with i18n.using(lang):
+        presets = [(key, i18n._(preset.name)) for key, preset in PRESETS.items()]
+    return page(
+        "plan.html",
+        lang,
+        path,
+        status,
+        section="plan",
+        form=form,
+        result=result,
+        presets=presets,
+        default_protocol=DEFAULT_PROTOCOL.id,
+        weekends=[rule.value for rule in Weekends],
+        # Safe: names escaped, codes checked as two capital letters.
+        country_options=Markup(places.country_options(lang, country)),  # noqa: S704
+        regions=places.regions(country),
+        defaults={"years": DEFAULT_YEARS, "remind": DEFAULT_REMIND},
+        open_error=extra.get("open_error"),
+    )
+
+
+def _planned(lang: str, path: str, form: PlanForm) -> HTMLResponse:
+    try:
+        settings = settings_from(form.raw(), FORM, lang)
+        schedule = plan(settings)
+    except FollowupError as error:
+        with i18n.using(lang):
+            form.refuse(error)
+        return _plan_page(lang, path, form)
+    return _plan_page(lang, path, form, result=_result(settings, schedule, form))
+
+
+@router.get("/")
+@router.get("/{lang}/")
+async def plan_page(request: Request, lang: str | None = None) -> HTMLResponse:
+    """The empty form; a protocol may be chosen in the query, from a protocol's page."""
+    chosen = language(lang, request)
+    form = PlanForm({"lang": chosen})
+    asked = request.query_params.get("protocol", "")
+    if asked in PRESETS:
+        form.values["protocol"] = asked
+    response = _plan_page(chosen, request.url.path, form)
+    if lang is None:
+        response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@router.post("/{lang}/")
+async def submit(request: Request, lang: str) -> HTMLResponse:
+    """The plan for the form's values, or the form again with what to correct."""
+    chosen = language(lang, request)
+    async with form_data(request) as data:
+        form = PlanForm.read(data, _lists(data))
+        action = data.get("action")
+    if isinstance(action, str) and action not in ("", "plan"):
+        return _plan_page(chosen, request.url.path, form.with_rows(action))
+    return _planned(chosen, request.url.path, form)
+
+
+@router.post("/{lang}/download/{kind}", response_model=None)
+async def download_file(request: Request, lang: str, kind: str) -> Response:
+    """One of the plan's files, from the values of the plan shown."""
+    chosen = language(lang, request)
+    if kind not in DOWNLOADS:
+        raise HTTPException(404)
+    async with form_data(request) as data:
+        form = PlanForm.read(data, _lists(data))
+    try:
+        settings = settings_from(form.raw(), FORM, chosen)
+        content_bytes, media_type, name = download(settings, kind)
+    except FollowupError as error:
+        with i18n.using(chosen):
+            form.refuse(error)
+        return _plan_page(chosen, f"/{chosen}/", form)
+    headers = {"Content-Disposition": disposition(name)}
+    return Response(content_bytes, media_type=media_type, headers=headers)
+
+
+@router.post("/{lang}/open")
+async def open_plan_file(request: Request, lang: str) -> HTMLResponse:
+    """A plan file saved before: the form refilled from it, and its plan."""
+    chosen = language(lang, request)
+    path = f"/{chosen}/"
+    empty = PlanForm({"lang": chosen})
+    async with form_data(request) as data:
+        upload = data.get("plan_file")
+        content = await upload.read() if isinstance(upload, UploadFile) else b""
+        name = Path(upload.filename or "").name[:100] if isinstance(upload, UploadFile) else ""
+    if not name:
+        with i18n.using(chosen):
+            message = t("plan.no_file")
+        return _plan_page(chosen, path, empty, open_error=message)
+    with i18n.using(chosen):
+        try:
+            text = content.decode("utf-8-sig")
+            settings = parse_patient(text, Path(name))
+        except UnicodeDecodeError:
+            return _plan_page(chosen, path, empty, open_error=_not_text(name))
+        except FollowupError as error:
+            return _plan_page(chosen, path, empty, open_error=str(error))
+    return _planned(chosen, path, PlanForm.of(settings))
+
+
+def _not_text(name: str) -> str:
+    return f"{name}: " + i18n._("not a text file in UTF-8")
+
+
+def _lists(data: FormData) -> dict[str, list[object]]:
+    return {
+        name: list(data.getlist(name)) for name in ("done", "tracks.exam", "tracks.every_months")
+    }

@@ -1,0 +1,104 @@
+"""From raw settings to a plan and its files: the path the pages and the API share.
+
+Settings are made only by `Settings.from_mapping`, planned by `schedule_for`
+and written by the format registry, like everywhere else. The web adds one
+rule: a protocol is a preset. A protocol file named in a request would be a
+file on the server, which nobody on the web may read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+from followup import i18n
+from followup.api import Loads, schedule_for
+from followup.errors import InvalidSetting, Origin, not_allowed
+from followup.export import FILE_FORMATS, Format, RenderOptions, format_named
+from followup.patient import to_toml
+from followup.protocols import PRESETS
+from followup.schedule import Schedule
+from followup.settings import Settings
+from followup.web.text import t
+
+__all__ = [
+    "DOWNLOADS",
+    "Download",
+    "download",
+    "plan",
+    "settings_from",
+    "version",
+]
+
+# The plan file is not a format of a schedule but the settings themselves.
+PLAN_FILE = "toml"
+DOWNLOADS = (*FILE_FORMATS, PLAN_FILE)
+TOML_TYPE = "application/toml; charset=utf-8"
+
+# Preset protocols and holiday calendars never change while the app runs, so
+# one process keeps them for every request; no request's data is kept.
+_LOADS = Loads()
+
+
+@cache
+def version() -> str:
+    from importlib.metadata import version as installed
+
+    return installed("followup")
+
+
+def settings_from(raw: dict[str, object], origin: Origin, language: str) -> Settings:
+    """Checked settings from a request's raw values, spelled by `origin`, in `language`."""
+    with i18n.using(language):
+        settings = Settings.from_mapping(raw, origin)
+        if isinstance(settings.protocol, Path):
+            reason = t("plan.presets_only", ids=", ".join(PRESETS))
+            value = str(settings.protocol)
+            raise InvalidSetting("protocol", value, not_allowed(value, reason), origin)
+    return settings if settings.lang else replace(settings, lang=language)
+
+
+def plan(settings: Settings, today: date | None = None) -> Schedule:
+    """The settings' plan, as seen today."""
+    return schedule_for(settings, today or date.today(), _LOADS)
+
+
+def render_options(settings: Settings) -> RenderOptions:
+    return RenderOptions.for_settings(
+        settings, stamp=datetime.now(UTC).replace(microsecond=0), version=version()
+    )
+
+
+Download = tuple[bytes, str, str]  # content, media type, file name
+
+
+def download(settings: Settings, kind: str, schedule: Schedule | None = None) -> Download:
+    """The plan as a file of the format `kind`, or the plan file; `format_named` refuses others."""
+    if kind == PLAN_FILE:
+        return to_toml(settings).encode(), TOML_TYPE, file_name(settings, ".toml")
+    chosen: Format = format_named(kind, "format", files_only=True)
+    chosen.require()
+    schedule = schedule or plan(settings)
+    data = chosen.render(schedule, render_options(settings))
+    return data, chosen.media_type, file_name(settings, chosen.suffix or "")
+
+
+def file_name(settings: Settings, suffix: str) -> str:
+    """`followup-Ana.ics`: the person's name when one is given."""
+    stem = f"followup-{settings.name}" if settings.name else "followup-plan"
+    # Letters and digits of any script; anything else a file system or a header may choke on
+    # becomes a dash.
+    cleaned = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFC", stem)).strip("-.")
+    return (cleaned or "followup")[:80] + suffix
+
+
+def disposition(name: str) -> str:
+    """A Content-Disposition that names the file in ASCII and, for any other letter, in UTF-8."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name) or "followup"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

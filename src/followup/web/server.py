@@ -1,0 +1,50 @@
+"""`followup serve`: the web app on this computer, with uvicorn.
+
+The command line imports this module when it starts, so it imports nothing
+heavy itself: uvicorn and the app load only when `serve` runs.
+"""
+
+from __future__ import annotations
+
+from importlib.util import find_spec
+
+from followup.errors import MissingDependency
+from followup.i18n import _
+
+__all__ = ["require_web", "serve"]
+
+# The web extra's packages, by the names they are imported as.
+WEB_PACKAGES = ("fastapi", "starlette", "uvicorn", "python_multipart", "jinja2")
+
+
+def require_web() -> None:
+    """Fail early, with how to fix it, when the web extra is not installed."""
+    if any(find_spec(name) is None for name in WEB_PACKAGES):
+        raise MissingDependency(_("the web app needs the web extra: pip install 'followup[web]'"))
+
+
+def serve(host: str, port: int, *, open_browser: bool = False) -> None:
+    """Serve the app at http://host:port/ until interrupted; open it in a browser if asked."""
+    require_web()
+    import logging
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    # The app logs each request by method and path only; uvicorn's own access
+    # log would add query strings.
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    print(_("followup is running at {url}; press Ctrl+C to stop.").format(url=url), flush=True)
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, [url]).start()
+    uvicorn.run(
+        "followup.web:app",
+        host=host,
+        port=port,
+        access_log=False,
+        server_header=False,
+        log_level="warning",
+    )

@@ -1,0 +1,94 @@
+// followup on the web: small enhancements; every page works without them.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  // Print: the page's print style sheet shows the plan as the sheet prints it.
+  for (const button of document.querySelectorAll("button.print")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+
+  // After a problem, bring the list of problems into view and focus.
+  const summary = document.getElementById("summary");
+  if (summary) summary.focus();
+
+  // Scans done: add and remove rows here instead of asking the server.
+  const list = document.querySelector("ol.scans");
+  if (list) enhanceScans(list);
+
+  // The link under the protocols follows the one chosen.
+  const protocol = document.getElementById("f-protocol");
+  const link = document.getElementById("protocol-link");
+  if (protocol && link) {
+    protocol.addEventListener("change", () => {
+      link.href = link.dataset.base + protocol.value;
+    });
+  }
+
+  // Public holidays: the regions follow the country chosen.
+  const country = document.getElementById("f-holidays");
+  const region = document.getElementById("f-holidays_region");
+  if (country && region) {
+    country.addEventListener("change", () => fillRegions(country, region));
+  }
+});
+
+function renumber(list) {
+  list.querySelectorAll("li.scan").forEach((item, index) => {
+    const label = item.querySelector("label");
+    const input = item.querySelector("input");
+    const button = item.querySelector("button");
+    const template = list.dataset;
+    input.id = `f-done-${index}`;
+    label.htmlFor = input.id;
+    label.textContent = label.textContent.replace(/\d+/, String(index + 1));
+    button.textContent = button.textContent.replace(/\d+/, String(index + 1));
+    button.value = `remove:${index}`;
+  });
+}
+
+function enhanceScans(list) {
+  list.addEventListener("click", (event) => {
+    const button = event.target.closest("button.remove");
+    if (!button) return;
+    event.preventDefault();
+    const item = button.closest("li.scan");
+    const items = list.querySelectorAll("li.scan");
+    if (items.length > 1) {
+      const next = item.nextElementSibling || item.previousElementSibling;
+      item.remove();
+      renumber(list);
+      next.querySelector("input").focus();
+    } else {
+      item.querySelector("input").value = "";
+      item.querySelector("input").focus();
+    }
+  });
+  const add = list.parentElement.querySelector("button.add");
+  if (add) {
+    add.addEventListener("click", (event) => {
+      event.preventDefault();
+      const last = list.querySelector("li.scan:last-child");
+      const copy = last.cloneNode(true);
+      copy.querySelector("input").value = "";
+      list.appendChild(copy);
+      renumber(list);
+      copy.querySelector("input").focus();
+    });
+  }
+}
+
+async function fillRegions(country, region) {
+  const whole = region.options[0];
+  region.replaceChildren(whole);
+  if (!country.value) return;
+  try {
+    const answer = await fetch(country.dataset.regions + encodeURIComponent(country.value));
+    if (!answer.ok) return;
+    for (const place of await answer.json()) {
+      region.append(new Option(place.name, place.code));
+    }
+  } catch (error) {
+    // Without the list, the whole country is still a good choice.
+  }
+}

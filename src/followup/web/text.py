@@ -1,0 +1,125 @@
+"""The words of the web pages, marked for translation where gettext tools find them.
+
+Templates ask for a message by its key (`t("plan.title")`); the message is
+translated in the request's language when the page is drawn. Labels of the
+settings themselves come from the schema (`Field.label`), already translated.
+"""
+
+from __future__ import annotations
+
+from followup.i18n import N_, _
+
+__all__ = ["TEXT", "t"]
+
+TEXT = {
+    # Every page
+    "site.skip": N_("Skip to the content"),
+    "site.nav": N_("Pages"),
+    "site.plan": N_("Plan"),
+    "site.protocols": N_("Protocols"),
+    "site.clinic": N_("Clinic"),
+    "site.languages": N_("Language of the page"),
+    "site.private": N_(
+        "This site keeps nothing you type: no accounts, no cookies, no files. "
+        "What you send is used to answer you, then forgotten."
+    ),
+    "site.problem": N_("There is a problem"),
+    "error.not_found": N_("There is no such page."),
+    "error.too_large": N_("What you sent is larger than this site accepts ({size})."),
+    "error.failed": N_("Something went wrong on our side. Nothing you sent was kept; try again."),
+    "error.back": N_("Back to the plan"),
+    # The Plan page
+    "plan.title": N_("Plan your follow-up scans"),
+    "plan.intro": N_(
+        "Give the date of the treatment and your choices. The plan appears below the form, "
+        "with files for your calendar, a printer or a spreadsheet."
+    ),
+    "plan.open": N_("Have a plan file from before?"),
+    "plan.open_label": N_("Plan file (.toml)"),
+    "plan.open_button": N_("Open a plan file"),
+    "plan.no_file": N_("choose a plan file"),
+    "plan.treatment": N_("The treatment"),
+    "plan.date_hint": N_("Usually the day of the last surgery or ablation."),
+    "plan.name_hint": N_("Optional. Shown in titles; never in calendar identifiers."),
+    "plan.protocol_part": N_("The protocol and its choices"),
+    "plan.protocols_link": N_("About this protocol"),
+    "plan.early_interval_hint": N_("Leave empty for the shortest the source allows."),
+    "plan.early_years_hint": N_("Leave empty for the longest the source allows."),
+    "plan.years_hint": N_("From 1 to 30. The source sets no end: agree on it with the care team."),
+    "plan.dates_part": N_("Dates"),
+    # "weekends." + each rule: the options of the weekend rule
+    "weekends.next": N_("Move it to the next weekday"),
+    "weekends.previous": N_("Move it to the weekday before"),
+    "weekends.keep": N_("Keep the date"),
+    "plan.country": N_("Country"),
+    "plan.region": N_("Region"),
+    "plan.no_holidays": N_("None"),
+    "plan.whole_country": N_("The whole country"),
+    "plan.region_hint": N_("The regions of the country chosen; choose the country first."),
+    "plan.scan": N_("Scan {number}"),
+    "plan.remove": N_("Remove scan {number}"),
+    "plan.add_scan": N_("Add a scan date"),
+    "plan.done_hint": N_("The dates of scans you have had; the plan continues from the last."),
+    "plan.track_hint": N_(
+        "Optional: another exam at a fixed interval, such as a brain MRI every 12 months. "
+        "No source sets it: discuss it with the care team."
+    ),
+    "plan.track_exam": N_("Exam"),
+    "plan.track_every": N_("Every (months)"),
+    "plan.output_part": N_("Calendar and language"),
+    "plan.remind_hint": N_("Days before each scan; 0 for no reminder."),
+    "plan.submit": N_("Make the plan"),
+    "plan.missing_date": N_("give the date of the treatment"),
+    "plan.presets_only": N_("choose one of {ids}"),
+    "plan.next": N_("Next visit"),
+    "plan.take": N_("Take the plan with you"),
+    "plan.calendar": N_("Add to my calendar"),
+    "plan.print": N_("Print"),
+    "plan.pdf": N_("PDF"),
+    "plan.csv": N_("Spreadsheet (CSV)"),
+    "plan.json": N_("JSON"),
+    "plan.save": N_("Save my plan file"),
+    "plan.save_hint": N_(
+        "Keep the plan file: open it here next time, add the scans done, and get the plan again."
+    ),
+    # The Protocols pages
+    "protocols.title": N_("Follow-up protocols"),
+    "protocols.intro": N_(
+        "Each protocol uses only wording quoted from its source. Where the source gives a "
+        "range, the plan takes the stricter end, and you can choose within the range."
+    ),
+    "protocols.default": N_("The default"),
+    "protocols.use": N_("Plan with this protocol"),
+    "protocols.months_range": N_("{low}–{high} months"),
+    "protocols.years_range": N_("{low}–{high} years"),
+    # The Clinic page
+    "clinic.title": N_("Plan a clinic's roster"),
+    "clinic.intro": N_(
+        "Upload a roster in CSV, one patient per row, and get back a zip file with each "
+        "patient's files, summary.csv and errors.csv. The columns id and treatment_date "
+        "are required; name, protocol, early_interval, early_years, years, weekends, "
+        "holidays, done (dates separated by ';') and lang are optional."
+    ),
+    "clinic.roster": N_("Roster (CSV)"),
+    "clinic.limits": N_("At most {size} and {rows} patients."),
+    "clinic.formats": N_("Files for each patient"),
+    "clinic.partial": N_("If some rows cannot be planned, send the files of the others anyway"),
+    "clinic.submit": N_("Plan the roster"),
+    "clinic.no_file": N_("choose a roster file"),
+    "clinic.too_large": N_("the roster is larger than {size}"),
+    "clinic.too_many": N_("the roster has {count} patients; at most {rows} are accepted"),
+    "clinic.failed_rows": N_("Rows that could not be planned"),
+    "clinic.failed_intro": N_(
+        "{written} of {total} patients were planned. Correct the rows below, or choose the "
+        "roster again with the box below ticked to get the files of the others."
+    ),
+    "clinic.line": N_("Line"),
+    "clinic.id": N_("Id"),
+    "clinic.reason": N_("Reason"),
+}
+
+
+def t(key: str, **values: object) -> str:
+    """The message `key` in the active language, filled in with `values`."""
+    message = _(TEXT[key])
+    return message.format(**values) if values else message

@@ -1,0 +1,78 @@
+"""`followup serve`: its help, its defaults, and its one line when the web extra is missing.
+
+The command line never loads the web stack unless `serve` runs: its start-up
+stays what it was.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from followup.cli import app
+
+
+def test_serve_has_help(runner: CliRunner) -> None:
+    """`followup serve --help` names its options, their defaults and the extra it needs."""
+    result = runner.invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0
+    for text in ("--host", "--port", "--open", "127.0.0.1", "8765", "followup[web]"):
+        assert text in result.output
+
+
+def test_serve_runs_uvicorn_on_loopback(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default the app listens on 127.0.0.1:8765, without uvicorn's access log."""
+    pytest.importorskip("uvicorn")
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        uvicorn, "run", lambda app, **options: calls.append({"app": app, **options})
+    )
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8765/" in result.output
+    assert calls == [
+        {
+            "app": "followup.web:app",
+            "host": "127.0.0.1",
+            "port": 8765,
+            "access_log": False,
+            "server_header": False,
+            "log_level": "warning",
+        }
+    ]
+
+
+def test_serve_without_the_extra_says_how_to_install_it(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exit 1 and one line naming the extra, as for the PDF."""
+    from followup.web import server
+
+    monkeypatch.setattr(server, "find_spec", lambda name: None if name == "uvicorn" else object())
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: the web app needs the web extra: pip install 'followup[web]'\n"
+    )
+
+
+def test_a_port_out_of_range_is_bad_input(runner: CliRunner) -> None:
+    """--port 0 or 70000 is refused before anything starts, with exit 2."""
+    assert runner.invoke(app, ["serve", "--port", "70000"]).exit_code == 2
+
+
+def test_the_command_line_does_not_import_the_web_stack() -> None:
+    """Importing the CLI, or running a plan, loads no FastAPI, Starlette or uvicorn."""
+    code = (
+        "import sys, followup.cli, followup.web, followup.web.server\n"
+        "web = {'fastapi', 'starlette', 'uvicorn', 'followup.web.application'}\n"
+        "print(sorted(web & set(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
