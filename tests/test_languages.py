@@ -117,7 +117,18 @@ def _out(runner: CliRunner, *args: str) -> str:
 def test_every_output_speaks_the_language(runner: CliRunner, tmp_path: Path, lang: str) -> None:
     """Calendar, tables, JSON values, sheet, next and errors, with clinicians' own wording."""
     want = EXPECTED[lang]
-    plan = ["plan", "2024-01-31", "--name", "Ana", "--lang", lang, "--today", "2024-02-01", "-o", "-"]
+    plan = [
+        "plan",
+        "2024-01-31",
+        "--name",
+        "Ana",
+        "--lang",
+        lang,
+        "--today",
+        "2024-02-01",
+        "-o",
+        "-",
+    ]
     raw = runner.invoke(app, [*plan, "--format", "ics"]).stdout_bytes.decode()
     ics = raw.replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";")
     assert f"X-WR-CALNAME:{want['calendar']}" in ics

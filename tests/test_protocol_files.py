@@ -180,7 +180,8 @@ def test_tracks_from_a_protocol_file_and_a_patient_file(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--track", "Brain MRI"], "Error: --track 1 is not allowed: give one --every for each --track (got 0)"),
+        (["--track", "Brain MRI"], "Error: --track 'Brain MRI' is not allowed: add --every MONTHS after it: how often to plan this exam"),
+        (["--every", "12"], "Error: --every '12' is not allowed: give a --track EXAM before it"),
         (["--track", "Brain MRI", "--every", "0"], "Error: --every 0 is not allowed: give a whole number of months from 1 to 360"),
         (["--track", "Brain MRI", "--every", "12", "--track", "brain mri", "--every", "6"], "Error: --track 'brain mri' is not allowed: this exam has a track already"),
     ],

@@ -9,7 +9,7 @@ import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 import typer.main
@@ -34,11 +34,7 @@ def _new_app(**extra: Any) -> typer.Typer:
     return typer.Typer(
         cls=console.Commands,
         name="followup",
-        help=(
-            "Turn the date of a cancer treatment into the imaging follow-up schedule "
-            "a published guideline asks for: a calendar file, a table, explained.\n\n"
-            "Educational, not medical advice: the care team decides."
-        ),
+        help=opt.APP_HELP,
         epilog="Example:  followup plan 2025-03-14 -o scans.ics",
         invoke_without_command=True,
         pretty_exceptions_enable=False,
@@ -51,22 +47,8 @@ def _new_app(**extra: Any) -> typer.Typer:
 app = _new_app()
 
 
-def _show_version(value: bool) -> None:
-    if value:
-        from importlib.metadata import version
-
-        typer.echo(f"followup {version('followup')}")
-        raise typer.Exit()
-
-
 @app.callback()
-def _main(
-    ctx: typer.Context,
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
-    ] = False,
-) -> None:
+def _main(ctx: typer.Context, version: opt.Version = False) -> None:
     """Follow-up scan schedules after cancer treatment, from a published guideline."""
     if ctx.invoked_subcommand is None:  # plain `followup`: what it does and how to ask
         typer.echo(ctx.get_help())
@@ -317,10 +299,7 @@ def serve_(
 
 
 @app.command("holidays", epilog=opt.HOLIDAY_EXAMPLES)
-def holidays_(
-    country: opt.Country = None,
-    lang: opt.Language = None,
-) -> None:
+def holidays_(country: opt.Country = None, lang: opt.Language = None) -> None:
     """List the codes that --holidays accepts: countries, or the regions of one."""
     _settings({"lang": lang})
     from followup.public_holidays import listing
@@ -347,11 +326,7 @@ def _with_only(name: str) -> typer.Typer | None:
 
 @functools.cache
 def _command(name: str | None) -> Any:
-    """The command line for `name` (None: all of it), built once per process.
-
-    Typer turns signatures into options and their converters on first use;
-    a process that runs `main` more than once (a test, a fuzzer) builds them once.
-    """
+    """The command line for `name` (None: all of it), built once however often `main` runs."""
     return typer.main.get_command((name and _with_only(name)) or app)
 
 

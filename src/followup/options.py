@@ -22,6 +22,7 @@ from followup.i18n import _
 from followup.settings import field_named
 
 __all__ = [
+    "APP_HELP",
     "BATCH_EXAMPLES",
     "HOLIDAY_EXAMPLES",
     "NEXT_EXAMPLES",
@@ -61,6 +62,7 @@ __all__ = [
     "TrackExam",
     "TreatmentDate",
     "User",
+    "Version",
     "WeekendRule",
     "Years",
     "stamp_from_environment",
@@ -332,3 +334,24 @@ Examples:
 Needs the web extra: pip install 'followup[web]'. For a server that others
 reach, run followup.web:app with an ASGI server behind a proxy with TLS.
 """
+
+
+APP_HELP = (
+    "Turn the date of a cancer treatment into the imaging follow-up schedule "
+    "a published guideline asks for: a calendar file, a table, explained.\n\n"
+    "Educational, not medical advice: the care team decides."
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"followup {version('followup')}")
+        raise typer.Exit()
+
+
+Version = Annotated[
+    bool,
+    typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+]

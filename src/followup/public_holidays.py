@@ -43,7 +43,7 @@ def listing(country: str | None) -> list[str]:
 
 
 def _region_names(country: str) -> dict[str, str]:
-    """Region codes and their names as the holidays package spells them (the region's own language)."""
+    """Region codes and their names, as the holidays package spells them (in their own language)."""
     entity = type(_holidays.country_holidays(country))
     aliases: dict[str, str] = getattr(entity, "subdivisions_aliases", {})
     names: dict[str, str] = {}
