@@ -23,12 +23,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from followup import i18n
 from followup.cli import main
 from followup.protocols import PRESETS
+
+pytestmark = pytest.mark.untraced
 
 CASES = 1000 if os.environ.get("CI") else 60  # per shard; two shards per target
 FUZZ = settings(

@@ -48,6 +48,7 @@ def _schedule(
     names,
     st.sampled_from([0, 1, 14, 90]),
 )
+@pytest.mark.untraced
 def test_every_file_reads_back_with_the_same_dates(
     start: date, early: int, years: int, name: str | None, remind: int
 ) -> None:

@@ -191,6 +191,7 @@ def calendars(draw: st.DrawFn) -> tuple[Schedule, int, str]:
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(calendars())
+@pytest.mark.untraced
 def test_parsers_read_what_we_meant(
     libical: Reader,
     javascript: Reader,

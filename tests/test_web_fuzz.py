@@ -19,6 +19,8 @@ from starlette.testclient import TestClient
 
 from followup.web import create_app
 
+pytestmark = pytest.mark.untraced
+
 APP = create_app()
 CLIENT = TestClient(APP)
 EXAMPLES = 50 if os.environ.get("CI") else 30
