@@ -162,3 +162,12 @@ def test_reasons_speak_the_language_of_the_run(runner: CliRunner) -> None:
     """A range's reason is worded when the problem is found, in the language asked for."""
     result = runner.invoke(app, ["plan", TREATMENT, "--years", "40", "--lang", "es"])
     assert result.stderr == "Error: --years 40 no es válido: elija de 1 a 30\n"
+
+
+def test_an_unknown_preset_from_python_is_a_setting_error() -> None:
+    """`load_protocol("nope")` and settings built without the schema say which field, not KeyError."""
+    from followup import load_protocol
+
+    with pytest.raises(InvalidSetting) as caught:
+        load_protocol("nope")
+    assert caught.value.field == "protocol"

@@ -454,3 +454,26 @@ def test_limits_come_from_the_environment() -> None:
     assert limits == Limits(roster_rows=10)
     with pytest.raises(ValueError, match="FOLLOWUP_WEB_MAX_UPLOAD_BYTES"):
         Limits.from_environment({"FOLLOWUP_WEB_MAX_UPLOAD_BYTES": "2MB"})
+
+
+def test_a_roster_cannot_read_files_on_the_server(client: TestClient, tmp_path: Path) -> None:
+    """A roster row naming a protocol file is refused: the server's disk is not the user's."""
+    secret = tmp_path / "secret.toml"
+    secret.write_text(
+        'name = "Secret"\n[[phases]]\nevery_months = 3\n[source]\ncitation = "hidden"\n',
+        encoding="utf-8",
+    )
+    roster = f"id,treatment_date,protocol\n-7,2024-01-31,{secret}\n".encode()
+    listed = client.post("/en/clinic", files={"roster": ("r.csv", roster, "text/csv")})
+    assert "hidden" not in listed.text
+    assert "Secret" not in listed.text
+    assert "choose one of ibero-american-2025" in listed.text
+    assert "&#39;-7" not in listed.text  # the id as written, not quoted for spreadsheets
+    assert ">-7<" in listed.text
+
+
+def test_a_calendar_without_a_name_points_at_the_name(client: TestClient) -> None:
+    """Asked for a calendar with no name, the answer names the field `name`, not the date."""
+    answer = client.post("/api/plan/ics", json={"treatment_date": "2025-03-14"})
+    assert answer.status_code == 422
+    assert answer.json()["error"]["field"] == "name"

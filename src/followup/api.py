@@ -17,7 +17,7 @@ from followup.dates import Holidays
 from followup.errors import MissingValue
 from followup.files import read_text
 from followup.i18n import _
-from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Protocol
+from followup.protocols import DEFAULT_PROTOCOL, Protocol, preset
 from followup.schedule import Schedule, plan
 from followup.settings import DEFAULT_WEEKENDS, DEFAULT_YEARS, ProtocolChoice, Settings
 
@@ -37,7 +37,7 @@ def load_protocol(choice: ProtocolChoice | None) -> Protocol:
         return DEFAULT_PROTOCOL
     if isinstance(choice, Path):
         return load_protocol_file(choice)
-    return PRESETS[choice]
+    return preset(choice)
 
 
 @dataclass
@@ -77,6 +77,7 @@ def schedule_for(
         raise MissingValue(
             "TREATMENT_DATE",
             _("give the treatment date as YYYY-MM-DD, or a patient file with --from"),
+            "treatment_date",
         )
     loads = loads or Loads()
     language = settings.lang or i18n.current()

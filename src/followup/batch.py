@@ -38,6 +38,7 @@ from followup.files import (
     write_atomically,
 )
 from followup.i18n import _
+from followup.protocols import PRESETS
 from followup.settings import FIELDS, RosterRow, Settings
 
 __all__ = [
@@ -108,6 +109,8 @@ class Job:
     defaults: Settings
     options: RenderOptions
     today: date
+    # On a server, a row must not name a protocol file: it would be read from the server's disk.
+    presets_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -263,6 +266,10 @@ def process(job: Job, line: int, record: Record, duplicates: set[str], loads: Lo
         try:
             _check_id(patient_id, duplicates)
             settings = _row_settings(record).over(job.defaults)
+            if job.presets_only and isinstance(settings.protocol, Path):
+                reason = _("choose one of {ids}").format(ids=", ".join(PRESETS))
+                shown = str(settings.protocol)
+                raise InvalidSetting("protocol", shown, not_allowed(shown, reason), ROW)
             schedule = schedule_for(settings, job.today, loads)
             # The id is unique in the roster: it keeps two patients' events apart.
             options = replace(job.options, lang=language, calendar_id=patient_id)
@@ -349,9 +356,9 @@ def _check_run(job: Job, loads: Loads) -> None:
 
 
 @contextlib.contextmanager
-def _csv_file(path: Path, header: tuple[str, ...]) -> Iterator[Any]:
+def _csv_file(path: Path, header: tuple[str, ...], durable: bool) -> Iterator[Any]:
     """A CSV writer whose file appears whole at the end, or not at all."""
-    with atomic_open(path) as handle:
+    with atomic_open(path, durable=durable) as handle:
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(header)
@@ -366,13 +373,15 @@ def run(
     *,
     jobs: int = 1,
     on_row: Callable[[Outcome, int], None] | None = None,
+    durable: bool = True,
 ) -> Report:
     """Plan every row of `roster` into `job.out_dir`, with `jobs` worker processes.
 
     Raises `UnusableRoster` or another `FollowupError` before writing anything
     when the roster or the run's options cannot be used. `on_row` is called
     with each row's outcome, in roster order, as it comes back, and the number
-    of rows.
+    of rows. `durable` flushes the files to disk at the end (not worth it for a
+    temporary folder).
     """
     from followup.export.tables import inert
 
@@ -384,8 +393,8 @@ def run(
     written = failed = 0
     with (
         folder_lock(job.out_dir),
-        _csv_file(report.summary, SUMMARY) as summary,
-        _csv_file(report.errors, ERRORS) as errors,
+        _csv_file(report.summary, SUMMARY, durable) as summary,
+        _csv_file(report.errors, ERRORS, durable) as errors,
     ):
         remove_stale_temporaries(job.out_dir)
         for outcome in _outcomes(roster, job, duplicates, jobs, total, loads):
@@ -399,5 +408,6 @@ def run(
                 errors.writerow([outcome.line, inert(outcome.id), inert(outcome.error or "")])
             if on_row is not None:
                 on_row(outcome, total)
-    sync()
+    if durable:
+        sync()
     return replace(report, written=written, failed=failed)

@@ -97,11 +97,12 @@ class InvalidOption(FollowupError):
 
 
 class MissingValue(FollowupError):
-    """Something the command needs was given nowhere."""
+    """Something the command needs was given nowhere; `field` names the setting, if one."""
 
-    def __init__(self, what: str, hint: str) -> None:
+    def __init__(self, what: str, hint: str, field: str | None = None) -> None:
         self.what = what
         self.hint = hint
+        self.field = field
         super().__init__(_("{what} is missing: {hint}").format(what=what, hint=hint))
 
 

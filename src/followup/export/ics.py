@@ -2,7 +2,8 @@
 
 Identifiers are derived from the person's name (or, in a batch, the row's id)
 and the treatment date by a one-way hash: visit n keeps its UID when its date
-moves, and two people's plans never share one. A plan with neither a name nor
+moves, and two people's plans never share one. Neither can be read back from a
+UID, though someone who guesses both could check the guess: use initials. A plan with neither a name nor
 an id is refused, since two such plans with the same date would overwrite each
 other in one calendar. SEQUENCE is the number of scans recorded, which only
 grows as a plan is regenerated; visits that counting from the scans done has
@@ -39,7 +40,7 @@ _UID_ROOT = uuid.UUID("5f0c3a52-8d1e-4c4b-9a57-6c2f51e0b7d3")
 
 
 def calendar_uid(schedule: Schedule, calendar_id: str | None = None) -> uuid.UUID:
-    """One UUID per person and treatment date: a one-way hash, so it reveals neither.
+    """One UUID per person and treatment date, by a one-way hash (see the module's notes).
 
     The person is `calendar_id` when given (a roster's id), else the plan's name.
     """
@@ -53,6 +54,7 @@ def calendar_uid(schedule: Schedule, calendar_id: str | None = None) -> uuid.UUI
                 "a calendar needs one (initials are enough), so that two people's plans "
                 "with the same treatment date never replace each other's events"
             ),
+            "name",
         )
     return uuid.uuid5(_UID_ROOT, f"{schedule.name}\x1f{day}")
 

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from followup import i18n
 from followup.dates import parse_date
-from followup.errors import FollowupError, InvalidDate, InvalidOption, InvalidSetting
+from followup.errors import FollowupError, InvalidDate, InvalidOption, InvalidSetting, MissingValue
 from followup.export import FILE_FORMATS
 from followup.i18n import _
 from followup.protocols import DEFAULT_PROTOCOL, PRESETS
@@ -72,7 +72,9 @@ def _refusal(error: FollowupError) -> BadRequest:
         return BadRequest(error.option, str(error))
     if isinstance(error, InvalidDate):
         return BadRequest("today", str(error))
-    return BadRequest("treatment_date", str(error))  # the one missing value: no date
+    if isinstance(error, MissingValue) and error.field:
+        return BadRequest(error.field, str(error))
+    return BadRequest("treatment_date", str(error))
 
 
 RESPONSES: dict[int | str, dict[str, Any]] = {

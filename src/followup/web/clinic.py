@@ -58,11 +58,18 @@ def plan_roster(roster: bytes, formats: tuple[str, ...], lang: str, limits: Limi
                 lang=lang, stamp=datetime.now(UTC).replace(microsecond=0), version=version()
             )
             out = Path(folder) / "plans"
-            job = batch.Job(
-                out, tuple(FORMATS[f] for f in formats), Settings(), options, date.today()
-            )
-            report = batch.run(path, job)
-        return Zipped(_zip(out), report.total, report.written, _failed(report.errors))
+            forms = tuple(FORMATS[f] for f in formats)
+            job = batch.Job(out, forms, Settings(), options, date.today(), presets_only=True)
+            failed: list[tuple[str, str, str]] = []
+
+            def note(outcome: batch.Outcome, total: int) -> None:
+                if outcome.error is not None:
+                    failed.append((str(outcome.line), outcome.id, outcome.error))
+
+            # A temporary folder: no flush to disk, and the failures as they come, not as
+            # errors.csv keeps them (quoted for spreadsheets).
+            report = batch.run(path, job, on_row=note, durable=False)
+        return Zipped(_zip(out), report.total, report.written, failed)
 
 
 def _zip(folder: Path) -> bytes:
@@ -71,14 +78,6 @@ def _zip(folder: Path) -> bytes:
         for file in sorted(folder.iterdir()):
             archive.write(file, f"plans/{file.name}")
     return buffer.getvalue()
-
-
-def _failed(errors: Path) -> list[tuple[str, str, str]]:
-    import csv
-
-    with errors.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))[1:]
-    return [(line, patient, reason) for line, patient, reason in rows]
 
 
 def _page(request: Request, lang: str, status: int = 200, **context: Any) -> HTMLResponse:

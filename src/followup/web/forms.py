@@ -109,8 +109,10 @@ class PlanForm:
         """Show `error` next to the input it concerns."""
         if isinstance(error, InvalidSetting):
             self.errors[_INPUT_OF.get(error.field, error.field.partition(".")[0])] = error.problem
-        elif isinstance(error, MissingValue):
+        elif isinstance(error, MissingValue) and error.field == "treatment_date":
             self.errors["treatment_date"] = t("plan.missing_date")
+        elif isinstance(error, MissingValue) and error.field:
+            self.errors[_INPUT_OF.get(error.field, error.field)] = str(error)
         else:
             self.errors["form"] = str(error)
 

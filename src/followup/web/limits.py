@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
+from followup.errors import InvalidOption
+from followup.i18n import _
+
 __all__ = ["Limits", "size_text"]
 
 MEGABYTE = 1024 * 1024
@@ -43,7 +46,8 @@ class Limits:
             if text is None:
                 continue
             if not (text.strip().isascii() and text.strip().isdigit()) or int(text) < 1:
-                raise ValueError(f"{variable}={text!r}: give a whole number greater than 0")
+                reason = _("give a whole number greater than 0")
+                raise InvalidOption(variable, text, reason)
             values[name] = int(text)
         return cls(**values)
 

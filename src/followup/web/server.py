@@ -26,6 +26,9 @@ def require_web() -> None:
 def serve(host: str, port: int, *, open_browser: bool = False) -> None:
     """Serve the app at http://host:port/ until interrupted; open it in a browser if asked."""
     require_web()
+    from followup.web.limits import Limits
+
+    Limits.from_environment()  # a limit that cannot be read is bad input, said before starting
     import logging
     import threading
     import webbrowser
