@@ -3,11 +3,12 @@
 Identifiers are derived from the person's name (or, in a batch, the row's id)
 and the treatment date by a one-way hash: visit n keeps its UID when its date
 moves, and two people's plans never share one. Neither can be read back from a
-UID, though someone who guesses both could check the guess: use initials. A plan with neither a name nor
-an id is refused, since two such plans with the same date would overwrite each
-other in one calendar. SEQUENCE is the number of scans recorded, which only
-grows as a plan is regenerated; visits that counting from the scans done has
-dropped are written again as cancelled, so calendars that match UIDs remove them.
+UID, though someone who guesses both could check the guess: use initials. A
+plan with neither a name nor an id is refused, since two such plans with the
+same date would overwrite each other in one calendar. SEQUENCE is the number of
+scans recorded, which only grows as a plan is regenerated; visits that counting
+from the scans done has dropped are written again as cancelled, so calendars
+that match UIDs remove them.
 """
 
 from __future__ import annotations
