@@ -235,3 +235,16 @@ def test_holiday_regions_have_names(runner: CliRunner) -> None:
     lines = runner.invoke(app, ["holidays", "PT"]).stdout.splitlines()
     assert lines[0] == "Portugal (PT):"
     assert "  PT-13  Porto" in lines
+
+
+def test_a_cancelled_visit_keeps_the_day_it_was_shown_on() -> None:
+    """The dropped visit comes back on the day the plan without scans done showed it,
+    holidays included, so the calendar finds the event where it is."""
+    from followup import public_holidays
+
+    madrid = public_holidays("ES-MD")
+    before = plan(date(2025, 12, 25), holidays=madrid, years=1)
+    after = plan(date(2025, 12, 25), holidays=madrid, years=1, done=[date(2026, 5, 20)])
+    assert after.dropped
+    for visit in after.dropped:
+        assert visit.date == before.visits[visit.number - 1].date

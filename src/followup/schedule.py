@@ -314,17 +314,25 @@ def plan(
         holidays=holidays.code if holidays else None,
         track_visits=tuple(track_visits),
         today=today,
-        dropped=_dropped(visits, treatment_date, protocol, years, weekends),
+        dropped=_dropped(visits, treatment_date, protocol, years, weekends, holidays),
     )
 
 
 def _dropped(
-    visits: list[Visit], treatment_date: date, protocol: Protocol, years: int, weekends: Weekends
+    visits: list[Visit],
+    treatment_date: date,
+    protocol: Protocol,
+    years: int,
+    weekends: Weekends,
+    holidays: Holidays | None,
 ) -> tuple[Visit, ...]:
-    """Counting from the scans done can shorten a plan: the visits it no longer has."""
+    """Counting from the scans done can shorten a plan: the visits it no longer has,
+    on the days the plan without scans done showed them."""
     if not any(visit.done for visit in visits):
         return ()
-    unanchored = plan(treatment_date, protocol=protocol, years=years, weekends=weekends)
+    unanchored = plan(
+        treatment_date, protocol=protocol, years=years, weekends=weekends, holidays=holidays
+    )
     return unanchored.visits[len(visits) :]
 
 
