@@ -240,9 +240,9 @@ def test_holiday_regions_have_names(runner: CliRunner) -> None:
 def test_a_cancelled_visit_keeps_the_day_it_was_shown_on() -> None:
     """The dropped visit comes back on the day the plan without scans done showed it,
     holidays included, so the calendar finds the event where it is."""
-    from followup import public_holidays
+    from followup import holidays_of
 
-    madrid = public_holidays("ES-MD")
+    madrid = holidays_of("ES-MD")
     before = plan(date(2025, 12, 25), holidays=madrid, years=1)
     after = plan(date(2025, 12, 25), holidays=madrid, years=1, done=[date(2026, 5, 20)])
     assert after.dropped

@@ -171,3 +171,12 @@ def test_an_unknown_preset_from_python_is_a_setting_error() -> None:
     with pytest.raises(InvalidSetting) as caught:
         load_protocol("nope")
     assert caught.value.field == "protocol"
+
+
+def test_the_holidays_function_survives_its_module_being_imported() -> None:
+    """`followup.holidays_of` stays a function once `followup.public_holidays` is imported."""
+    import followup
+    import followup.public_holidays
+
+    assert callable(followup.holidays_of)
+    assert followup.holidays_of("PT").code == "PT"

@@ -81,18 +81,22 @@ __all__ = [
     "UnusableOutput",
     "Visit",
     "Weekends",
+    "holidays_of",
     "load_protocol",
     "load_protocol_file",
     "parse_date",
     "plan",
-    "public_holidays",
     "render",
     "schedule_for",
 ]
 
 
-def public_holidays(code: str, language: str = "en") -> Holidays:
-    """A country's (`PT`) or region's (`ES-MD`) public holidays, for `plan(holidays=...)`."""
+def holidays_of(code: str, language: str = "en") -> Holidays:
+    """A country's (`PT`) or region's (`ES-MD`) public holidays, for `plan(holidays=...)`.
+
+    (Not named after its module, `followup.public_holidays`, which would replace
+    it as an attribute of the package once imported.)
+    """
     # Imported when asked for: the holidays package takes long to load.
     from followup.public_holidays import public_holidays as load
 
