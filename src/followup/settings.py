@@ -220,11 +220,12 @@ class Field:
     default: object = None
 
     def help_text(self) -> str:
-        """The help line, with the default when it is a plain value."""
+        """The help line, with the limits and the default as declared here."""
+        help = _(self.help).format(most=MAX_YEARS)
         if self.default is None:
-            return _(self.help)
+            return help
         shown = self.default.value if isinstance(self.default, Weekends) else self.default
-        return _("{help} [default: {default}]").format(help=_(self.help), default=shown)
+        return _("{help} [default: {default}]").format(help=help, default=shown)
 
 
 FIELDS: tuple[Field, ...] = (
@@ -283,7 +284,7 @@ FIELDS: tuple[Field, ...] = (
         "--years",
         "N",
         N_("Years of follow-up"),
-        N_("Length of follow-up in years, 1 to 30: a choice, not a rule."),
+        N_("Length of follow-up in years, 1 to {most}: a choice, not a rule."),
         _within(1, MAX_YEARS, lambda: _("choose from 1 to {most}").format(most=MAX_YEARS)),
         DEFAULT_YEARS,
     ),
