@@ -412,3 +412,12 @@ def test_a_row_that_cannot_be_written_is_a_bad_row(tmp_path: Path) -> None:
     report = batch.run(roster, job)
     assert (report.written, report.failed) == (1, 1)
     assert (out / "b.ics").is_file()
+
+
+def test_a_roster_from_a_pipe_is_refused_plainly(runner: CliRunner, tmp_path: Path) -> None:
+    """A roster is read twice, so a pipe is refused with why, not called empty."""
+    fifo = tmp_path / "roster.csv"
+    os.mkfifo(fifo)
+    result = runner.invoke(app, ["batch", str(fifo), "--out-dir", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {fifo}: give the roster as a file, not a pipe or a device\n"

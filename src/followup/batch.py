@@ -181,6 +181,9 @@ def check_roster(path: Path) -> tuple[int, set[str]]:
     Raises `UnusableRoster` for a file that cannot be read, has no rows, or
     whose header lacks a required column, repeats one or has an unknown one.
     """
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # A pipe could be read only once, and a roster is read twice (see the module's notes).
+        raise UnusableRoster(path, _("give the roster as a file, not a pipe or a device"))
     counts: Counter[str] = Counter()
     rows = 0
     for _line, record in _open(path):
