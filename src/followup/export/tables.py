@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from followup import wording
 from followup.i18n import N_, _
+from followup.protocols import Protocol, Source
 from followup.schedule import Schedule, Standing, Visit
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ __all__ = [
     "HEADERS",
     "headers",
     "next_json",
+    "protocol_json",
     "rich_table",
     "rows",
     "terminal_table",
@@ -161,23 +163,7 @@ def to_json(schedule: Schedule) -> str:
             "holidays": schedule.holidays,
             "done": [visit.date.isoformat() for visit in schedule.done],
         },
-        "protocol": {
-            "id": protocol.id,
-            "name": _(protocol.name),
-            "exam": _(protocol.exam),
-            "phases": [
-                {
-                    "from_month": phase.from_month,
-                    "until_month": phase.until_month,
-                    "every_months": phase.every_months,
-                    "allowed_months": list(phase.allowed),
-                    "until_allowed": list(phase.until_allowed) if phase.until_allowed else None,
-                    "label": wording.phase_label(phase),
-                }
-                for phase in protocol.phases
-            ],
-            "source": _source_json(schedule),
-        },
+        "protocol": protocol_json(protocol),
         "notes": _notes(schedule),
         "disclaimer": wording.disclaimer(),
         "visits": [visit_json(schedule, visit) for visit in schedule.visits],
@@ -218,7 +204,7 @@ def next_json(schedule: Schedule, today: date) -> str:
         "visits_done": len(schedule.done),
         "end_date": schedule.end_date.isoformat(),
         "protocol": {"id": schedule.protocol.id, "name": _(schedule.protocol.name)},
-        "source": _source_json(schedule),
+        "source": _source_json(schedule.protocol.source),
         "sentence": wording.next_visit(schedule, upcoming),
         "disclaimer": wording.disclaimer(),
     }
@@ -233,8 +219,28 @@ def _notes(schedule: Schedule) -> dict[str, str]:
     return notes
 
 
-def _source_json(schedule: Schedule) -> dict[str, str | int | None]:
-    source = schedule.protocol.source
+def protocol_json(protocol: Protocol) -> dict[str, Any]:
+    """A protocol as JSON: its phases with the ranges the source gives, and its source."""
+    return {
+        "id": protocol.id,
+        "name": _(protocol.name),
+        "exam": _(protocol.exam),
+        "phases": [
+            {
+                "from_month": phase.from_month,
+                "until_month": phase.until_month,
+                "every_months": phase.every_months,
+                "allowed_months": list(phase.allowed),
+                "until_allowed": list(phase.until_allowed) if phase.until_allowed else None,
+                "label": wording.phase_label(phase),
+            }
+            for phase in protocol.phases
+        ],
+        "source": _source_json(protocol.source),
+    }
+
+
+def _source_json(source: Source) -> dict[str, str | int | None]:
     return {
         "citation": source.citation,
         "year": source.year,

@@ -143,31 +143,9 @@ async def protocols(lang: str = "en") -> list[dict[str, Any]]:
 
 
 def _protocol(key: str) -> dict[str, Any]:
-    protocol = PRESETS[key]
-    source = protocol.source
-    return {
-        "id": protocol.id,
-        "default": protocol.id == DEFAULT_PROTOCOL.id,
-        "name": _(protocol.name),
-        "exam": _(protocol.exam),
-        "phases": [
-            {
-                "from_month": phase.from_month,
-                "until_month": phase.until_month,
-                "every_months": phase.every_months,
-                "allowed_months": list(phase.allowed),
-                "until_allowed": list(phase.until_allowed) if phase.until_allowed else None,
-            }
-            for phase in protocol.phases
-        ],
-        "source": {
-            "citation": source.citation,
-            "year": source.year,
-            "url": source.url,
-            "quote": source.quote,
-            "verification": _(source.verification),
-        },
-    }
+    from followup.export.tables import protocol_json
+
+    return {"default": key == DEFAULT_PROTOCOL.id, **protocol_json(PRESETS[key])}
 
 
 @router.get("/regions/{country}")
