@@ -8,7 +8,7 @@ from followup.dates import Holidays
 from followup.errors import InvalidSetting, not_allowed
 from followup.i18n import _
 
-__all__ = ["countries", "listing", "public_holidays"]
+__all__ = ["countries", "listing", "public_holidays", "region_names"]
 
 
 def countries() -> dict[str, tuple[str, list[str]]]:
@@ -35,14 +35,14 @@ def listing(country: str | None) -> list[str]:
     label, regions = known[code]
     if not regions:
         return [f"{label} ({code}): {_('no regions')}"]
-    names = _region_names(code)
+    names = region_names(code)
     return [f"{label} ({code}):"] + [
         f"  {code}-{region}  {names[region]}" if region in names else f"  {code}-{region}"
         for region in regions
     ]
 
 
-def _region_names(country: str) -> dict[str, str]:
+def region_names(country: str) -> dict[str, str]:
     """Region codes and their names, as the holidays package spells them (in their own language)."""
     entity = type(_holidays.country_holidays(country))
     aliases: dict[str, str] = getattr(entity, "subdivisions_aliases", {})

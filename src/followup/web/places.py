@@ -30,18 +30,13 @@ def countries(language: str) -> tuple[Place, ...]:
 @functools.lru_cache(maxsize=512)
 def regions(country: str) -> tuple[Place, ...]:
     """The regions of `country` (`ES`) as `ES-MD` codes with their names; () for none."""
-    import holidays
-
     from followup.public_holidays import countries as known
+    from followup.public_holidays import region_names
 
     found = known().get(country)
     if found is None or not found[1]:
         return ()
-    calendar = holidays.country_holidays(country)
-    aliases = getattr(type(calendar), "subdivisions_aliases", {}) or {}
-    names: dict[str, str] = {}
-    for name, code in aliases.items():
-        names.setdefault(code, name)
+    names = region_names(country)
     # A code that changes in capitals could not be read back: settings spell codes in capitals.
     usable = [code for code in found[1] if code == code.upper()]
     listed = [(f"{country}-{code}", names.get(code, code)) for code in usable]
