@@ -18,6 +18,7 @@ from schemathesis.checks import not_a_server_error
 from starlette.testclient import TestClient
 
 from followup.web import create_app
+from followup.web.forms import SINGLE
 
 pytestmark = pytest.mark.untraced
 
@@ -48,25 +49,9 @@ def test_the_api_never_answers_a_server_error(case: schemathesis.Case[Any]) -> N
     case.validate_response(CLIENT.request(**request), checks=[not_a_server_error])
 
 
+# Every input the form has, one that it does not, and the row buttons.
 _INPUTS = st.sampled_from(
-    [
-        "treatment_date",
-        "name",
-        "protocol",
-        "early_interval",
-        "early_years",
-        "years",
-        "weekends",
-        "holidays",
-        "holidays_region",
-        "remind",
-        "lang",
-        "done",
-        "tracks.exam",
-        "tracks.every_months",
-        "action",
-        "unknown",
-    ]
+    [*SINGLE, "done", "tracks.exam", "tracks.every_months", "action", "unknown"]
 )
 _VALUES = st.one_of(
     st.text(max_size=30),
