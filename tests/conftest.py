@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,3 +129,26 @@ def browser() -> Iterator[Any]:
         launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
+
+
+def loaded_by_a_calendar_run(folder: Path, packages: tuple[str, ...]) -> list[str]:
+    """The modules of `packages` that `followup plan DATE -o x.ics` imports, in a fresh process.
+
+    Start-up time is budgeted: a calendar must not load what only other outputs need.
+    """
+    script = (
+        "import sys\n"
+        "from followup.cli import main\n"
+        f"sys.argv = ['followup', 'plan', '2025-03-14', '--name', 'AL', '-o', {str(folder / 'x.ics')!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        f"names = {packages!r}\n"
+        "print([m for m in sorted(sys.modules) if any(m == n or m.startswith(n + '.') for n in names)])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (folder / "x.ics").is_file()
+    loaded: list[str] = __import__("ast").literal_eval(done.stdout.strip())
+    return loaded

@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 from followup import push as push_module
 from followup.cli import app
 
-from .conftest import missing
+from .conftest import loaded_by_a_calendar_run, missing
 
 if TYPE_CHECKING:
     from caldav.collection import Calendar
@@ -555,18 +555,5 @@ def test_without_the_extra_push_says_how_to_install_it(
 
 def test_calendar_command_does_not_import_caldav(tmp_path: Path) -> None:
     """Writing a calendar file leaves the push code and its libraries unimported."""
-    script = (
-        "import sys\n"
-        "from followup.cli import main\n"
-        f"sys.argv = ['followup', 'plan', '2025-03-14', '--name', 'Ana', '-o', {str(tmp_path / 'x.ics')!r}]\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as exit:\n"
-        "    assert not exit.code, exit.code\n"
-        "names = ('caldav', 'niquests', 'lxml', 'followup.push')\n"
-        "print(sorted(m for m in sys.modules if m in names or m.split('.')[0] in names))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
-    assert (tmp_path / "x.ics").is_file()
+    names = ("caldav", "niquests", "lxml", "followup.push")
+    assert loaded_by_a_calendar_run(tmp_path, names) == []

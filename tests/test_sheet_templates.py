@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -12,6 +10,8 @@ from pathlib import Path
 import followup
 from followup.export.sheet import to_html
 from followup.protocols import IBERO_AMERICAN_2025
+
+from .conftest import loaded_by_a_calendar_run
 
 GENERATED = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -65,17 +65,4 @@ def test_templates_ship_inside_the_package() -> None:
 
 def test_calendar_command_does_not_import_jinja2(tmp_path: Path) -> None:
     """Writing a calendar file leaves jinja2 and markupsafe unimported: start-up time is budgeted."""
-    script = (
-        "import sys\n"
-        "from followup.cli import main\n"
-        f"sys.argv = ['followup', 'plan', '2025-03-14', '--name', 'AL', '-o', {str(tmp_path / 'x.ics')!r}]\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as exit:\n"
-        "    assert not exit.code, exit.code\n"
-        "print(sorted(m for m in ('jinja2', 'markupsafe') if m in sys.modules))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
-    assert (tmp_path / "x.ics").is_file()
+    assert loaded_by_a_calendar_run(tmp_path, ("jinja2", "markupsafe")) == []

@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import re
 import stat
-import subprocess
-import sys
 import zipfile
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -24,6 +22,8 @@ from followup.export import FORMATS, RenderOptions, format_for
 from followup.export.tables import headers, rows
 from followup.export.xlsx import MAX_WIDTH, to_xlsx
 from followup.protocols import IBERO_AMERICAN_2025, Track
+
+from .conftest import loaded_by_a_calendar_run
 
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 START = date(2025, 3, 14)
@@ -260,19 +260,7 @@ def test_spanish_headers_and_notes(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_calendar_command_does_not_import_openpyxl(tmp_path: Path) -> None:
     """Writing a calendar file leaves openpyxl unimported: start-up time is budgeted."""
-    script = (
-        "import sys\n"
-        "from followup.cli import main\n"
-        f"sys.argv = ['followup', 'plan', '2025-03-14', '--name', 'AL', '-o', {str(tmp_path / 'x.ics')!r}]\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as exit:\n"
-        "    assert not exit.code, exit.code\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'et_xmlfile')))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert loaded_by_a_calendar_run(tmp_path, ("openpyxl", "et_xmlfile")) == []
 
 
 def test_batch_writes_workbooks_beside_calendars(runner: CliRunner, tmp_path: Path) -> None:
