@@ -178,12 +178,12 @@ def _tracks(value: object) -> tuple[Track, ...]:
         keys = set(item) - {"every"} | ({"every_months"} if "every" in item else set())
         if keys != {"exam", "every_months"} or {"every", "every_months"} <= set(item):
             raise _Refused(shape.format(value=_shown(item)))
-        exam = clean_name(_text(item["exam"]))
+        try:
+            exam = _name(item["exam"])  # one line, and as long as a name at most
+        except _Refused as refused:
+            raise _Refused(refused.problem, "exam") from None
         if exam is None:
             raise _Refused(_("a track needs the name of its exam"), "exam")
-        if len(exam) > NAME_LIMIT:
-            reason = _("at most {limit} characters").format(limit=NAME_LIMIT)
-            raise _Refused(not_allowed(f"{exam[:20]}…", reason), "exam")
         try:
             every = _whole(item.get("every_months", item.get("every")))
         except _Refused as refused:
