@@ -17,7 +17,7 @@ from followup.i18n import _, ngettext
 from followup.i18n import long_date as long_date
 from followup.i18n import short_date as short_date
 from followup.i18n import weekday as weekday
-from followup.protocols import Phase
+from followup.protocols import Phase, Track
 from followup.schedule import Next, Schedule, Standing, Visit
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "status",
     "title",
     "track_note",
+    "track_rule",
     "visit_details",
     "weekday",
     "window",
@@ -365,11 +366,15 @@ def source(schedule: Schedule, *, short: bool = False) -> str:
     return f"{citation} {source.url}" if source.url else citation
 
 
-def tracks(schedule: Schedule) -> str:
-    listed = "; ".join(
-        _("{exam}, every {interval}").format(exam=track.exam, interval=months(track.every_months))
-        for track in schedule.protocol.tracks
+def track_rule(track: Track) -> str:
+    """`Brain MRI, every 12 months`: an extra track and its cadence."""
+    return _("{exam}, every {interval}").format(
+        exam=track.exam, interval=months(track.every_months)
     )
+
+
+def tracks(schedule: Schedule) -> str:
+    listed = "; ".join(track_rule(track) for track in schedule.protocol.tracks)
     return f"{listed}. {track_note()}"
 
 

@@ -38,13 +38,7 @@ def protocol_details(protocol: Protocol) -> str:
     ]
     if protocol.tracks:
         lines.append(_("Extra tracks:"))
-        lines.extend(
-            "  "
-            + _("{exam}, every {interval}").format(
-                exam=t.exam, interval=wording.months(t.every_months)
-            )
-            for t in protocol.tracks
-        )
+        lines.extend(f"  {wording.track_rule(track)}" for track in protocol.tracks)
     options = []
     if first.allowed[0] != first.allowed[1]:
         options.append(f"{field_named('early_interval').flag} {wording.span(*first.allowed)}")

@@ -62,12 +62,7 @@ def _described(protocol: Protocol) -> Described:
         name=_(protocol.name),
         exam=_(protocol.exam),
         phases=[wording.phase_rule(phase) for phase in protocol.phases],
-        tracks=[
-            _("{exam}, every {interval}").format(
-                exam=track.exam, interval=wording.months(track.every_months)
-            )
-            for track in protocol.tracks
-        ],
+        tracks=[wording.track_rule(track) for track in protocol.tracks],
         choices=_choices(protocol),
         start=_(protocol.start_hint),
         citation=source.citation,
