@@ -233,7 +233,7 @@ def test_the_api_plan_is_the_command_lines_json(client: TestClient) -> None:
         ({"treatment_date": "2025-03-14", "colour": "red"}, "colour", "unknown key"),
         ({"treatment_date": "2025-03-14", "protocol": "x.toml"}, "protocol", "choose one of"),
         ({"name": "Ana"}, "treatment_date", "TREATMENT_DATE is missing"),
-        ({"treatment_date": "2025-03-14", "done": "2020-01-01"}, "done", "before the treatment"),
+        ({"treatment_date": "2025-03-14", "done": ["2020-01-01"]}, "done", "before the treatment"),
     ],
 )
 def test_a_bad_value_answers_422_with_the_field(
@@ -293,7 +293,7 @@ def test_the_openapi_document_describes_the_api_only(client: TestClient) -> None
     document = client.get("/openapi.json").json()
     assert set(document["paths"]) == {
         "/api/plan",
-        "/api/plan/{form}",
+        "/api/plan/{format}",
         "/api/next",
         "/api/protocols",
         "/api/regions/{country}",

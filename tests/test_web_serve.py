@@ -36,6 +36,11 @@ def test_serve_runs_uvicorn_on_loopback(runner: CliRunner, monkeypatch: pytest.M
     result = runner.invoke(app, ["serve"])
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8765/" in result.output
+    from followup.web.connection import BoundedHttp
+
+    http = calls[0].pop("http")
+    assert issubclass(http, BoundedHttp)
+    assert (http.head_bytes, http.head_seconds) == (16 * 1024, 10)
     assert calls == [
         {
             "app": "followup.web:app",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import NoReturn
 
 from dateutil.relativedelta import relativedelta
@@ -18,8 +20,10 @@ from followup.i18n import _
 from followup.protocols import IBERO_AMERICAN_2025, Phase, Protocol, Track
 
 __all__ = [
+    "MAX_DONE",
     "MAX_MONTHS",
     "MAX_REMIND_DAYS",
+    "MAX_TRACKS",
     "MAX_YEARS",
     "NAME_LIMIT",
     "Next",
@@ -37,6 +41,10 @@ MAX_YEARS = 30
 MAX_MONTHS = 12 * MAX_YEARS
 MAX_REMIND_DAYS = 90
 NAME_LIMIT = 100
+# Scans recorded and extra tracks in one plan: more than anyone has, few enough to bound
+# the work one plan asks for.
+MAX_DONE = 100
+MAX_TRACKS = 10
 
 
 Day = date  # for annotations inside `Visit`, whose `date` field hides the type
@@ -163,6 +171,10 @@ class Schedule:
 
     def next_visit(self) -> Visit | None:
         """The first visit whose scan is not done yet, or None at the end of the plan."""
+        return self._next_visit
+
+    @cached_property
+    def _next_visit(self) -> Visit | None:
         return next((visit for visit in self.visits if not visit.done), None)
 
     def standing_of(self, visit: Visit, today: date | None = None) -> Standing:
@@ -191,17 +203,28 @@ class Schedule:
 
     def all_visits(self) -> list[Visit]:
         """The protocol's visits and those of extra tracks, by date."""
+        return list(self._all_visits)
+
+    @cached_property
+    def _all_visits(self) -> tuple[Visit, ...]:
         order = {track: rank for rank, track in enumerate(self.protocol.tracks)}
-        return sorted(
-            (*self.visits, *self.track_visits),
-            key=lambda visit: (visit.date, -1 if visit.track is None else order[visit.track]),
+        return tuple(
+            sorted(
+                (*self.visits, *self.track_visits),
+                key=lambda visit: (visit.date, -1 if visit.track is None else order[visit.track]),
+            )
         )
 
     def count(self, visit: Visit) -> int:
         """How many visits the stream of `visit` (the protocol's, or a track's) has."""
         if visit.track is None:
             return len(self.visits)
-        return sum(1 for other in self.track_visits if other.track == visit.track)
+        return self._track_counts[visit.track]
+
+    @cached_property
+    def _track_counts(self) -> Counter[Track]:
+        # Counted once per schedule: a count per visit would make every export quadratic.
+        return Counter(visit.track for visit in self.track_visits if visit.track is not None)
 
 
 def clean_name(name: str | None) -> str | None:

@@ -25,7 +25,15 @@ from followup.dates import Weekends, check_date, parse_date
 from followup.errors import InvalidDate, InvalidSetting, Origin, not_allowed
 from followup.i18n import LANGUAGES, N_, _
 from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Track
-from followup.schedule import MAX_MONTHS, MAX_REMIND_DAYS, MAX_YEARS, NAME_LIMIT, clean_name
+from followup.schedule import (
+    MAX_DONE,
+    MAX_MONTHS,
+    MAX_REMIND_DAYS,
+    MAX_TRACKS,
+    MAX_YEARS,
+    NAME_LIMIT,
+    clean_name,
+)
 
 __all__ = [
     "COMMAND_LINE",
@@ -125,6 +133,8 @@ def _dates(value: object) -> tuple[date, ...]:
                 value=_shown(value)
             )
         )
+    if len(value) > MAX_DONE:
+        raise _Refused(_("give at most {most} dates").format(most=MAX_DONE))
     return tuple(_date(item) for item in value)
 
 
@@ -172,6 +182,8 @@ def _tracks(value: object) -> tuple[Track, ...]:
     )
     if not isinstance(value, list | tuple) or not all(isinstance(i, Mapping) for i in value):
         raise _Refused(shape.format(value=_shown(value)))
+    if len(value) > MAX_TRACKS:
+        raise _Refused(_("give at most {most} tracks").format(most=MAX_TRACKS))
     tracks = []
     for item in value:
         # `every` is what patient files said before tracks took the protocol file's key.

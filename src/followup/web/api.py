@@ -9,26 +9,32 @@ message. The request schema in /openapi.json is written from the same schema.
 from __future__ import annotations
 
 import json
+from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from followup import i18n
 from followup.dates import parse_date
 from followup.errors import FollowupError, InvalidDate, InvalidOption, InvalidSetting, MissingValue
-from followup.export import FILE_FORMATS
 from followup.i18n import _
 from followup.protocols import DEFAULT_PROTOCOL, PRESETS
-from followup.settings import KEYS
+from followup.settings import KEYS, Settings
 from followup.web import places
-from followup.web.planning import disposition, download, plan, settings_from
+from followup.web.limits import Limits
+from followup.web.planning import DOWNLOADS, disposition, download, plan, settings_from
 from followup.web.schema import ERROR, NEXT_REQUEST, PLAN_REQUEST, body
 
 __all__ = ["BadRequest", "problem", "router"]
 
 router = APIRouter(prefix="/api", tags=["api"])
+
+# The files a plan can be had as: every file format, and `toml`, the plan file.
+FileKind = StrEnum("FileKind", [(kind, kind) for kind in DOWNLOADS])  # type: ignore[misc]
 
 
 class BadRequest(Exception):
@@ -57,6 +63,40 @@ async def _object(request: Request) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise BadRequest(None, _("the body is not a JSON object"))
     return data
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "integer": (int,),
+    "string": (str,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _typed(data: dict[str, Any], properties: dict[str, Any], within: str = "") -> None:
+    """Refuse a value whose JSON type is not the one the request schema states, such as
+    `"years": "7"`: the API keeps the document's types, though the settings would read text."""
+    for key, value in data.items():
+        schema = properties.get(key)
+        if schema is None or value is None:
+            continue  # an unknown key is refused by the settings, with the keys there are
+        field = f"{within}{key}"
+        wanted = _JSON_TYPES[schema["type"]]
+        if not isinstance(value, wanted) or isinstance(value, bool):
+            shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
+            raise BadRequest(field, _TYPE_PROBLEMS[schema["type"]]().format(value=shown))
+        if isinstance(value, list) and schema["items"].get("type") == "object":
+            for item in value:
+                if isinstance(item, dict):
+                    _typed(item, schema["items"]["properties"], f"{key}.")
+
+
+_TYPE_PROBLEMS = {
+    "integer": lambda: _("{value} is not a whole number; write it without quotes"),
+    "string": lambda: _("{value} is not text; put it in quotes"),
+    "array": lambda: _("{value} is not a list; write it in [ ]"),
+    "object": lambda: _("{value} is not an object; write it in {{ }}"),
+}
 
 
 def _language(data: dict[str, Any]) -> str:
@@ -88,18 +128,25 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.post("/plan", openapi_extra=body(PLAN_REQUEST), responses=RESPONSES)
 async def plan_json(request: Request) -> Response:
     """The plan, as `followup plan --format json` writes it."""
-    return await plan_file(request, "json")
+    return await _plan_file(request, "json")
 
 
-@router.post("/plan/{form}", openapi_extra=body(PLAN_REQUEST), responses=RESPONSES)
-async def plan_file(request: Request, form: str) -> Response:
+@router.post("/plan/{format}", openapi_extra=body(PLAN_REQUEST), responses=RESPONSES)
+async def plan_file(request: Request, format: FileKind) -> Response:
     """The plan as a file of one format (ics, csv, xlsx, md, json, html, pdf), or `toml`,
     the patient file."""
+    return await _plan_file(request, format.value)
+
+
+async def _plan_file(request: Request, kind: str) -> Response:
     data = await _object(request)
     language = _language(data)
+    limits: Limits = request.app.state.limits
+    with i18n.using(language):
+        _typed(data, PLAN_REQUEST["properties"])
     try:
         settings = settings_from(data, KEYS, language)
-        content, media_type, name = download(settings, form.strip().lower())
+        content, media_type, name = await run_in_threadpool(download, settings, kind, limits)
     except FollowupError as error:
         raise _refusal(error) from None
     return Response(
@@ -113,25 +160,30 @@ async def next_json(request: Request) -> Response:
 
     `today` (YYYY-MM-DD) sets the day to count from; by default, the server's date.
     """
-    from datetime import date
-
-    from followup.export.tables import next_json as to_json
-
     data = await _object(request)
     language = _language(data)
     today_text = data.pop("today", None)
+    limits: Limits = request.app.state.limits
+    with i18n.using(language):
+        _typed(data, PLAN_REQUEST["properties"])
     try:
         with i18n.using(language):
             if today_text is not None and not isinstance(today_text, str):
                 raise InvalidDate(repr(today_text), _("give the day as YYYY-MM-DD"))
             today = parse_date(today_text) if today_text else date.today()
         settings = settings_from(data, KEYS, language)
-        schedule = plan(settings, today)
-        with i18n.using(settings.lang or language):
-            text = to_json(schedule, today)
+        text = await run_in_threadpool(_next_text, settings, limits, today)
     except FollowupError as error:
         raise _refusal(error) from None
     return Response(text, media_type="application/json")
+
+
+def _next_text(settings: Settings, limits: Limits, today: date) -> str:
+    from followup.export.tables import next_json as to_json
+
+    schedule = plan(settings, limits, today)
+    with i18n.using(settings.lang or "en"):
+        return to_json(schedule, today)
 
 
 @router.get("/protocols")
@@ -152,6 +204,3 @@ def _protocol(key: str) -> dict[str, Any]:
 async def regions(country: str) -> list[dict[str, str]]:
     """The regions of a country, for the holidays setting: `ES-MD` and its name."""
     return [{"code": code, "name": name} for code, name in places.regions(country.upper()[:3])]
-
-
-FORMATS = (*FILE_FORMATS, "toml")

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from followup import i18n
+from followup.errors import not_allowed
 from followup.web import api, clinic, pages, protocol_pages
 from followup.web.guard import Answer, Guard, Scope
 from followup.web.languages import from_accept_language, from_path
@@ -34,12 +35,15 @@ def _language_of(scope: Scope) -> str:
 
 
 def _answer(limits: Limits, scope: Scope, status: int) -> Answer:
-    """What the guard answers itself: a body over the limit (413), or a failure (500)."""
+    """What the guard answers itself: a body over the limit (413) or too slow to arrive
+    (408), or a failure (500)."""
     language = _language_of(scope)
     with i18n.using(language):
         if status == 413:
             size = limits.for_path(scope["path"])
             message = t("error.too_large", size=size_text(size))
+        elif status == 408:
+            message = t("error.too_slow")
         else:
             message = t("error.failed")
     if scope["path"].startswith("/api/"):
@@ -53,15 +57,40 @@ def _answer(limits: Limits, scope: Scope, status: int) -> Answer:
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
-    """404, 405 and the like: a page for people, JSON for programs."""
+    """404, 405 and the like: a page for people, JSON for programs. A 405 says in `Allow`
+    which methods the address takes."""
     status = error.status_code if isinstance(error, HTTPException) else 422
+    headers = getattr(error, "headers", None) or None
     path = request.url.path
     language = _language_of(request.scope)
+    field = None
     with i18n.using(language):
-        message = t("error.not_found") if status == 404 else str(getattr(error, "detail", ""))
+        if isinstance(error, RequestValidationError):
+            field, message = _invalid(error)
+        elif status == 404:
+            message = t("error.not_found")
+        else:
+            message = str(getattr(error, "detail", ""))
     if path.startswith("/api/"):
-        return api.problem(None, message, status)
-    return page("error.html", language, path, status, message=message)
+        response = api.problem(field, message, status)
+        response.headers.update(headers or {})
+        return response
+    return page("error.html", language, path, status, headers, message=message)
+
+
+def _invalid(error: RequestValidationError) -> tuple[str | None, str]:
+    """The field and the message of the first problem in a request's path or query."""
+    for problem in error.errors():
+        location = problem.get("loc", ())
+        field = str(location[-1]) if location else None
+        allowed = problem.get("ctx", {}).get("expected")
+        value = problem.get("input")
+        if allowed:
+            return field, not_allowed(
+                str(value), i18n._("choose {choices}").format(choices=allowed)
+            )
+        return field, str(problem.get("msg", ""))
+    return None, ""
 
 
 async def _failed(request: Request, error: Exception) -> Response:
@@ -103,7 +132,7 @@ def create_app(limits: Limits | None = None) -> Guard:
         return _answer(limits, scope, status)
 
     web.state.answer = answer
-    return Guard(web, limits.for_path, answer)
+    return Guard(web, limits.for_path, answer, limits.body_seconds)
 
 
 def _version() -> str:

@@ -2,16 +2,21 @@
 
 It wraps the whole application, so that every response, an error page included,
 carries the same headers, and nothing that fails inside ever reaches a person
-as a trace.
+as a trace. A body that takes longer than its time is answered 408; a client
+that goes away before its body has arrived is logged in one line, not as a
+failure. Every value the logs repeat is one line of printable text.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
+
+import anyio
 
 __all__ = ["HEADERS", "Guard"]
 
@@ -41,15 +46,34 @@ class _TooLarge(Exception):
     """The body grew past its limit while it was being read."""
 
 
+class _TooSlow(Exception):
+    """The body did not arrive within its time."""
+
+
+# Statuses the log shows for exchanges that end without an answer of the app's.
+GONE = 499  # the client closed the connection before its body had arrived
+
+
 @dataclass
 class _Exchange:
     """What the guard knows of one request while the app answers it."""
 
     limit: int
+    deadline: float = math.inf  # when the body must have arrived, on the monotonic clock
     received: int = 0
-    too_large: bool = False
+    refused: int = 0  # 413 or 408: the guard answers instead of the app
+    body_done: bool = False
+    gone: bool = False
     started: bool = False
     status: int = 0
+
+
+def loggable(text: str) -> str:
+    """`text` as one line of printable characters: a control character, a newline or an
+    escape sequence from a request is shown escaped, so no log line can be forged."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 class Guard:
@@ -65,25 +89,29 @@ class Guard:
         app: ASGIApp,
         limit_for: Callable[[str], int],
         answer: Callable[[Scope, int], Answer],
+        body_seconds: float = math.inf,
     ) -> None:
         self.app = app
         self.limit_for = limit_for
         self.answer = answer
+        self.body_seconds = body_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        exchange = _Exchange(self.limit_for(scope["path"]))
+        exchange = _Exchange(
+            self.limit_for(scope["path"]), deadline=time.monotonic() + self.body_seconds
+        )
         try:
             await self._exchange(scope, receive, send, exchange)
         finally:
             # The path only: a query string or a body may carry personal data.
             access_log.info(
                 "%s %s %d %.1f ms",
-                scope["method"],
-                scope["path"],
+                loggable(scope["method"]),
+                loggable(scope["path"]),
                 exchange.status,
                 1000 * (time.perf_counter() - started),
             )
@@ -94,9 +122,9 @@ class Guard:
         cache = CACHEABLE if scope["path"].startswith("/static/") else NOT_STORED
 
         async def guarded_send(message: Message) -> None:
-            if exchange.too_large:  # the app answered a body cut short: say why instead
+            if exchange.refused:  # the app answered a body cut short: say why instead
                 if message["type"] == "http.response.start":
-                    await self._send(send, exchange, self.answer(scope, 413))
+                    await self._send(send, exchange, self.answer(scope, exchange.refused))
                 return
             if message["type"] == "http.response.start":
                 exchange.started = True
@@ -104,27 +132,24 @@ class Guard:
                 message["headers"] = _with_headers(message.get("headers", []), cache)
             await send(message)
 
-        async def guarded_receive() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                exchange.received += len(message.get("body", b""))
-                if exchange.received > exchange.limit:
-                    exchange.too_large = True
-                    raise _TooLarge
-            return message
-
         if _declared_length(scope) > exchange.limit:
             await self._send(send, exchange, self.answer(scope, 413))
             return
         try:
-            await self.app(scope, guarded_receive, guarded_send)
-        except _TooLarge:
-            if not exchange.started:
-                await self._send(send, exchange, self.answer(scope, 413))
+            await self.app(scope, _guarded_receive(receive, exchange), guarded_send)
+        except (_TooLarge, _TooSlow):
+            await self._send(send, exchange, self.answer(scope, exchange.refused))
         except Exception:
-            error_log.exception("%s %s failed", scope["method"], scope["path"])
-            if not exchange.started:
-                await self._send(send, exchange, self.answer(scope, 500))
+            if exchange.gone:  # not a failure of ours: nobody is left to answer
+                exchange.status = exchange.status or GONE
+                error_log.info(
+                    "%s %s: the client went away before its request had arrived",
+                    loggable(scope["method"]),
+                    loggable(scope["path"]),
+                )
+                return
+            error_log.exception("%s %s failed", loggable(scope["method"]), loggable(scope["path"]))
+            await self._send(send, exchange, self.answer(scope, 500))
 
     @staticmethod
     async def _send(send: Send, exchange: _Exchange, answer: Answer) -> None:
@@ -133,9 +158,36 @@ class Guard:
         exchange.started = True
         status, headers, body = answer
         exchange.status = status
-        headers = _with_headers([*headers, (b"content-length", str(len(body)).encode())], "")
+        headers = [*headers, (b"content-length", str(len(body)).encode())]
+        if not exchange.body_done:  # what is left of the body is not read: end the connection
+            headers.append((b"connection", b"close"))
+        headers = _with_headers(headers, "")
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def _guarded_receive(receive: Receive, exchange: _Exchange) -> Receive:
+    """The app's `receive`, which counts the body against its limit and its time."""
+
+    async def guarded_receive() -> Message:
+        if exchange.body_done:  # the app listens for a disconnect: no deadline then
+            return await receive()
+        with anyio.move_on_after(exchange.deadline - time.monotonic()) as waited:
+            message = await receive()
+        if waited.cancelled_caught:
+            exchange.refused = 408
+            raise _TooSlow
+        if message["type"] == "http.disconnect":
+            exchange.gone = True
+        elif message["type"] == "http.request":
+            exchange.received += len(message.get("body", b""))
+            exchange.body_done = not message.get("more_body", False)
+            if exchange.received > exchange.limit:
+                exchange.refused = 413
+                raise _TooLarge
+        return message
+
+    return guarded_receive
 
 
 def _declared_length(scope: Scope) -> int:

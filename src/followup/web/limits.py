@@ -20,17 +20,29 @@ class Limits:
     """Upper bounds on a request; a body over its bound is answered 413.
 
     `body_bytes`: a form or JSON request, and a plan file;
-    `upload_bytes`: a roster on the Clinic page; `roster_rows`: its patients.
+    `upload_bytes`: a roster on the Clinic page; `roster_rows`: its patients;
+    `plan_visits`: the visits (events, rows) one plan may hold, tracks included;
+    `head_bytes` and `head_seconds`: a request's line and headers, in size and in
+    time from the connection or the request's first byte (`followup serve` only);
+    `body_seconds`: the time a request's body may take to arrive.
     """
 
     body_bytes: int = 64 * 1024
     upload_bytes: int = 2 * MEGABYTE
     roster_rows: int = 5000
+    plan_visits: int = 500
+    head_bytes: int = 16 * 1024
+    head_seconds: int = 10
+    body_seconds: int = 60
 
     VARIABLES: ClassVar[Mapping[str, str]] = {
         "body_bytes": "FOLLOWUP_WEB_MAX_BODY_BYTES",
         "upload_bytes": "FOLLOWUP_WEB_MAX_UPLOAD_BYTES",
         "roster_rows": "FOLLOWUP_WEB_MAX_ROSTER_ROWS",
+        "plan_visits": "FOLLOWUP_WEB_MAX_PLAN_VISITS",
+        "head_bytes": "FOLLOWUP_WEB_MAX_HEAD_BYTES",
+        "head_seconds": "FOLLOWUP_WEB_HEAD_TIMEOUT",
+        "body_seconds": "FOLLOWUP_WEB_BODY_TIMEOUT",
     }
 
     @classmethod

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import HTMLResponse, Response
 
@@ -24,6 +25,7 @@ from followup.settings import DEFAULT_REMIND, DEFAULT_YEARS, Form, Settings
 from followup.web import places
 from followup.web.forms import PlanForm
 from followup.web.languages import from_accept_language
+from followup.web.limits import Limits
 from followup.web.planning import DOWNLOADS, disposition, download, plan, settings_from, version
 from followup.web.rendering import page
 from followup.web.text import t
@@ -98,10 +100,11 @@ def _plan_page(
     )
 
 
-def _planned(lang: str, path: str, form: PlanForm) -> HTMLResponse:
+def _planned(lang: str, path: str, form: PlanForm, limits: Limits) -> HTMLResponse:
+    """The page with the form's plan, or with what to correct: CPU work, run off the loop."""
     try:
         settings = settings_from(form.raw(), FORM, lang)
-        schedule = plan(settings)
+        schedule = plan(settings, limits)
     except FollowupError as error:
         with i18n.using(lang):
             form.refuse(error)
@@ -133,7 +136,7 @@ async def submit(request: Request, lang: str) -> HTMLResponse:
         action = data.get("action")
     if isinstance(action, str) and action not in ("", "plan"):
         return _plan_page(chosen, request.url.path, form.with_rows(action))
-    return _planned(chosen, request.url.path, form)
+    return await run_in_threadpool(_planned, chosen, request.url.path, form, _limits(request))
 
 
 @router.post("/{lang}/download/{kind}", response_model=None)
@@ -144,15 +147,25 @@ async def download_file(request: Request, lang: str, kind: str) -> Response:
         raise HTTPException(404)
     async with form_data(request) as data:
         form = PlanForm.read(data, _lists(data))
+    return await run_in_threadpool(_download, chosen, form, kind, _limits(request))
+
+
+def _download(lang: str, form: PlanForm, kind: str, limits: Limits) -> Response:
+    """The file, or the form with what to correct: CPU work, run off the loop."""
     try:
-        settings = settings_from(form.raw(), FORM, chosen)
-        content_bytes, media_type, name = download(settings, kind)
+        settings = settings_from(form.raw(), FORM, lang)
+        content_bytes, media_type, name = download(settings, kind, limits)
     except FollowupError as error:
-        with i18n.using(chosen):
+        with i18n.using(lang):
             form.refuse(error)
-        return _plan_page(chosen, f"/{chosen}/", form)
+        return _plan_page(lang, f"/{lang}/", form)
     headers = {"Content-Disposition": disposition(name)}
     return Response(content_bytes, media_type=media_type, headers=headers)
+
+
+def _limits(request: Request) -> Limits:
+    limits: Limits = request.app.state.limits
+    return limits
 
 
 @router.post("/{lang}/open")
@@ -177,7 +190,7 @@ async def open_plan_file(request: Request, lang: str) -> HTMLResponse:
             return _plan_page(chosen, path, empty, open_error=_not_text(name))
         except FollowupError as error:
             return _plan_page(chosen, path, empty, open_error=str(error))
-    return _planned(chosen, path, PlanForm.of(settings))
+    return await run_in_threadpool(_planned, chosen, path, PlanForm.of(settings), _limits(request))
 
 
 def _not_text(name: str) -> str:

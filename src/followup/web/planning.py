@@ -24,6 +24,7 @@ from followup.patient import to_toml
 from followup.protocols import PRESETS
 from followup.schedule import Schedule
 from followup.settings import Settings
+from followup.web.limits import Limits
 from followup.web.text import t
 
 __all__ = [
@@ -63,9 +64,17 @@ def settings_from(raw: dict[str, object], origin: Origin, language: str) -> Sett
     return settings if settings.lang else replace(settings, lang=language)
 
 
-def plan(settings: Settings, today: date | None = None) -> Schedule:
-    """The settings' plan, as seen today."""
-    return schedule_for(settings, today or date.today(), _LOADS)
+def plan(settings: Settings, limits: Limits, today: date | None = None) -> Schedule:
+    """The settings' plan, as seen today; refused when it holds more visits than `limits`
+    allow, so that no request asks for more work than a plan's worth."""
+    schedule = schedule_for(settings, today or date.today(), _LOADS)
+    count = len(schedule.visits) + len(schedule.track_visits) + len(schedule.dropped)
+    if count > limits.plan_visits:
+        field = "tracks" if settings.tracks else "years"
+        with i18n.using(settings.lang or "en"):
+            problem = t("plan.too_many_visits", count=count, most=limits.plan_visits)
+        raise InvalidSetting(field, getattr(settings, field), problem, settings.origin_of(field))
+    return schedule
 
 
 def render_options(settings: Settings) -> RenderOptions:
@@ -77,13 +86,16 @@ def render_options(settings: Settings) -> RenderOptions:
 Download = tuple[bytes, str, str]  # content, media type, file name
 
 
-def download(settings: Settings, kind: str, schedule: Schedule | None = None) -> Download:
-    """The plan as a file of the format `kind`, or the plan file; `format_named` refuses others."""
+def download(settings: Settings, kind: str, limits: Limits) -> Download:
+    """The plan as a file of the format `kind`, or the plan file; `format_named` refuses others.
+
+    CPU work: callers on the event loop run it in a worker thread.
+    """
     if kind == PLAN_FILE:
         return to_toml(settings).encode(), TOML_TYPE, file_name(settings, ".toml")
     chosen: Format = format_named(kind, "format", files_only=True)
     chosen.require()
-    schedule = schedule or plan(settings)
+    schedule = plan(settings, limits)
     data = chosen.render(schedule, render_options(settings))
     return data, chosen.media_type, file_name(settings, chosen.suffix or "")
 

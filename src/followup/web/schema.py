@@ -12,7 +12,14 @@ from typing import Any
 from followup.dates import Weekends
 from followup.i18n import LANGUAGES
 from followup.protocols import PRESETS
-from followup.schedule import MAX_MONTHS, MAX_REMIND_DAYS, MAX_YEARS, NAME_LIMIT
+from followup.schedule import (
+    MAX_DONE,
+    MAX_MONTHS,
+    MAX_REMIND_DAYS,
+    MAX_TRACKS,
+    MAX_YEARS,
+    NAME_LIMIT,
+)
 from followup.settings import FIELDS
 
 __all__ = ["ERROR", "NEXT_REQUEST", "PLAN_REQUEST", "body"]
@@ -28,10 +35,10 @@ _PROPERTIES: dict[str, dict[str, Any]] = {
     "weekends": {"type": "string", "enum": [rule.value for rule in Weekends]},
     "remind": {"type": "integer", "minimum": 0, "maximum": MAX_REMIND_DAYS},
     "holidays": {"type": "string", "example": "ES-MD", "maxLength": 10},
-    "done": {"type": "array", "items": _DATE, "maxItems": 100},
+    "done": {"type": "array", "items": _DATE, "maxItems": MAX_DONE},
     "tracks": {
         "type": "array",
-        "maxItems": 10,
+        "maxItems": MAX_TRACKS,
         "items": {
             "type": "object",
             "properties": {
@@ -47,10 +54,17 @@ _PROPERTIES: dict[str, dict[str, Any]] = {
 if set(_PROPERTIES) != {declared.name for declared in FIELDS}:
     raise RuntimeError("the API schema must describe every setting, and nothing else")
 
+# Limits that depend on the protocol chosen, which a schema cannot state alone.
+_BY_PROTOCOL = (
+    " The values allowed depend on the protocol: its first phase's range, as "
+    "/api/protocols lists it; any other is answered 422."
+)
+_NOTES = {"early_interval": _BY_PROTOCOL, "early_years": _BY_PROTOCOL}
+
 PLAN_REQUEST: dict[str, Any] = {
     "type": "object",
     "properties": {
-        name: {**schema, "description": declared.help}
+        name: {**schema, "description": declared.help_text() + _NOTES.get(name, "")}
         for declared in FIELDS
         for name, schema in [(declared.name, _PROPERTIES[declared.name])]
     },

@@ -24,16 +24,23 @@ def require_web() -> None:
 
 
 def serve(host: str, port: int, *, open_browser: bool = False) -> None:
-    """Serve the app at http://host:port/ until interrupted; open it in a browser if asked."""
+    """Serve the app at http://host:port/ until interrupted; open it in a browser if asked.
+
+    Each request's head must arrive within the head timeout and fit the head size,
+    and its body within the body timeout (see `Limits`), so a slow or hostile
+    client cannot hold a connection.
+    """
     require_web()
     from followup.web.limits import Limits
 
-    Limits.from_environment()  # a limit that cannot be read is bad input, said before starting
+    # A limit that cannot be read is bad input, said before starting.
+    limits = Limits.from_environment()
     import logging
     import threading
-    import webbrowser
 
     import uvicorn
+
+    from followup.web.connection import bounded_by
 
     # The app logs each request by method and path only; uvicorn's own access
     # log would add query strings.
@@ -42,12 +49,26 @@ def serve(host: str, port: int, *, open_browser: bool = False) -> None:
     url = f"http://{shown}:{port}/"
     print(_("followup is running at {url}; press Ctrl+C to stop.").format(url=url), flush=True)
     if open_browser:
-        threading.Timer(1.0, webbrowser.open, [url]).start()
+        threading.Timer(1.0, _open, [url]).start()
     uvicorn.run(
         "followup.web:app",
         host=host,
         port=port,
+        http=bounded_by(limits),
         access_log=False,
         server_header=False,
         log_level="warning",
     )
+
+
+def _open(url: str) -> None:
+    """Open `url` in the browser, or say that none could be opened."""
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        message = _("No web browser could be opened here; open {url} in one.")
+        print(message.format(url=url), flush=True)

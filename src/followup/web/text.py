@@ -26,6 +26,10 @@ TEXT = {
     "site.problem": N_("There is a problem"),
     "error.not_found": N_("There is no such page."),
     "error.too_large": N_("What you sent is larger than this site accepts ({size})."),
+    "error.too_slow": N_(
+        "What you sent took too long to arrive. Nothing was kept; check the connection "
+        "and try again."
+    ),
     "error.failed": N_("Something went wrong on our side. Nothing you sent was kept; try again."),
     "error.back": N_("Back to the plan"),
     # The Plan page
@@ -71,6 +75,10 @@ TEXT = {
     "plan.submit": N_("Make the plan"),
     "plan.missing_date": N_("give the date of the treatment"),
     "plan.presets_only": N_("choose one of {ids}"),
+    "plan.too_many_visits": N_(
+        "this plan would hold {count} visits; this site makes plans of at most {most}: "
+        "choose fewer years, fewer extra tracks or longer intervals"
+    ),
     "plan.next": N_("Next visit"),
     "plan.take": N_("Take the plan with you"),
     "plan.calendar": N_("Add to my calendar"),
