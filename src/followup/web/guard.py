@@ -51,7 +51,7 @@ class _TooSlow(Exception):
 
 
 # Statuses the log shows for exchanges that end without an answer of the app's.
-GONE = 499  # the client closed the connection before its body had arrived
+GONE = 499  # the client closed the connection before its body had arrived (nginx's code)
 
 
 @dataclass
@@ -122,6 +122,8 @@ class Guard:
         cache = CACHEABLE if scope["path"].startswith("/static/") else NOT_STORED
 
         async def guarded_send(message: Message) -> None:
+            if exchange.gone:  # nobody is left to read it
+                return
             if exchange.refused:  # the app answered a body cut short: say why instead
                 if message["type"] == "http.response.start":
                     await self._send(send, exchange, self.answer(scope, exchange.refused))
@@ -140,13 +142,8 @@ class Guard:
         except (_TooLarge, _TooSlow):
             await self._send(send, exchange, self.answer(scope, exchange.refused))
         except Exception:
-            if exchange.gone:  # not a failure of ours: nobody is left to answer
-                exchange.status = exchange.status or GONE
-                error_log.info(
-                    "%s %s: the client went away before its request had arrived",
-                    loggable(scope["method"]),
-                    loggable(scope["path"]),
-                )
+            if exchange.gone:  # not a failure of ours: the access log's 499 says it all
+                exchange.status = GONE
                 return
             error_log.exception("%s %s failed", loggable(scope["method"]), loggable(scope["path"]))
             await self._send(send, exchange, self.answer(scope, 500))

@@ -45,6 +45,8 @@ def serve(host: str, port: int, *, open_browser: bool = False) -> None:
     # The app logs each request by method and path only; uvicorn's own access
     # log would add query strings.
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # A malformed form is answered 400 and logged as such; the parser need not add a line.
+    logging.getLogger("python_multipart").setLevel(logging.ERROR)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     print(_("followup is running at {url}; press Ctrl+C to stop.").format(url=url), flush=True)
