@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 from followup.export import FORMATS, RenderOptions
 from followup.settings import KEYS, Settings
 from followup.web.forms import PlanForm
+from followup.web.limits import Limits
 from followup.web.pages import _planned
 from followup.web.planning import plan
 
@@ -61,10 +62,10 @@ def _in_process(name: str, index: int) -> None:
     """The same plan as request `index`, without HTTP."""
     if name.startswith("POST /api/plan"):
         settings = Settings.from_mapping(json.loads(_json_body(index)), KEYS)
-        FORMATS["json"].render(plan(settings), RenderOptions(lang="es"))
+        FORMATS["json"].render(plan(settings, Limits()), RenderOptions(lang="es"))
     else:
         form = PlanForm({"treatment_date": _day(index), "name": "Ana", "lang": "es"})
-        _planned("en", "/en/", form)
+        _planned("en", "/en/", form, Limits())
 
 
 def _loop_rate(name: str, count: int) -> float:
@@ -125,13 +126,17 @@ def _free_port() -> int:
 
 
 def _serve(port: int, workers: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [
+    # One worker: as `followup serve` runs it, with its bounds on each request's head.
+    command = (
+        [sys.executable, "-m", "followup", "serve", "--port", str(port)]
+        if workers == 1
+        else [
             sys.executable, "-m", "uvicorn", "followup.web:app", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers), "--no-access-log",
             "--log-level", "warning",
         ]
     )  # fmt: skip
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with socket.socket() as probe:
