@@ -81,3 +81,28 @@ def test_the_command_line_does_not_import_the_web_stack() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_serve_open_says_so_when_no_browser_opens(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`serve --open` on a machine with no browser says where to go instead of nothing."""
+    import webbrowser
+
+    from followup.web import server
+
+    monkeypatch.setattr(webbrowser, "open", lambda url: False)
+    server._open("http://127.0.0.1:8765/")
+    assert capsys.readouterr().out == (
+        "No web browser could be opened here; open http://127.0.0.1:8765/ in one.\n"
+    )
+
+    def failing(url: str) -> bool:
+        raise webbrowser.Error("no runnable browser")
+
+    monkeypatch.setattr(webbrowser, "open", failing)
+    server._open("http://127.0.0.1:8765/")
+    assert "open http://127.0.0.1:8765/ in one" in capsys.readouterr().out
+    monkeypatch.setattr(webbrowser, "open", lambda url: True)
+    server._open("http://127.0.0.1:8765/")
+    assert capsys.readouterr().out == ""
