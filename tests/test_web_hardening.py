@@ -112,7 +112,8 @@ def test_a_plan_past_the_most_visits_is_refused_by_the_field(client: TestClient)
     form = {**PLAN, "years": "30", "tracks.exam": "MRI", "tracks.every_months": "4"}
     page = client.post("/es/download/pdf", data=form)
     assert page.status_code == 400
-    assert "129" in page.text and "text/html" in page.headers["content-type"]
+    assert "129" in page.text
+    assert "text/html" in page.headers["content-type"]
 
 
 def test_plans_are_made_off_the_event_loop(
@@ -136,10 +137,9 @@ def test_plans_are_made_off_the_event_loop(
 
         return wrapper
 
-    monkeypatch.setattr(api, "download", recording(api.download))
-    monkeypatch.setattr(api, "plan", recording(api.plan))
-    monkeypatch.setattr(pages, "download", recording(pages.download))
-    monkeypatch.setattr(pages, "plan", recording(pages.plan))
+    for module in (api, pages):
+        for name in ("download", "plan"):
+            monkeypatch.setattr(module, name, recording(getattr(module, name)))
     client.post("/api/plan/ics", json=PLAN)
     client.post("/api/next", json=PLAN)
     client.post("/en/", data=PLAN)
@@ -205,7 +205,7 @@ def _run_guard(messages: list[dict[str, Any]], pause: float) -> list[dict[str, A
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/api/plan", "headers": []}
-    anyio.run(guard, scope, receive, send)
+    anyio.run(guard, scope, receive, send)  # type: ignore[arg-type]
     return sent
 
 
@@ -222,7 +222,10 @@ def test_a_body_past_its_time_is_answered_408_and_the_connection_closed() -> Non
 def test_a_client_gone_mid_body_is_one_log_line(caplog: pytest.LogCaptureFixture) -> None:
     """A phone losing signal mid-upload: no 500, no traceback, one access line with 499."""
     caplog.set_level(logging.INFO)
-    gone = [{"type": "http.request", "body": b"x", "more_body": True}, {"type": "http.disconnect"}]
+    gone: list[dict[str, Any]] = [
+        {"type": "http.request", "body": b"x", "more_body": True},
+        {"type": "http.disconnect"},
+    ]
     client = TestClient(create_app())
 
     sent: list[dict[str, Any]] = []
@@ -254,5 +257,6 @@ def test_a_client_gone_mid_body_is_one_log_line(caplog: pytest.LogCaptureFixture
         record.getMessage() for record in caplog.records if "Traceback" in record.getMessage()
     ] == []
     lines = [record.getMessage() for record in caplog.records]
-    assert len(lines) == 1 and lines[0].startswith("POST /api/plan/ics 499 ")
+    assert len(lines) == 1
+    assert lines[0].startswith("POST /api/plan/ics 499 ")
     assert not any(record.exc_info for record in caplog.records)
