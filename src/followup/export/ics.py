@@ -1,4 +1,4 @@
-"""iCalendar export: all-day events, one reminder each, stable anonymous UIDs.
+"""iCalendar export: all-day events, reminders never in the past, stable anonymous UIDs.
 
 Identifiers are derived from the person's name (or, in a batch, the row's id)
 and the treatment date by a one-way hash: visit n keeps its UID when its date
@@ -110,6 +110,22 @@ def reminder(schedule: Schedule, visit: Visit, days: int) -> str:
     )
 
 
+def _alarm_days(schedule: Schedule, visit: Visit, remind_days: int) -> int | None:
+    """How many days before `visit` its reminder fires, at 09:00; None for no reminder.
+
+    A reminder due on or before the plan's `today` would go off at once on
+    import, so it fires at 09:00 the day after instead, counting the days left
+    from there; a visit less than two days after `today` gets none.
+    """
+    if not remind_days:
+        return None
+    today = schedule.today
+    if today is None or (visit.date - today).days > remind_days:
+        return remind_days
+    left = (visit.date - today).days - 1  # from 09:00 tomorrow
+    return left if left >= 1 else None
+
+
 def _trigger(days: int) -> timedelta:
     # An all-day event starts at local midnight; ending the offset 15 hours short
     # of whole days makes the reminder fire at 09:00 instead of 00:00.
@@ -179,12 +195,11 @@ def visit_events(
             transparency=TRANSP.TRANSPARENT,
         )
         event.add("SEQUENCE", len(schedule.done))
-        # A reminder for a day already past would go off at once on import.
-        past = schedule.today is not None and visit.date < schedule.today
-        if remind_days and not visit.done and not past:
-            alarm = Alarm.new(description=reminder(schedule, visit, remind_days))
+        days = None if visit.done else _alarm_days(schedule, visit, remind_days)
+        if days is not None:
+            alarm = Alarm.new(description=reminder(schedule, visit, days))
             alarm.add("ACTION", "DISPLAY")
-            alarm.add("TRIGGER", _trigger(remind_days))
+            alarm.add("TRIGGER", _trigger(days))
             event.add_component(alarm)
         events.append(event)
     return events
