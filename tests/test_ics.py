@@ -210,6 +210,39 @@ def test_uids_are_stable_personal_and_anonymous() -> None:
         assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", uid)
 
 
+def _uids(schedule: Schedule, calendar_id: str | None = None) -> list[str]:
+    data = to_ics(schedule, remind_days=14, stamp=STAMP, calendar_id=calendar_id)
+    return [str(event["UID"]) for event in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+
+
+def test_uids_ignore_case_accents_and_spaces_in_the_name() -> None:
+    """Ana, ana, ANA, Aná and " Ana " (and full-width, decomposed or spaced forms) give
+    one set of UIDs, so a re-typed name updates the events instead of duplicating them."""
+    same = ["Ana", "ana", "ANA", "Aná", " Ana ", "ＡＮＡ", "A\u0301na", "ana\t"]
+    expected = _uids(_schedule(name="Ana"))
+    for name in same:
+        assert _uids(_schedule(name=name)) == expected, name
+    assert _uids(_schedule(name="Ana  María")) == _uids(_schedule(name="ana maria"))
+    for other in ["Ann", "Ana M", "Anna"]:
+        assert set(_uids(_schedule(name=other))).isdisjoint(expected), other
+
+
+def test_a_name_of_marks_alone_keeps_its_own_uids() -> None:
+    """A name made only of combining marks is not folded away to the empty name."""
+    assert set(_uids(_schedule(name="\u0301"))).isdisjoint(_uids(_schedule(name="\u0300")))
+
+
+def test_roster_ids_ignore_case_in_uids() -> None:
+    """A roster's id counts without case, as the roster tells ids apart: P-001 is p-001,
+    but an accent still makes another id."""
+    schedule = _schedule(name=None)
+    expected = _uids(schedule, "p-001")
+    assert _uids(schedule, "P-001") == expected
+    assert _uids(schedule, " p-001 ") == expected
+    assert set(_uids(schedule, "p-002")).isdisjoint(expected)
+    assert set(_uids(schedule, "josé")).isdisjoint(_uids(schedule, "jose"))
+
+
 @pytest.mark.parametrize(
     "name", ["Ana\nBEGIN:VEVENT", "Ana\r\nEND:VCALENDAR", "a,b;c\\d", "x\\nEND:VEVENT", "\\"]
 )

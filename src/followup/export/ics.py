@@ -2,7 +2,9 @@
 
 Identifiers are derived from the person's name (or, in a batch, the row's id)
 and the treatment date by a one-way hash: visit n keeps its UID when its date
-moves, and two people's plans never share one. Neither can be read back from a
+moves, and two people's plans never share one. The name counts without case,
+accents or extra spaces ("Ana", "ANA", " aná " give the same UIDs), and an id
+without case, as a roster tells ids apart. Neither can be read back from a
 UID, though someone who guesses both could check the guess: use initials. A
 plan with neither a name nor an id is refused, since two such plans with the
 same date would overwrite each other in one calendar. SEQUENCE is the number of
@@ -13,6 +15,7 @@ that match UIDs remove them.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import datetime, timedelta
 
@@ -47,7 +50,8 @@ def calendar_uid(schedule: Schedule, calendar_id: str | None = None) -> uuid.UUI
     """
     day = schedule.treatment_date.isoformat()
     if calendar_id is not None:
-        return uuid.uuid5(_UID_ROOT, f"id:{calendar_id}\x1f{day}")
+        # A roster's ids are unique without case and outer spaces: so are their UIDs.
+        return uuid.uuid5(_UID_ROOT, f"id:{calendar_id.strip().casefold()}\x1f{day}")
     if schedule.name is None:
         raise MissingValue(
             _("a name or initials"),
@@ -57,7 +61,17 @@ def calendar_uid(schedule: Schedule, calendar_id: str | None = None) -> uuid.UUI
             ),
             "name",
         )
-    return uuid.uuid5(_UID_ROOT, f"{schedule.name}\x1f{day}")
+    return uuid.uuid5(_UID_ROOT, f"{_folded(schedule.name)}\x1f{day}")
+
+
+def _folded(name: str) -> str:
+    """The name as UIDs count it: without case, accents or extra spaces, so that "Ana",
+    "ANA" and " Aná " are one person. Marks are dropped by their combining class; a
+    name of marks alone stays as it is rather than become the empty name."""
+    bare = "".join(
+        char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)
+    )
+    return unicodedata.normalize("NFC", " ".join(bare.casefold().split())) or name
 
 
 def visit_uid(schedule: Schedule, visit: Visit, namespace: uuid.UUID | None = None) -> str:
