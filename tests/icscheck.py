@@ -5,7 +5,7 @@ Shared by the iCalendar tests and the interoperability suite.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import icalendar
 import vobject
@@ -19,9 +19,10 @@ def written(schedule: Schedule) -> list[tuple[Visit, bool]]:
 
 
 def alarms(schedule: Schedule, visit: Visit, cancelled: bool, remind_days: int) -> int:
-    """One reminder for a visit still ahead; none for one done, past or cancelled."""
-    past = schedule.today is not None and visit.date < schedule.today
-    return 1 if remind_days and not (visit.done or cancelled or past) else 0
+    """One reminder for a visit still ahead; none for one done or cancelled, nor for one
+    less than two days after the plan's today (its reminder could only fire at once)."""
+    soon = schedule.today is not None and visit.date < schedule.today + timedelta(days=2)
+    return 1 if remind_days and not (visit.done or cancelled or soon) else 0
 
 
 def unfold(data: bytes) -> list[str]:
@@ -54,6 +55,11 @@ def check_file(data: bytes, schedule: Schedule, remind_days: int) -> None:
         assert not isinstance(event.decoded("DTSTART"), datetime)  # all-day
         assert event.decoded("DTEND") == visit.date + timedelta(days=1)
         assert len(list(event.walk("VALARM"))) == alarms(schedule, visit, cancelled, remind_days)
+        for alarm in event.walk("VALARM"):
+            fires = datetime.combine(visit.date, time()) + alarm.decoded("TRIGGER")
+            # never in the past as seen from the plan's today, never after the visit
+            assert schedule.today is None or fires.date() > schedule.today
+            assert fires < datetime.combine(visit.date, time())
         assert (str(event.get("STATUS", "")) == "CANCELLED") == cancelled
         assert event.decoded("SEQUENCE") == len(schedule.done)
     uids = [str(e["UID"]) for e in events]

@@ -58,16 +58,19 @@ def test_every_real_date_reads_back(day: date) -> None:
 
 @given(st.dates(min_value=date(1900, 1, 1)), st.sampled_from(list(Weekends)))
 def test_move_lands_on_a_weekday_nearby(day: date, rule: Weekends) -> None:
-    """next/previous land on a weekday at most two days away; keep never moves."""
+    """next/previous land on a weekday other than 1 January at most three days away; keep
+    never moves, except 1 January, forward; only 1 January is named a holiday."""
     moved, holiday = move(day, rule)
-    assert holiday is None
-    if rule is Weekends.KEEP:
+    new_year = (day.month, day.day) == (1, 1)
+    assert holiday == ("New Year's Day" if new_year else None)
+    if rule is Weekends.KEEP and not new_year:
         assert moved == day
         return
     assert not is_weekend(moved)
-    assert abs((moved - day).days) <= 2
-    assert (moved >= day) if rule is Weekends.NEXT else (moved <= day)
-    if not is_weekend(day):
+    assert (moved.month, moved.day) != (1, 1)
+    assert abs((moved - day).days) <= 3
+    assert (moved <= day) if rule is Weekends.PREVIOUS else (moved >= day)
+    if not is_weekend(day) and not new_year:
         assert moved == day
 
 
@@ -89,3 +92,36 @@ def test_move_skips_public_holidays_and_names_the_one_on_the_due_date() -> None:
     assert move(date(2026, 5, 1), Weekends.PREVIOUS, holidays) == (date(2026, 4, 29), "Labour Day")
     assert move(date(2026, 5, 1), Weekends.KEEP, holidays) == (date(2026, 5, 1), "Labour Day")
     assert move(date(2026, 5, 5), Weekends.NEXT, holidays) == (date(2026, 5, 5), None)
+
+
+@pytest.mark.parametrize(
+    ("day", "rule", "shown"),
+    [
+        (date(2026, 1, 1), Weekends.NEXT, date(2026, 1, 2)),  # Thursday to Friday
+        (date(2026, 1, 1), Weekends.PREVIOUS, date(2025, 12, 31)),
+        (date(2026, 1, 1), Weekends.KEEP, date(2026, 1, 2)),  # kept days, but never 1 January
+        (date(2027, 1, 1), Weekends.NEXT, date(2027, 1, 4)),  # Friday to Monday
+        (date(2027, 1, 1), Weekends.KEEP, date(2027, 1, 4)),  # to an open day, not Saturday
+        (date(2024, 1, 1), Weekends.PREVIOUS, date(2023, 12, 29)),  # Monday to Friday
+    ],
+)
+def test_new_years_day_is_always_avoided(day: date, rule: Weekends, shown: date) -> None:
+    """Without a holidays calendar, 1 January moves like a holiday, named New Year's Day;
+    under `keep` it moves to the next open day."""
+    assert move(day, rule) == (shown, "New Year's Day")
+
+
+def test_new_years_day_of_a_holidays_calendar_keeps_its_name() -> None:
+    """A calendar that has 1 January names it; the move is the same as a holiday's, and
+    a holiday on 2 January is skipped too."""
+    closed = {date(2026, 1, 1): "Año Nuevo", date(2026, 1, 2): "Made-up Day"}
+    holidays = Holidays(code="XX", name_of=closed.get)
+    assert move(date(2026, 1, 1), Weekends.NEXT, holidays) == (date(2026, 1, 5), "Año Nuevo")
+    assert move(date(2026, 1, 1), Weekends.KEEP, holidays) == (date(2026, 1, 5), "Año Nuevo")
+    assert move(date(2026, 1, 2), Weekends.KEEP, holidays) == (date(2026, 1, 2), "Made-up Day")
+    # a calendar without 1 January: still avoided, and named by followup
+    none: dict[date, str] = {}
+    assert move(date(2026, 1, 1), Weekends.NEXT, Holidays("YY", none.get)) == (
+        date(2026, 1, 2),
+        "New Year's Day",
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
@@ -47,13 +48,17 @@ def _schedule(
     st.integers(min_value=1, max_value=30),
     names,
     st.sampled_from([0, 1, 14, 90]),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=800)),
 )
 @pytest.mark.untraced
 def test_every_file_reads_back_with_the_same_dates(
-    start: date, early: int, years: int, name: str | None, remind: int
+    start: date, early: int, years: int, name: str | None, remind: int, seen_after: int | None
 ) -> None:
-    """Across dates, options and names in several scripts, the file is well formed."""
+    """Across dates, options, names in several scripts and days seen from, the file is well
+    formed, and no reminder fires on or before the day the plan is seen from."""
     schedule = _schedule(start, early=early, years=years, name=name)
+    if seen_after is not None:
+        schedule = replace(schedule, today=start + timedelta(days=seen_after))
     calendar_id = None if schedule.name else "p-001"  # a nameless plan needs a roster id
     data = to_ics(schedule, remind_days=remind, stamp=STAMP, calendar_id=calendar_id)
     check_file(data, schedule, remind)
@@ -107,6 +112,81 @@ def test_reminder_fires_at_nine_in_the_morning(days: int) -> None:
         assert fires == datetime.combine(visit.date - timedelta(days=days), time(9))
 
 
+def _alarms(schedule: Schedule, remind: int = 14) -> list[tuple[datetime, str] | None]:
+    """Each visit's reminder as (when it fires, its text), None for a visit without one."""
+    calendar = icalendar.Calendar.from_ical(to_ics(schedule, remind_days=remind, stamp=STAMP))
+    found: list[tuple[datetime, str] | None] = []
+    for event, visit in zip(calendar.walk("VEVENT"), schedule.all_visits(), strict=True):
+        alarms = event.walk("VALARM")
+        assert len(alarms) <= 1
+        if not alarms:
+            found.append(None)
+            continue
+        fires = datetime.combine(visit.date, time()) + alarms[0].decoded("TRIGGER")
+        found.append((fires, str(alarms[0]["DESCRIPTION"])))
+    return found
+
+
+def test_a_reminder_due_by_today_fires_tomorrow_with_the_days_left() -> None:
+    """Seen from 8 days before visit 1, its 14-day reminder would be past: it fires at 09:00
+    tomorrow, saying 7 days; later visits keep theirs, 14 days before."""
+    today = date(2024, 4, 22)  # visit 1 is on Tuesday 2024-04-30
+    schedule = plan(date(2024, 1, 31), name="Ana", today=today)
+    first, second = _alarms(schedule)[:2]
+    assert first is not None
+    assert second is not None
+    assert first[0] == datetime(2024, 4, 23, 9)
+    assert first[1].startswith("In 7 days: follow-up visit 1 of 19")
+    assert second[0] == datetime(2024, 7, 31, 9) - timedelta(days=14)
+    assert second[1].startswith("In 14 days: follow-up visit 2 of 19")
+
+
+@pytest.mark.parametrize(
+    ("days_ahead", "fires", "text"),
+    [
+        (0, None, None),  # the visit is today
+        (1, None, None),  # tomorrow: a reminder could only say "today"
+        (2, datetime(2024, 4, 29, 9), "In 1 day:"),
+        (14, datetime(2024, 4, 17, 9), "In 13 days:"),  # due at 09:00 today: tomorrow
+        (15, datetime(2024, 4, 16, 9), "In 14 days:"),  # due tomorrow: as it is
+    ],
+)
+def test_reminders_near_today(days_ahead: int, fires: datetime | None, text: str | None) -> None:
+    """A reminder falling on or before today moves to 09:00 tomorrow; a visit today or
+    tomorrow has none; one falling after today is left as it is."""
+    today = date(2024, 4, 30) - timedelta(days=days_ahead)
+    first = _alarms(plan(date(2024, 1, 31), name="Ana", today=today))[0]
+    if fires is None:
+        assert first is None
+        return
+    assert first is not None
+    assert first[0] == fires
+    assert first[1].startswith(str(text))
+
+
+def test_reminders_without_today_are_never_moved() -> None:
+    """A plan not seen from a day (today None) keeps every reminder at 14 days, as before."""
+    schedule = plan(date(2024, 1, 31), name="Ana")
+    for visit, found in zip(schedule.visits, _alarms(schedule), strict=True):
+        assert found is not None
+        assert found[0] == datetime.combine(visit.date - timedelta(days=14), time(9))
+
+
+def test_done_and_cancelled_visits_have_no_reminder() -> None:
+    """Scans done and visits the plan dropped (cancelled) carry no VALARM."""
+    schedule = plan(
+        date(2025, 3, 14), name="Ana", done=[date(2025, 9, 30)], today=date(2025, 10, 1)
+    )
+    assert schedule.dropped
+    calendar = icalendar.Calendar.from_ical(to_ics(schedule, remind_days=14, stamp=STAMP))
+    events = list(calendar.walk("VEVENT"))
+    for event in events:
+        done = str(event["SUMMARY"]).split(" – ")[0].endswith(", done")
+        cancelled = str(event.get("STATUS", "")) == "CANCELLED"
+        assert bool(event.walk("VALARM")) == (not done and not cancelled)
+    assert any(str(event.get("STATUS", "")) == "CANCELLED" for event in events)
+
+
 def test_no_reminder_when_zero() -> None:
     """--remind 0 writes no VALARM at all."""
     assert b"VALARM" not in to_ics(_schedule(), remind_days=0, stamp=STAMP)
@@ -128,6 +208,39 @@ def test_uids_are_stable_personal_and_anonymous() -> None:
     assert ana[:3] == uids(_schedule(name="Ana", early=4))[:3]
     for uid in ana:
         assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", uid)
+
+
+def _uids(schedule: Schedule, calendar_id: str | None = None) -> list[str]:
+    data = to_ics(schedule, remind_days=14, stamp=STAMP, calendar_id=calendar_id)
+    return [str(event["UID"]) for event in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+
+
+def test_uids_ignore_case_accents_and_spaces_in_the_name() -> None:
+    """Ana, ana, ANA, Aná and " Ana " (and full-width, decomposed or spaced forms) give
+    one set of UIDs, so a re-typed name updates the events instead of duplicating them."""
+    same = ["Ana", "ana", "ANA", "Aná", " Ana ", "ＡＮＡ", "A\u0301na", "ana\t"]
+    expected = _uids(_schedule(name="Ana"))
+    for name in same:
+        assert _uids(_schedule(name=name)) == expected, name
+    assert _uids(_schedule(name="Ana  María")) == _uids(_schedule(name="ana maria"))
+    for other in ["Ann", "Ana M", "Anna"]:
+        assert set(_uids(_schedule(name=other))).isdisjoint(expected), other
+
+
+def test_a_name_of_marks_alone_keeps_its_own_uids() -> None:
+    """A name made only of combining marks is not folded away to the empty name."""
+    assert set(_uids(_schedule(name="\u0301"))).isdisjoint(_uids(_schedule(name="\u0300")))
+
+
+def test_roster_ids_ignore_case_in_uids() -> None:
+    """A roster's id counts without case, as the roster tells ids apart: P-001 is p-001,
+    but an accent still makes another id."""
+    schedule = _schedule(name=None)
+    expected = _uids(schedule, "p-001")
+    assert _uids(schedule, "P-001") == expected
+    assert _uids(schedule, " p-001 ") == expected
+    assert set(_uids(schedule, "p-002")).isdisjoint(expected)
+    assert set(_uids(schedule, "josé")).isdisjoint(_uids(schedule, "jose"))
 
 
 @pytest.mark.parametrize(

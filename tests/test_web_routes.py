@@ -341,6 +341,38 @@ def test_pages_speak_the_language_of_the_url_or_the_browser(client: TestClient) 
 
 
 @pytest.mark.parametrize(
+    ("header", "country"),
+    [
+        ("es-ES,es;q=0.9", "ES"),
+        ("pt-BR,pt;q=0.9,en;q=0.5", "BR"),
+        ("en-GB", "GB"),
+        ("zh-Hant-TW", "TW"),
+        ("es", None),
+        ("es,en-US;q=0.5", None),  # only the first language counts
+        ("es-419", None),
+        ("en-ZZ", None),  # no such country for the holidays package
+        ("", None),
+    ],
+)
+def test_the_empty_form_suggests_the_browsers_country(
+    client: TestClient, header: str, country: str | None
+) -> None:
+    """The Plan page's holidays field pre-selects the region of the browser's first
+    language, when the holidays package knows that country; otherwise none."""
+    for path in ("/", "/en/"):
+        page = client.get(path, headers={"accept-language": header})
+        assert page.headers["vary"] == "Accept-Language"
+        selected = re.findall(r'<option value="([A-Z]{2})" selected>', page.text)
+        assert selected == ([country] if country else [])
+
+
+def test_a_suggested_country_lists_its_regions(client: TestClient) -> None:
+    """With Spain suggested, the region field offers Spain's regions."""
+    page = client.get("/", headers={"accept-language": "es-ES"}).text
+    assert '<option value="ES-MD"' in page
+
+
+@pytest.mark.parametrize(
     ("header", "language"),
     [
         (None, "en"),

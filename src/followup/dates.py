@@ -102,17 +102,28 @@ class Holidays:
     name_of: Callable[[date], str | None]
 
 
+def _new_year(day: date) -> bool:
+    """1 January: a public holiday almost everywhere, so avoided even with no holidays chosen."""
+    return day.month == 1 and day.day == 1
+
+
 def move(day: date, rule: Weekends, holidays: Holidays | None = None) -> tuple[date, str | None]:
     """The day to show for a due date, and the public holiday on the due date if any.
 
     `next` finds the first day on or after `day` that is neither a weekend nor a
     public holiday, `previous` the last one on or before it; `keep` keeps it.
+    1 January is always a holiday, named as `holidays` name it or "New Year's
+    Day", and is never kept: under `keep` it moves as under `next`.
     """
     holiday = holidays.name_of(day) if holidays else None
-    if rule is Weekends.KEEP:
+    if _new_year(day):
+        holiday = holiday or _("New Year's Day")
+    elif rule is Weekends.KEEP:
         return day, holiday
-    step = timedelta(days=1 if rule is Weekends.NEXT else -1)
+    step = timedelta(days=-1 if rule is Weekends.PREVIOUS else 1)
     shown = day
-    while is_weekend(shown) or (holidays is not None and holidays.name_of(shown)):
+    while (
+        is_weekend(shown) or _new_year(shown) or (holidays is not None and holidays.name_of(shown))
+    ):
         shown += step
     return shown, holiday

@@ -169,7 +169,8 @@ def moved_note(visit: Visit, rule: Weekends) -> str:
         return _("done; the rule gave {date}").format(date=long_date(visit.due_date))
     if not visit.moved:
         return ""
-    if rule is Weekends.NEXT:
+    # Under `keep`, 1 January still moves: forward, as under `next`.
+    if rule is not Weekends.PREVIOUS:
         note = _("due {date}, {reason}; moved to the next open day")
     else:
         note = _("due {date}, {reason}; moved to the previous open day")
@@ -308,6 +309,10 @@ def choices(schedule: Schedule) -> str:
             parts.append(
                 _("public holidays of {code} are moved the same way").format(code=schedule.holidays)
             )
+    if schedule.weekends is Weekends.PREVIOUS:
+        parts.append(_("1 January is always avoided: it moves to the open day before"))
+    else:
+        parts.append(_("1 January is always avoided: it moves to the next open day"))
     if schedule.done:
         count = len(schedule.done)
         parts.append(

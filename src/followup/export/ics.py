@@ -1,8 +1,10 @@
-"""iCalendar export: all-day events, one reminder each, stable anonymous UIDs.
+"""iCalendar export: all-day events, reminders never in the past, stable anonymous UIDs.
 
 Identifiers are derived from the person's name (or, in a batch, the row's id)
 and the treatment date by a one-way hash: visit n keeps its UID when its date
-moves, and two people's plans never share one. Neither can be read back from a
+moves, and two people's plans never share one. The name counts without case,
+accents or extra spaces ("Ana", "ANA", " aná " give the same UIDs), and an id
+without case, as a roster tells ids apart. Neither can be read back from a
 UID, though someone who guesses both could check the guess: use initials. A
 plan with neither a name nor an id is refused, since two such plans with the
 same date would overwrite each other in one calendar. SEQUENCE is the number of
@@ -13,6 +15,7 @@ that match UIDs remove them.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import datetime, timedelta
 
@@ -47,7 +50,8 @@ def calendar_uid(schedule: Schedule, calendar_id: str | None = None) -> uuid.UUI
     """
     day = schedule.treatment_date.isoformat()
     if calendar_id is not None:
-        return uuid.uuid5(_UID_ROOT, f"id:{calendar_id}\x1f{day}")
+        # A roster's ids are unique without case and outer spaces: so are their UIDs.
+        return uuid.uuid5(_UID_ROOT, f"id:{calendar_id.strip().casefold()}\x1f{day}")
     if schedule.name is None:
         raise MissingValue(
             _("a name or initials"),
@@ -57,7 +61,17 @@ def calendar_uid(schedule: Schedule, calendar_id: str | None = None) -> uuid.UUI
             ),
             "name",
         )
-    return uuid.uuid5(_UID_ROOT, f"{schedule.name}\x1f{day}")
+    return uuid.uuid5(_UID_ROOT, f"{_folded(schedule.name)}\x1f{day}")
+
+
+def _folded(name: str) -> str:
+    """The name as UIDs count it: without case, accents or extra spaces, so that "Ana",
+    "ANA" and " Aná " are one person. Marks are dropped by their combining class; a
+    name of marks alone stays as it is rather than become the empty name."""
+    bare = "".join(
+        char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)
+    )
+    return unicodedata.normalize("NFC", " ".join(bare.casefold().split())) or name
 
 
 def visit_uid(schedule: Schedule, visit: Visit, namespace: uuid.UUID | None = None) -> str:
@@ -108,6 +122,22 @@ def reminder(schedule: Schedule, visit: Visit, days: int) -> str:
         total=schedule.count(visit),
         exam=wording.exam(schedule, visit),
     )
+
+
+def _alarm_days(schedule: Schedule, visit: Visit, remind_days: int) -> int | None:
+    """How many days before `visit` its reminder fires, at 09:00; None for no reminder.
+
+    A reminder due on or before the plan's `today` would go off at once on
+    import, so it fires at 09:00 the day after instead, counting the days left
+    from there; a visit less than two days after `today` gets none.
+    """
+    if not remind_days:
+        return None
+    today = schedule.today
+    if today is None or (visit.date - today).days > remind_days:
+        return remind_days
+    left = (visit.date - today).days - 1  # from 09:00 tomorrow
+    return left if left >= 1 else None
 
 
 def _trigger(days: int) -> timedelta:
@@ -179,12 +209,11 @@ def visit_events(
             transparency=TRANSP.TRANSPARENT,
         )
         event.add("SEQUENCE", len(schedule.done))
-        # A reminder for a day already past would go off at once on import.
-        past = schedule.today is not None and visit.date < schedule.today
-        if remind_days and not visit.done and not past:
-            alarm = Alarm.new(description=reminder(schedule, visit, remind_days))
+        days = None if visit.done else _alarm_days(schedule, visit, remind_days)
+        if days is not None:
+            alarm = Alarm.new(description=reminder(schedule, visit, days))
             alarm.add("ACTION", "DISPLAY")
-            alarm.add("TRIGGER", _trigger(remind_days))
+            alarm.add("TRIGGER", _trigger(days))
             event.add_component(alarm)
         events.append(event)
     return events

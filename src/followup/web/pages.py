@@ -115,15 +115,22 @@ def _planned(lang: str, path: str, form: PlanForm, limits: Limits) -> HTMLRespon
 @router.get("/")
 @router.get("/{lang}/")
 async def plan_page(request: Request, lang: str | None = None) -> HTMLResponse:
-    """The empty form; a protocol may be chosen in the query, from a protocol's page."""
+    """The empty form; a protocol may be chosen in the query, from a protocol's page.
+
+    The holidays field suggests the country of the browser's first language
+    (`es-ES`, `pt-BR`), when the holidays package knows it.
+    """
     chosen = language(lang, request)
     form = PlanForm({"lang": chosen})
     asked = request.query_params.get("protocol", "")
     if asked in PRESETS:
         form.values["protocol"] = asked
+    first = request.headers.get("accept-language", "").split(",")[0].split(";")[0]
+    region = next((tag for tag in first.strip().split("-")[1:] if len(tag) == 2), "").upper()
+    if any(code == region for code, _name in places.countries(chosen)):
+        form.values["holidays"] = region
     response = _plan_page(chosen, request.url.path, form)
-    if lang is None:
-        response.headers["Vary"] = "Accept-Language"
+    response.headers["Vary"] = "Accept-Language"  # the language, or the country suggested
     return response
 
 
