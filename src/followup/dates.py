@@ -118,9 +118,9 @@ def move(day: date, rule: Weekends, holidays: Holidays | None = None) -> tuple[d
     holiday = holidays.name_of(day) if holidays else None
     if _new_year(day):
         holiday = holiday or _("New Year's Day")
-    elif rule is Weekends.KEEP:
+    elif rule == Weekends.KEEP:
         return day, holiday
-    step = timedelta(days=-1 if rule is Weekends.PREVIOUS else 1)
+    step = timedelta(days=-1 if rule == Weekends.PREVIOUS else 1)
     shown = day
     while (
         is_weekend(shown) or _new_year(shown) or (holidays is not None and holidays.name_of(shown))

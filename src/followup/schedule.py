@@ -82,11 +82,11 @@ class Visit:
     @property
     def moved(self) -> bool:
         """A planned date shown on another day than the rule's, to avoid a closed day."""
-        return self.status is Status.PLANNED and self.date != self.due_date
+        return self.status == Status.PLANNED and self.date != self.due_date
 
     @property
     def done(self) -> bool:
-        return self.status is Status.DONE
+        return self.status == Status.DONE
 
     @property
     def window(self) -> tuple[Day, Day]:
@@ -140,7 +140,7 @@ class Next:
     @property
     def days_overdue(self) -> int | None:
         """Days since the visit's window closed, when it is overdue."""
-        if self.visit is None or self.standing is not Standing.OVERDUE:
+        if self.visit is None or self.standing != Standing.OVERDUE:
             return None
         return (self.today - self.visit.window[1]).days
 
@@ -195,9 +195,9 @@ class Schedule:
         unrecorded = 0
         for visit in self.visits:
             standing = self.standing_of(visit, today)
-            if standing is Standing.NOT_RECORDED:
+            if standing == Standing.NOT_RECORDED:
                 unrecorded += 1
-            elif standing is not Standing.DONE:
+            elif standing != Standing.DONE:
                 return Next(visit, today, standing, unrecorded)
         return Next(None, today, Standing.ENDED, unrecorded)
 

@@ -170,7 +170,7 @@ def moved_note(visit: Visit, rule: Weekends) -> str:
     if not visit.moved:
         return ""
     # Under `keep`, 1 January still moves: forward, as under `next`.
-    if rule is not Weekends.PREVIOUS:
+    if rule != Weekends.PREVIOUS:
         note = _("due {date}, {reason}; moved to the next open day")
     else:
         note = _("due {date}, {reason}; moved to the previous open day")
@@ -239,7 +239,7 @@ def next_visit(schedule: Schedule, upcoming: Next) -> str:
         "date": long_date(visit.date),
         "closes": visit.window[1].isoformat(),
     }
-    if upcoming.standing is Standing.OVERDUE:
+    if upcoming.standing == Standing.OVERDUE:
         ago = upcoming.days_overdue or 0
         sentence = ngettext(
             "Next: visit {number} of {total}, {exam}, is overdue: its window closed on "
@@ -251,7 +251,7 @@ def next_visit(schedule: Schedule, upcoming: Next) -> str:
             ago,
         )
         return sentence.format(**facts, days=ago)
-    if upcoming.standing is Standing.DUE:
+    if upcoming.standing == Standing.DUE:
         sentence = _(
             "Next: visit {number} of {total}, {exam}, is due now: planned for {date}; "
             "its window closes on {closes}."
@@ -303,13 +303,13 @@ def choices(schedule: Schedule) -> str:
         }[schedule.weekends]
     )
     if schedule.holidays:
-        if schedule.weekends is Weekends.KEEP:
+        if schedule.weekends == Weekends.KEEP:
             parts.append(_("public holidays of {code} are kept").format(code=schedule.holidays))
         else:
             parts.append(
                 _("public holidays of {code} are moved the same way").format(code=schedule.holidays)
             )
-    if schedule.weekends is Weekends.PREVIOUS:
+    if schedule.weekends == Weekends.PREVIOUS:
         parts.append(_("1 January is always avoided: it moves to the open day before"))
     else:
         parts.append(_("1 January is always avoided: it moves to the next open day"))

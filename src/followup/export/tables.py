@@ -194,7 +194,7 @@ def next_json(schedule: Schedule, today: date) -> str:
         "visit": visit_json(schedule, visit) if visit else None,
         "status": upcoming.standing.value,
         "days_until": upcoming.days_until,
-        "overdue": upcoming.standing is Standing.OVERDUE,
+        "overdue": upcoming.standing == Standing.OVERDUE,
         "days_overdue": upcoming.days_overdue,
         "window": {"opens": visit.window[0].isoformat(), "closes": visit.window[1].isoformat()}
         if visit
