@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from followup.dates import Weekends, check_date, parse_date
+from followup.dates import FIRST_YEAR, LAST_YEAR, Weekends, check_date, parse_date
 from followup.errors import InvalidDate, InvalidSetting, Origin, not_allowed
 from followup.i18n import LANGUAGES, N_, _
 from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Track
@@ -54,9 +54,6 @@ __all__ = [
     "field_named",
 ]
 
-DEFAULT_YEARS = 10
-DEFAULT_REMIND = 14
-DEFAULT_WEEKENDS = Weekends.NEXT
 # Enough for any interval in months or years; longer digit strings are refused
 # before int() has to read them.
 _WHOLE = re.compile(r"[+-]?[0-9]{1,9}")
@@ -96,16 +93,31 @@ def _whole(value: object) -> int:
     raise _Refused(_("{value} is not a whole number").format(value=_shown(value)))
 
 
-def _within(low: int, high: int, reason: Callable[[], str]) -> Callable[[object], int]:
-    """A whole number from `low` to `high`; `reason()` says so in the active language."""
+@dataclass(frozen=True)
+class Shape:
+    """What a setting's value is: how raw text or JSON becomes it, and how every front end
+    describes it. `schema` is its JSON Schema (types and limits, which `convert` keeps),
+    `html` the attributes of its form input, `hint` a plain line under that input."""
+
+    convert: Callable[[object], Any]
+    schema: Mapping[str, Any]
+    html: Mapping[str, str] = field(default_factory=dict)
+    hint: str | None = None  # an English message, translated where it is shown
+
+
+def _whole_within(low: int, high: int, reason: str, hint: str | None = None) -> Shape:
+    """A whole number from `low` to `high`; `reason` (a message with {low} and {high})
+    says so when a value is outside."""
 
     def convert(value: object) -> int:
         number = _whole(value)
         if not low <= number <= high:
-            raise _Refused(not_allowed(number, reason()))
+            raise _Refused(not_allowed(number, _(reason).format(low=low, high=high)))
         return number
 
-    return convert
+    html = {"type": "number", "inputmode": "numeric", "min": str(low), "max": str(high)}
+    schema = {"type": "integer", "minimum": low, "maximum": high}
+    return Shape(convert, schema, html, hint)
 
 
 def _date(value: object) -> date:
@@ -123,6 +135,11 @@ def _date(value: object) -> date:
     raise _Refused(_("{value} is not a date such as 2024-01-31").format(value=_shown(value)))
 
 
+_DATE_SCHEMA = {"type": "string", "format": "date", "example": "2025-03-14"}
+_DATE_HTML = {"type": "date", "min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}-12-31"}
+DATE = Shape(_date, _DATE_SCHEMA, _DATE_HTML)
+
+
 def _dates(value: object) -> tuple[date, ...]:
     """A list of dates; in a single text (a roster cell), separated by ';'."""
     if isinstance(value, str):
@@ -138,11 +155,29 @@ def _dates(value: object) -> tuple[date, ...]:
     return tuple(_date(item) for item in value)
 
 
+DATES = Shape(_dates, {"type": "array", "items": _DATE_SCHEMA, "maxItems": MAX_DONE}, _DATE_HTML)
+
+
+def _choice(values: Callable[[], Iterable[str]], reason: str) -> Callable[[object], str]:
+    def convert(value: object) -> str:
+        text = _text(value).strip()
+        if text not in set(values()):
+            raise _Refused(not_allowed(text, _(reason)))
+        return text
+
+    return convert
+
+
 def _weekends(value: object) -> Weekends:
-    text = _text(value).strip()
-    if text not in {rule.value for rule in Weekends}:
-        raise _Refused(not_allowed(text, _("choose next, previous or keep")))
-    return Weekends(text)
+    return Weekends(_choice(lambda: (rule.value for rule in Weekends), _CHOOSE_RULE)(value))
+
+
+_CHOOSE_RULE = N_("choose next, previous or keep")
+WEEKENDS = Shape(_weekends, {"type": "string", "enum": [rule.value for rule in Weekends]})
+LANGUAGE = Shape(
+    _choice(lambda: LANGUAGES, N_("choose en, es, pt or pt-BR")),
+    {"type": "string", "enum": list(LANGUAGES)},
+)
 
 
 def _name(value: object) -> str | None:
@@ -154,7 +189,16 @@ def _name(value: object) -> str | None:
     return name
 
 
+NAME = Shape(
+    _name,
+    {"type": "string", "maxLength": NAME_LIMIT, "example": "Ana"},
+    {"type": "text", "maxlength": str(NAME_LIMIT), "autocomplete": "off"},
+)
+
+
 def _protocol(value: object) -> ProtocolChoice:
+    if isinstance(value, Path):
+        return value
     text = _text(value).strip()
     if text.lower().endswith(".toml"):
         return Path(text)
@@ -170,66 +214,100 @@ def _protocol(value: object) -> ProtocolChoice:
     return text
 
 
+# A JSON request may name a preset only: a protocol file would be a file on the server.
+PROTOCOL = Shape(_protocol, {"type": "string", "enum": list(PRESETS)})
+_REGION_CODE = 10  # `ES-MD`, `BR-SP`: a country's two letters and a region's few
+
+
 def _holidays(value: object) -> str:
     # Checked against the holiday data when it is loaded, which is costly.
-    return _text(value).strip().upper()
+    text = _text(value).strip().upper()
+    if len(text) > _REGION_CODE:
+        raise _Refused(not_allowed(f"{text[:20]}", _("give a code such as PT, ES-MD or BR-SP")))
+    return text
+
+
+HOLIDAYS = Shape(_holidays, {"type": "string", "maxLength": _REGION_CODE, "example": "ES-MD"})
+_TRACK_SHAPE = N_(
+    "{value} is not a list of tracks, each with an exam and every_months, "
+    'e.g. [{{exam = "Brain MRI", every_months = 12}}]'
+)
+_EVERY = _whole_within(1, MAX_MONTHS, N_("give a whole number of months from {low} to {high}"))
+
+
+def _track(item: object) -> Track:
+    if isinstance(item, Track):
+        item = {"exam": item.exam, "every_months": item.every_months}
+    if not isinstance(item, Mapping):
+        raise _Refused(_(_TRACK_SHAPE).format(value=_shown(item)))
+    # `every` is what patient files said before tracks took the protocol file's key.
+    keys = set(item) - {"every"} | ({"every_months"} if "every" in item else set())
+    if keys != {"exam", "every_months"} or {"every", "every_months"} <= set(item):
+        raise _Refused(_(_TRACK_SHAPE).format(value=_shown(item)))
+    try:
+        exam = _name(item["exam"])  # one line, and as long as a name at most
+    except _Refused as refused:
+        raise _Refused(refused.problem, "exam") from None
+    if exam is None:
+        raise _Refused(_("a track needs the name of its exam"), "exam")
+    try:
+        every = _EVERY.convert(item.get("every_months", item.get("every")))
+    except _Refused as refused:
+        raise _Refused(refused.problem, "every_months") from None
+    return Track(exam, every)
 
 
 def _tracks(value: object) -> tuple[Track, ...]:
-    shape = _(
-        "{value} is not a list of tracks, each with an exam and every_months, "
-        'e.g. [{{exam = "Brain MRI", every_months = 12}}]'
-    )
-    if not isinstance(value, list | tuple) or not all(isinstance(i, Mapping) for i in value):
-        raise _Refused(shape.format(value=_shown(value)))
+    if not isinstance(value, list | tuple):
+        raise _Refused(_(_TRACK_SHAPE).format(value=_shown(value)))
     if len(value) > MAX_TRACKS:
         raise _Refused(_("give at most {most} tracks").format(most=MAX_TRACKS))
-    tracks = []
-    for item in value:
-        # `every` is what patient files said before tracks took the protocol file's key.
-        keys = set(item) - {"every"} | ({"every_months"} if "every" in item else set())
-        if keys != {"exam", "every_months"} or {"every", "every_months"} <= set(item):
-            raise _Refused(shape.format(value=_shown(item)))
-        try:
-            exam = _name(item["exam"])  # one line, and as long as a name at most
-        except _Refused as refused:
-            raise _Refused(refused.problem, "exam") from None
-        if exam is None:
-            raise _Refused(_("a track needs the name of its exam"), "exam")
-        try:
-            every = _whole(item.get("every_months", item.get("every")))
-        except _Refused as refused:
-            raise _Refused(refused.problem, "every_months") from None
-        if not 0 < every <= MAX_MONTHS:
-            reason = _("give a whole number of months from 1 to {most}").format(most=MAX_MONTHS)
-            raise _Refused(not_allowed(every, reason), "every_months")
-        tracks.append(Track(exam, every))
-    return tuple(tracks)
+    return tuple(_track(item) for item in value)
 
 
-def _lang(value: object) -> str:
-    text = _text(value).strip()
-    if text not in LANGUAGES:
-        raise _Refused(not_allowed(text, _("choose en, es, pt or pt-BR")))
-    return text
+TRACKS = Shape(
+    _tracks,
+    {
+        "type": "array",
+        "maxItems": MAX_TRACKS,
+        "items": {
+            "type": "object",
+            "properties": {
+                "exam": {"type": "string", "minLength": 1, "maxLength": NAME_LIMIT},
+                "every_months": _EVERY.schema,
+            },
+            "required": ["exam", "every_months"],
+            "additionalProperties": False,
+        },
+    },
+    _EVERY.html,
+)
 
 
 @dataclass(frozen=True)
 class Field:
-    """One setting, declared once: its converter and check, default, spelling and help.
+    """One setting, declared once: its shape (conversion, checks and limits), default,
+    spelling and help. Every front end is made from this: the command line's options,
+    the web form's inputs and their limits, the API's JSON Schema, roster columns and
+    patient-file keys.
 
     `help` and `label` are English messages marked for translation; `flag` is
     how the command line spells the field ('' for the positional date), and
-    `default` what applies when nothing is said (None: see `help`).
+    `default` what applies when nothing is said (None: see `help`). `column` says
+    whether a roster row may give it.
     """
 
-    name: str
     flag: str
     metavar: str
     label: str
     help: str
-    convert: Callable[[object], Any]
+    shape: Shape
     default: object = None
+    column: bool = True
+    name: str = ""  # the attribute of `Settings` it declares, filled in there
+
+    def convert(self, value: object) -> Any:
+        return self.shape.convert(value)
 
     def help_text(self) -> str:
         """The help line, with the limits and the default as declared here."""
@@ -239,142 +317,35 @@ class Field:
         shown = self.default.value if isinstance(self.default, Weekends) else self.default
         return _("{help} [default: {default}]").format(help=help, default=shown)
 
-
-FIELDS: tuple[Field, ...] = (
-    Field(
-        "treatment_date",
-        "",
-        "TREATMENT_DATE",
-        N_("Treatment date"),
-        N_(
-            "Day of the treatment the plan counts from, as YYYY-MM-DD "
-            "(usually the last liver surgery or ablation). May come from --from instead."
-        ),
-        _date,
-    ),
-    Field(
-        "name",
-        "--name",
-        "TEXT",
-        N_("Name or initials"),
-        N_("Whose plan this is, shown in titles; never put in event IDs."),
-        _name,
-    ),
-    Field(
-        "protocol",
-        "--protocol",
-        "ID|FILE.toml",
-        N_("Protocol"),
-        N_("A preset ('followup protocols' lists them) or a centre's protocol file."),
-        _protocol,
-        DEFAULT_PROTOCOL.id,
-    ),
-    Field(
-        "early_interval",
-        "--early-interval",
-        "MONTHS",
-        N_("Months between visits in the first phase"),
-        N_(
-            "Months between visits in the first phase, within the source's range "
-            "(3 or 4 for the default protocol) [default: the shortest]."
-        ),
-        _whole,
-    ),
-    Field(
-        "early_years",
-        "--early-years",
-        "N",
-        N_("Length of the first phase in years"),
-        N_(
-            "Length of the first phase in years, where the source gives a range "
-            "(e.g. 2–3) [default: the longest]."
-        ),
-        _whole,
-    ),
-    Field(
-        "years",
-        "--years",
-        "N",
-        N_("Years of follow-up"),
-        N_("Length of follow-up in years, 1 to {most}: a choice, not a rule."),
-        _within(1, MAX_YEARS, lambda: _("choose from 1 to {most}").format(most=MAX_YEARS)),
-        DEFAULT_YEARS,
-    ),
-    Field(
-        "weekends",
-        "--weekends",
-        "next|previous|keep",
-        N_("Dates on a weekend or public holiday"),
-        N_(
-            "Move a date on a weekend or public holiday to the next or previous open day, "
-            "or keep it."
-        ),
-        _weekends,
-        DEFAULT_WEEKENDS,
-    ),
-    Field(
-        "remind",
-        "--remind",
-        "DAYS",
-        N_("Reminder, days before"),
-        N_("Calendar reminder this many days before each visit, at 09:00; 0 for none."),
-        _within(
-            0,
-            MAX_REMIND_DAYS,
-            lambda: _("choose from 0 (none) to {days} days").format(days=MAX_REMIND_DAYS),
-        ),
-        DEFAULT_REMIND,
-    ),
-    Field(
-        "holidays",
-        "--holidays",
-        "CC[-SUB]",
-        N_("Public holidays"),
-        N_(
-            "Treat the public holidays of a country or region as closed days, "
-            "e.g. PT, ES-MD, BR-SP, US-CA; 'followup holidays' lists the codes."
-        ),
-        _holidays,
-    ),
-    Field(
-        "done",
-        "--done",
-        "DATE",
-        N_("Scans already done"),
-        N_(
-            "Date of a visit already done, repeated for each one; the plan continues "
-            "from the last. Replaces the list in --from."
-        ),
-        _dates,
-    ),
-    Field(
-        "tracks",
-        "--track",
-        "EXAM",
-        N_("Extra track"),
-        N_(
-            'Add a separate stream of visits for another exam, e.g. "Brain MRI", with '
-            "--every; repeat both for more. Opt-in: discuss it with the care team."
-        ),
-        _tracks,
-    ),
-    Field(
-        "lang",
-        "--lang",
-        "en|es|pt|pt-BR",
-        N_("Language"),
-        N_(
-            "Language of everything written: en, es, pt or pt-BR "
-            "[default: from the environment's locale, else en]."
-        ),
-        _lang,
-    ),
-)
-_BY_NAME = {declared.name: declared for declared in FIELDS}
+    def json_schema(self) -> dict[str, Any]:
+        """The value's JSON Schema, with the help as its description and the default."""
+        schema = {**self.shape.schema, "description": self.help_text()}
+        if self.default is not None:
+            default = self.default
+            schema["default"] = default.value if isinstance(default, Weekends) else default
+        return schema
 
 
-def field_named(name: str) -> Field:
-    return _BY_NAME[name]
+def setting(
+    flag: str,
+    metavar: str,
+    label: str,
+    help: str,
+    shape: Shape,
+    default: object = None,
+    *,
+    column: bool = True,
+) -> Any:
+    """An attribute of `Settings`, declared with its `Field`: its type is the attribute's,
+    everything else is here. Unset, it is None: nothing was said."""
+    declared = Field(flag, metavar, label, help, shape, default, column)
+    return field(default=None, metadata={"setting": declared})
+
+
+DEFAULT_YEARS = 10
+DEFAULT_REMIND = 14
+DEFAULT_WEEKENDS = Weekends.NEXT
+
 
 
 class CommandLine:
@@ -448,19 +419,136 @@ class Settings:
     while planning names the field as the person gave it.
     """
 
-    treatment_date: date | None = None
-    name: str | None = None
-    protocol: ProtocolChoice | None = None
-    early_interval: int | None = None
-    early_years: int | None = None
-    years: int | None = None
-    weekends: Weekends | None = None
-    remind: int | None = None
-    holidays: str | None = None
-    done: tuple[date, ...] | None = None
-    tracks: tuple[Track, ...] | None = None
-    lang: str | None = None
+    treatment_date: date | None = setting(
+        "",
+        "TREATMENT_DATE",
+        N_("Treatment date"),
+        N_(
+            "Day of the treatment the plan counts from, as YYYY-MM-DD "
+            "(usually the last liver surgery or ablation)."
+        ),
+        DATE,
+    )
+    name: str | None = setting(
+        "--name",
+        "TEXT",
+        N_("Name or initials"),
+        N_("Whose plan this is, shown in titles; never put in event IDs."),
+        NAME,
+    )
+    protocol: ProtocolChoice | None = setting(
+        "--protocol",
+        "ID|FILE.toml",
+        N_("Protocol"),
+        N_("A preset protocol by its id, or a centre's protocol file."),
+        PROTOCOL,
+        DEFAULT_PROTOCOL.id,
+    )
+    early_interval: int | None = setting(
+        "--early-interval",
+        "MONTHS",
+        N_("Months between visits in the first phase"),
+        N_(
+            "Months between visits in the first phase, within the source's range "
+            "(3 or 4 for the default protocol) [default: the shortest]."
+        ),
+        _whole_within(1, MAX_MONTHS, N_("choose from {low} to {high}")),
+    )
+    early_years: int | None = setting(
+        "--early-years",
+        "N",
+        N_("Length of the first phase in years"),
+        N_(
+            "Length of the first phase in years, where the source gives a range "
+            "(e.g. 2–3) [default: the longest]."
+        ),
+        _whole_within(1, MAX_YEARS, N_("choose from {low} to {high}")),
+    )
+    years: int | None = setting(
+        "--years",
+        "N",
+        N_("Years of follow-up"),
+        N_("Length of follow-up in years, 1 to {most}: a choice, not a rule."),
+        _whole_within(1, MAX_YEARS, N_("choose from {low} to {high}"), N_("From 1 to 30")),
+        DEFAULT_YEARS,
+    )
+    weekends: Weekends | None = setting(
+        "--weekends",
+        "next|previous|keep",
+        N_("Dates on a weekend or public holiday"),
+        N_(
+            "Move a date on a weekend or public holiday to the next or previous open day, "
+            "or keep it."
+        ),
+        WEEKENDS,
+        DEFAULT_WEEKENDS,
+    )
+    remind: int | None = setting(
+        "--remind",
+        "DAYS",
+        N_("Reminder, days before"),
+        N_("Calendar reminder this many days before each visit, at 09:00; 0 for none."),
+        _whole_within(0, MAX_REMIND_DAYS, N_("choose from {low} (none) to {high} days")),
+        DEFAULT_REMIND,
+        column=False,
+    )
+    holidays: str | None = setting(
+        "--holidays",
+        "CC[-SUB]",
+        N_("Public holidays"),
+        N_(
+            "Treat the public holidays of a country or region as closed days, "
+            "e.g. PT, ES-MD, BR-SP, US-CA."
+        ),
+        HOLIDAYS,
+    )
+    done: tuple[date, ...] | None = setting(
+        "--done",
+        "DATE",
+        N_("Scans already done"),
+        N_(
+            "Date of a visit already done, one for each; the plan continues from the last."
+        ),
+        DATES,
+    )
+    tracks: tuple[Track, ...] | None = setting(
+        "--track",
+        "EXAM",
+        N_("Extra track"),
+        N_(
+            'Add a separate stream of visits for another exam, e.g. "Brain MRI", every so '
+            "many months. Opt-in: discuss it with the care team."
+        ),
+        TRACKS,
+        column=False,
+    )
+    lang: str | None = setting(
+        "--lang",
+        "en|es|pt|pt-BR",
+        N_("Language"),
+        N_(
+            "Language of everything written: en, es, pt or pt-BR "
+            "[default: from the environment's locale, else en]."
+        ),
+        LANGUAGE,
+    )
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Every value given is converted and checked by its field, however it was given:
+        `Settings(weekends="next")` holds `Weekends.NEXT`, `Settings(years="40")` raises
+        `InvalidSetting`, as the same values from a file or a form would."""
+        for declared in FIELDS:
+            value = getattr(self, declared.name)
+            if value is None:
+                continue
+            try:
+                converted = declared.convert(value)
+            except _Refused as refused:
+                where = f"{declared.name}.{refused.part}" if refused.part else declared.name
+                origin = self.origins.get(declared.name, KEYS)
+                raise InvalidSetting(where, value, refused.problem, origin) from None
+            object.__setattr__(self, declared.name, converted)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, object], origin: Origin = KEYS) -> Settings:
@@ -469,20 +557,13 @@ class Settings:
         Raises `InvalidSetting` for an unknown key or a value its field refuses,
         spelled by `origin`.
         """
-        values: dict[str, Any] = {}
         for key, value in raw.items():
             if key not in _BY_NAME:
                 known = ", ".join(_BY_NAME)
                 problem = _("unknown key; the keys are {keys}").format(keys=known)
                 raise InvalidSetting(key, value, problem, origin)
-            if value is None:
-                continue
-            try:
-                values[key] = _BY_NAME[key].convert(value)
-            except _Refused as refused:
-                field = f"{key}.{refused.part}" if refused.part else key
-                raise InvalidSetting(field, value, refused.problem, origin) from None
-        return cls(**values, origins=dict.fromkeys(values, origin))
+        given: dict[str, Any] = {key: value for key, value in raw.items() if value is not None}
+        return cls(**given, origins=dict.fromkeys(given, origin))
 
     def over(self, fallback: Settings) -> Settings:
         """These settings, with `fallback`'s values where these say nothing."""
@@ -499,6 +580,11 @@ class Settings:
         """Where the value of the field `name` came from; None for a default."""
         return self.origins.get(name)
 
+    def value(self, name: str) -> Any:
+        """The value of the field `name`: the one given, else its declared default."""
+        given = getattr(self, name)
+        return _BY_NAME[name].default if given is None else given
+
     @contextlib.contextmanager
     def reported(self) -> Iterator[None]:
         """A problem found inside the block for a field is told as that field's origin tells it."""
@@ -509,3 +595,15 @@ class Settings:
             if error.origin is None and origin is not None:
                 raise error.at(origin) from None
             raise
+
+
+FIELDS: tuple[Field, ...] = tuple(
+    replace(attribute.metadata["setting"], name=attribute.name)
+    for attribute in fields(Settings)
+    if "setting" in attribute.metadata
+)
+_BY_NAME = {declared.name: declared for declared in FIELDS}
+
+
+def field_named(name: str) -> Field:
+    return _BY_NAME[name]
