@@ -4,7 +4,7 @@ from random bodies. A 4xx is a fine answer; a 5xx never is."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import pytest
@@ -14,7 +14,7 @@ pytest.importorskip("schemathesis", reason="the dev extra: pip install -e '.[dev
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import CheckFunction, not_a_server_error
 from starlette.testclient import TestClient
 
 from followup.web import create_app
@@ -27,7 +27,9 @@ CLIENT = TestClient(APP)
 EXAMPLES = 50 if os.environ.get("CI") else 30
 FORM_TYPE = "application/x-www-form-urlencoded"
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+# The document as the app serves it. (Not from_asgi: before 4.32.4, schemathesis leaves
+# its ASGI lifespan's streams open, and their ResourceWarning fails the suite.)
+schema = schemathesis.openapi.from_dict(CLIENT.get("/openapi.json").json())
 # Random requests, valid and not; the coverage phase adds hundreds of fixed cases per operation.
 schema.config.phases.update(phases=["examples", "fuzzing"])
 
@@ -46,7 +48,9 @@ def test_the_api_never_answers_a_server_error(case: schemathesis.Case[Any]) -> N
     request.pop("cookies", None)  # the API uses none
     if "data" in request:
         request["content"] = request.pop("data")
-    case.validate_response(CLIENT.request(**request), checks=[not_a_server_error])
+    # Cast: before 4.29.1, schemathesis' @check decorator loses the function's type.
+    check = cast("CheckFunction", not_a_server_error)
+    case.validate_response(CLIENT.request(**request), checks=[check])
 
 
 # Every input the form has, one that it does not, and the row buttons.
