@@ -9,8 +9,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup import IBERO_AMERICAN_2025, InvalidSetting, Weekends, plan
-from followup.schedule import Status
+from followup import IBERO_AMERICAN_2025, InvalidSetting, Weekends
+from followup.schedule import Status, make_schedule
 
 TODAY = date(2026, 11, 26)
 
@@ -21,7 +21,7 @@ def _months(schedule_visits: object) -> list[int]:
 
 def test_without_scans_done_the_plan_is_the_foundation_schedule() -> None:
     """No --done: months 3…24, 30…60, 72…120 counted from the treatment date, all planned."""
-    schedule = plan(date(2024, 1, 31), done=(), today=TODAY)
+    schedule = make_schedule(date(2024, 1, 31), done=(), today=TODAY)
     early = [3, 6, 9, 12, 15, 18, 21, 24]
     assert _months(schedule.visits) == [*early, 30, 36, 42, 48, 54, 60, 72, 84, 96, 108, 120]
     assert {visit.status for visit in schedule.visits} == {Status.PLANNED}
@@ -30,7 +30,7 @@ def test_without_scans_done_the_plan_is_the_foundation_schedule() -> None:
 
 def test_the_kth_scan_fulfils_visit_k_and_the_rest_restart_from_the_last() -> None:
     """Two scans done late: visits 1–2 are done on their real dates, visit 3 is 3 months after scan 2."""
-    schedule = plan(
+    schedule = make_schedule(
         date(2024, 1, 31),
         done=[date(2024, 9, 30), date(2024, 6, 3)],  # any order
         weekends=Weekends.KEEP,
@@ -61,7 +61,7 @@ def test_phases_stay_measured_from_the_treatment_date() -> None:
     """A scan done after month 24 is followed 6 months later, even if it was visit 8."""
     treatment = date(2024, 1, 31)
     done = [treatment + relativedelta(months=3 * k) for k in range(1, 8)] + [date(2026, 2, 10)]
-    schedule = plan(treatment, done=done, weekends=Weekends.KEEP, today=TODAY)
+    schedule = make_schedule(treatment, done=done, weekends=Weekends.KEEP, today=TODAY)
     ninth = schedule.visits[8]
     assert ninth.date == date(2026, 8, 10)
     assert ninth.phase is IBERO_AMERICAN_2025.phases[1]
@@ -69,7 +69,7 @@ def test_phases_stay_measured_from_the_treatment_date() -> None:
 
 def test_dates_after_a_scan_are_counted_from_it_and_never_drift() -> None:
     """From a scan on 31 August: 30 November, 28 February, then 31 May (not 28 May)."""
-    schedule = plan(
+    schedule = make_schedule(
         date(2024, 5, 31), done=[date(2024, 8, 31)], weekends=Weekends.KEEP, today=TODAY
     )
     assert [v.due_date for v in schedule.visits[1:4]] == [
@@ -81,7 +81,7 @@ def test_dates_after_a_scan_are_counted_from_it_and_never_drift() -> None:
 
 def test_a_late_last_scan_keeps_its_successor() -> None:
     """One year of follow-up, first scan 3 weeks late: the visit 19 days after the end stays."""
-    schedule = plan(
+    schedule = make_schedule(
         date(2024, 1, 1), years=1, done=[date(2024, 4, 22)], weekends=Weekends.KEEP, today=TODAY
     )
     assert [v.date for v in schedule.visits] == [
@@ -95,19 +95,21 @@ def test_a_late_last_scan_keeps_its_successor() -> None:
 def test_an_early_scan_does_not_add_a_year() -> None:
     """Six years, the year-6 scan done two months early: no year-7 scan appears."""
     treatment = date(2020, 1, 1)
-    due = [visit.due_date for visit in plan(treatment, years=6, weekends=Weekends.KEEP).visits]
+    due = [
+        visit.due_date for visit in make_schedule(treatment, years=6, weekends=Weekends.KEEP).visits
+    ]
     done = [*due[:-1], date(2025, 11, 1)]
-    schedule = plan(treatment, years=6, done=done, today=TODAY)
+    schedule = make_schedule(treatment, years=6, done=done, today=TODAY)
     assert len(schedule.visits) == len(due)
     assert schedule.next_visit() is None
-    seven = plan(treatment, years=7, done=done, today=TODAY)
+    seven = make_schedule(treatment, years=7, done=done, today=TODAY)
     assert seven.visits[-1].date == date(2026, 11, 2)  # 2026-11-01 is a Sunday
 
 
 def test_more_scans_than_planned_are_all_kept_as_done() -> None:
     """Extra scans are recorded, not dropped; nothing is left to plan."""
     done = [date(2024, 2, 1) + relativedelta(months=k) for k in range(12)]  # monthly
-    schedule = plan(date(2024, 1, 1), years=1, done=done, today=TODAY)
+    schedule = make_schedule(date(2024, 1, 1), years=1, done=done, today=TODAY)
     assert [v.date for v in schedule.visits] == done
     assert schedule.next_visit() is None
 
@@ -132,7 +134,7 @@ def test_more_scans_than_planned_are_all_kept_as_done() -> None:
 def test_impossible_scans_done_are_refused(done: list[date], message: str) -> None:
     """A repeated date, a date before the treatment or after today is bad input, with the reason."""
     with pytest.raises(InvalidSetting) as caught:
-        plan(date(2024, 1, 31), done=done, today=TODAY)
+        make_schedule(date(2024, 1, 31), done=done, today=TODAY)
     assert (caught.value.field, str(caught.value)) == ("done", message)
 
 
@@ -148,7 +150,9 @@ def test_invariants_with_scans_done(
     """Done first and in order, then planned dates anchored on the last scan, none past the grace."""
     done = sorted(start + relativedelta(days=d) for d in offsets)
     protocol = IBERO_AMERICAN_2025.choose(early_interval=early)
-    schedule = plan(start, protocol=protocol, years=years, done=done, today=date(2040, 1, 1))
+    schedule = make_schedule(
+        start, protocol=protocol, years=years, done=done, today=date(2040, 1, 1)
+    )
     visits = schedule.visits
     assert [v.number for v in visits] == list(range(1, len(visits) + 1))
     assert [v.date for v in visits if v.done] == done

@@ -12,8 +12,9 @@ import vobject
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup import IBERO_AMERICAN_2025, Schedule, Weekends, plan
+from followup import IBERO_AMERICAN_2025, Schedule, Weekends
 from followup.export.ics import to_ics
+from followup.schedule import make_schedule
 
 from .icscheck import check_file, unfold
 
@@ -39,7 +40,7 @@ def _schedule(
     start: date = date(2024, 1, 31), *, early: int = 3, years: int = 10, name: str | None = "Ana"
 ) -> Schedule:
     protocol = IBERO_AMERICAN_2025.choose(early_interval=early)
-    return plan(start, protocol=protocol, years=years, weekends=Weekends.NEXT, name=name)
+    return make_schedule(start, protocol=protocol, years=years, weekends=Weekends.NEXT, name=name)
 
 
 @given(
@@ -131,7 +132,7 @@ def test_a_reminder_due_by_today_fires_tomorrow_with_the_days_left() -> None:
     """Seen from 8 days before visit 1, its 14-day reminder would be past: it fires at 09:00
     tomorrow, saying 7 days; later visits keep theirs, 14 days before."""
     today = date(2024, 4, 22)  # visit 1 is on Tuesday 2024-04-30
-    schedule = plan(date(2024, 1, 31), name="Ana", today=today)
+    schedule = make_schedule(date(2024, 1, 31), name="Ana", today=today)
     first, second = _alarms(schedule)[:2]
     assert first is not None
     assert second is not None
@@ -155,7 +156,7 @@ def test_reminders_near_today(days_ahead: int, fires: datetime | None, text: str
     """A reminder falling on or before today moves to 09:00 tomorrow; a visit today or
     tomorrow has none; one falling after today is left as it is."""
     today = date(2024, 4, 30) - timedelta(days=days_ahead)
-    first = _alarms(plan(date(2024, 1, 31), name="Ana", today=today))[0]
+    first = _alarms(make_schedule(date(2024, 1, 31), name="Ana", today=today))[0]
     if fires is None:
         assert first is None
         return
@@ -166,7 +167,7 @@ def test_reminders_near_today(days_ahead: int, fires: datetime | None, text: str
 
 def test_reminders_without_today_are_never_moved() -> None:
     """A plan not seen from a day (today None) keeps every reminder at 14 days, as before."""
-    schedule = plan(date(2024, 1, 31), name="Ana")
+    schedule = make_schedule(date(2024, 1, 31), name="Ana")
     for visit, found in zip(schedule.visits, _alarms(schedule), strict=True):
         assert found is not None
         assert found[0] == datetime.combine(visit.date - timedelta(days=14), time(9))
@@ -174,7 +175,7 @@ def test_reminders_without_today_are_never_moved() -> None:
 
 def test_done_and_cancelled_visits_have_no_reminder() -> None:
     """Scans done and visits the plan dropped (cancelled) carry no VALARM."""
-    schedule = plan(
+    schedule = make_schedule(
         date(2025, 3, 14), name="Ana", done=[date(2025, 9, 30)], today=date(2025, 10, 1)
     )
     assert schedule.dropped

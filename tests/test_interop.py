@@ -25,12 +25,13 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup import Schedule, Weekends, i18n, plan
+from followup import Schedule, Weekends, i18n
 from followup.dates import Holidays
 from followup.export import ics
 from followup.export.ics import calendar_uid, to_ics, visit_uid
 from followup.protocols import PRESETS, Track
 from followup.public_holidays import public_holidays
+from followup.schedule import make_schedule
 
 from .conftest import missing
 from .icscheck import alarms, check_file, written
@@ -172,7 +173,7 @@ def calendars(draw: st.DrawFn) -> tuple[Schedule, int, str]:
     )
     days_since = (TODAY - start).days
     offsets = draw(st.lists(st.integers(0, days_since), max_size=10, unique=True))
-    schedule = plan(
+    schedule = make_schedule(
         start,
         protocol=protocol.with_tracks(tracks),
         years=draw(st.integers(1, 30)),
@@ -237,7 +238,7 @@ def test_the_parsers_catch_broken_files(
     libical: Reader, javascript: Reader, tmp_path: Path
 ) -> None:
     """Negative control: a calendar we break on purpose is caught, so a pass means something."""
-    schedule = plan(date(2024, 1, 31), name="Ana")
+    schedule = make_schedule(date(2024, 1, 31), name="Ana")
     good = to_ics(schedule, remind_days=14, stamp=STAMP)
     expected = _expected(schedule, 14, None)
 

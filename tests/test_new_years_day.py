@@ -17,9 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from followup import IBERO_AMERICAN_2025, Track, Weekends, i18n, plan
+from followup import IBERO_AMERICAN_2025, Track, Weekends, i18n
 from followup.cli import app
 from followup.dates import Holidays
+from followup.schedule import make_schedule
 
 # Treatment on 1 October 2025: visit 1 is due on Thursday 1 January 2026.
 START = date(2025, 10, 1)
@@ -44,7 +45,7 @@ def _json(runner: CliRunner, *args: str) -> dict[str, object]:
 def test_a_visit_due_on_1_january_moves_and_names_the_day(rule: Weekends, shown: date) -> None:
     """Visit 1 due 2026-01-01 is shown on another day, keeps the rule's date, names New
     Year's Day; visit 2 is still counted from the treatment date, not from the moved day."""
-    first, second = plan(START, weekends=rule).visits[:2]
+    first, second = make_schedule(START, weekends=rule).visits[:2]
     assert (first.due_date, first.date, first.holiday) == (
         date(2026, 1, 1),
         shown,
@@ -61,7 +62,7 @@ def test_a_visit_due_on_1_january_moves_and_names_the_day(rule: Weekends, shown:
 def test_no_visit_or_track_visit_is_ever_on_1_january(start: date, rule: Weekends) -> None:
     """Whatever the treatment date and weekend rule, no date shown is 1 January."""
     protocol = IBERO_AMERICAN_2025.with_tracks((Track("Brain MRI", 12),))
-    schedule = plan(start, protocol=protocol, years=12, weekends=rule)
+    schedule = make_schedule(start, protocol=protocol, years=12, weekends=rule)
     for visit in schedule.all_visits():
         assert (visit.date.month, visit.date.day) != (1, 1)
 
@@ -69,7 +70,10 @@ def test_no_visit_or_track_visit_is_ever_on_1_january(start: date, rule: Weekend
 def test_a_holidays_calendar_with_1_january_changes_nothing() -> None:
     """With a calendar that has 1 January, it moves to the same day, named by the calendar."""
     closed = Holidays("XX", {date(2026, 1, 1): "Año Nuevo"}.get)
-    without, with_calendar = plan(START).visits[0], plan(START, holidays=closed).visits[0]
+    without, with_calendar = (
+        make_schedule(START).visits[0],
+        make_schedule(START, holidays=closed).visits[0],
+    )
     assert with_calendar.date == without.date == date(2026, 1, 2)
     assert with_calendar.holiday == "Año Nuevo"
 
@@ -125,4 +129,4 @@ def test_the_day_and_the_rule_are_translated(
 def test_the_name_follows_the_language_active_when_planning() -> None:
     """Planned from Python inside a language, the core names the day in that language."""
     with i18n.using("es"):
-        assert plan(START).visits[0].holiday == "Año Nuevo"
+        assert make_schedule(START).visits[0].holiday == "Año Nuevo"

@@ -6,15 +6,18 @@ from datetime import date
 
 import pytest
 
-from followup import InvalidSetting, Weekends, plan, wording
+from followup import InvalidSetting, Weekends, wording
 from followup.protocols import PRESETS, preset
+from followup.schedule import make_schedule
 
 START = date(2024, 1, 15)
 
 
 def _months(protocol_id: str, **choices: int) -> list[int]:
     protocol = preset(protocol_id).choose(**choices)
-    return [v.months for v in plan(START, protocol=protocol, weekends=Weekends.KEEP).visits]
+    return [
+        v.months for v in make_schedule(START, protocol=protocol, weekends=Weekends.KEEP).visits
+    ]
 
 
 def _steps(first: int, last: int, step: int) -> list[int]:
@@ -70,7 +73,7 @@ def test_every_preset_is_tested_and_sourced() -> None:
 def test_quotes_are_marked_as_quotes_in_every_output() -> None:
     """Each preset's wording is shown between quotation marks and attributed to where it was read."""
     for protocol in PRESETS.values():
-        schedule = plan(START, protocol=protocol)
+        schedule = make_schedule(START, protocol=protocol)
         (rule,) = [fact.text for fact in wording.about(schedule) if fact.key == "rule"]
         assert rule.startswith(f"“{protocol.source.quote}” (wording of the ")
         assert protocol.source.quoted_from in rule

@@ -14,9 +14,10 @@ import pytest
 import vobject
 from typer.testing import CliRunner
 
-from followup import Standing, plan
+from followup import Standing
 from followup.cli import app
 from followup.export.ics import to_ics
+from followup.schedule import make_schedule
 
 STAMP = __import__("datetime").datetime(2026, 1, 1, tzinfo=__import__("datetime").UTC)
 
@@ -69,10 +70,10 @@ def test_overdue_counts_from_the_window_end(runner: CliRunner) -> None:
 
 def test_every_visit_has_a_status_a_person_reads_right() -> None:
     """done, not recorded, overdue, due and upcoming, as seen on one day."""
-    schedule = plan(date(2025, 3, 14), done=[date(2025, 6, 20)], today=date(2025, 11, 1))
+    schedule = make_schedule(date(2025, 3, 14), done=[date(2025, 6, 20)], today=date(2025, 11, 1))
     standings = [schedule.standing_of(visit) for visit in schedule.visits[:3]]
     assert standings == [Standing.DONE, Standing.OVERDUE, Standing.UPCOMING]
-    fresh = plan(date(2025, 3, 14), today=date(2025, 10, 1))
+    fresh = make_schedule(date(2025, 3, 14), today=date(2025, 10, 1))
     assert [fresh.standing_of(v) for v in fresh.visits[:3]] == [
         Standing.NOT_RECORDED,
         Standing.DUE,
@@ -98,7 +99,7 @@ def test_json_and_summary_carry_the_statuses(runner: CliRunner, tmp_path: Path) 
 
 def test_past_visits_get_no_reminder() -> None:
     """A reminder for a day already past would fire at once: past visits not done have none."""
-    schedule = plan(date(2025, 3, 14), name="Ana", today=date(2026, 11, 27))
+    schedule = make_schedule(date(2025, 3, 14), name="Ana", today=date(2026, 11, 27))
     events = icalendar.Calendar.from_ical(to_ics(schedule, remind_days=14, stamp=STAMP)).walk(
         "VEVENT"
     )
@@ -243,8 +244,8 @@ def test_a_cancelled_visit_keeps_the_day_it_was_shown_on() -> None:
     from followup import holidays_of
 
     madrid = holidays_of("ES-MD")
-    before = plan(date(2025, 12, 25), holidays=madrid, years=1)
-    after = plan(date(2025, 12, 25), holidays=madrid, years=1, done=[date(2026, 5, 20)])
+    before = make_schedule(date(2025, 12, 25), holidays=madrid, years=1)
+    after = make_schedule(date(2025, 12, 25), holidays=madrid, years=1, done=[date(2026, 5, 20)])
     assert after.dropped
     for visit in after.dropped:
         assert visit.date == before.visits[visit.number - 1].date

@@ -11,9 +11,9 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup import IBERO_AMERICAN_2025, InvalidSetting, Phase, Schedule, Weekends, plan
+from followup import IBERO_AMERICAN_2025, InvalidSetting, Phase, Schedule, Weekends
 from followup.dates import is_weekend
-from followup.schedule import clean_name
+from followup.schedule import clean_name, make_schedule
 from followup.settings import COMMAND_LINE, Settings
 
 treatment_dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))
@@ -23,7 +23,7 @@ horizons = st.integers(min_value=1, max_value=30)
 
 def _plan(start: date, early: int = 3, years: int = 10, **options: object) -> Schedule:
     protocol = IBERO_AMERICAN_2025.choose(early_interval=early)
-    return plan(start, protocol=protocol, years=years, **options)  # type: ignore[arg-type]
+    return make_schedule(start, protocol=protocol, years=years, **options)  # type: ignore[arg-type]
 
 
 def test_month_ends_are_counted_from_the_treatment_date() -> None:

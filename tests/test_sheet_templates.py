@@ -23,7 +23,9 @@ def _page(schedule: followup.Schedule) -> str:
 def test_name_with_markup_and_quotes_is_escaped() -> None:
     """A name with a script tag, an ampersand and both quotes is text, escaped as html.escape does."""
     page = _page(
-        followup.plan(date(2025, 3, 14), name="""<script>alert(1)</script> & "Zoë" l'été""")
+        followup.make_schedule(
+            date(2025, 3, 14), name="""<script>alert(1)</script> & "Zoë" l'été"""
+        )
     )
     assert "<script" not in page
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Zoë&quot; l&#x27;été"
@@ -36,7 +38,7 @@ def test_source_url_is_escaped_in_the_link() -> None:
     url = "https://example.org/a?b=1&c=2\" onclick='x'<b>"
     source = replace(IBERO_AMERICAN_2025.source, url=url)
     protocol = replace(IBERO_AMERICAN_2025, source=source)
-    page = _page(followup.plan(date(2025, 3, 14), protocol=protocol))
+    page = _page(followup.make_schedule(date(2025, 3, 14), protocol=protocol))
     escaped = "https://example.org/a?b=1&amp;c=2&quot; onclick=&#x27;x&#x27;&lt;b&gt;"
     assert f'<a href="{escaped}">{escaped}</a></dd>' in page
     assert "<b>" not in page
@@ -45,7 +47,7 @@ def test_source_url_is_escaped_in_the_link() -> None:
 
 def test_page_is_complete_and_inline() -> None:
     """The CSS is inline, no template syntax is left over, and the page ends with one newline."""
-    page = _page(followup.plan(date(2025, 3, 14)))
+    page = _page(followup.make_schedule(date(2025, 3, 14)))
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">\n')
     assert "<style>\n:root { color-scheme: light; }\n" in page
     assert "}\n</style>\n" in page

@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from followup import plan, wording
+from followup import wording
 from followup.cli import app
 from followup.protocols import PRESETS, Protocol
+from followup.schedule import make_schedule
 
 from .readme import README
 
@@ -151,7 +152,7 @@ def test_ibero_american_citation_and_scope() -> None:
 @pytest.mark.parametrize("protocol_id", list(POINTS))
 def test_every_output_carries_the_points(protocol_id: str) -> None:
     """The labelled facts that every output writes (calendar, tables, sheet, JSON) carry each point."""
-    schedule = plan(date(2025, 3, 14), protocol=PRESETS[protocol_id])
+    schedule = make_schedule(date(2025, 3, 14), protocol=PRESETS[protocol_id])
     about = "\n".join(fact.text for fact in wording.about(schedule))
     for point in POINTS[protocol_id]:
         assert point in about, point

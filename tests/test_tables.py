@@ -9,13 +9,14 @@ from datetime import date
 
 import pytest
 
-from followup import Weekends, plan
+from followup import Weekends
 from followup.export.tables import HEADERS, to_csv, to_json, to_markdown
+from followup.schedule import make_schedule
 
 
 def test_csv_reads_back_with_one_row_per_visit() -> None:
     """A CSV reader sees the headers, then each visit's date and rule's date."""
-    schedule = plan(date(2024, 1, 31))
+    schedule = make_schedule(date(2024, 1, 31))
     text = to_csv(schedule)
     assert text.startswith("\ufeff")  # so that spreadsheets read UTF-8
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
@@ -34,7 +35,7 @@ def test_csv_reads_back_with_one_row_per_visit() -> None:
 @pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\t=1"])
 def test_csv_neutralises_formulas(name: str) -> None:
     """A cell starting with =, +, -, @ or a tab is prefixed so no spreadsheet runs it."""
-    rows = list(csv.reader(io.StringIO(to_csv(plan(date(2024, 1, 31), name=name)))))
+    rows = list(csv.reader(io.StringIO(to_csv(make_schedule(date(2024, 1, 31), name=name)))))
     (cell,) = [r[1] for r in rows if r and r[0] == "Plan for"]
     assert cell.startswith("'")
     assert cell[1:] == " ".join(name.split())
@@ -42,7 +43,7 @@ def test_csv_neutralises_formulas(name: str) -> None:
 
 def test_markdown_escapes_user_text() -> None:
     """A name with HTML or table pipes shows as text, and the table keeps its shape."""
-    text = to_markdown(plan(date(2024, 1, 31), name="<script>x</script> | *Zoë* & co"))
+    text = to_markdown(make_schedule(date(2024, 1, 31), name="<script>x</script> | *Zoë* & co"))
     assert text.splitlines()[0] == (r"# Follow-up plan for \<script\>x\</script\> \| \*Zoë\* \& co")
     table = [line for line in text.splitlines() if line.startswith("|")]
     assert len(table) == 2 + 19
@@ -53,7 +54,9 @@ def test_markdown_escapes_user_text() -> None:
 
 def test_json_shape() -> None:
     """Top-level treatment date, choices, protocol with source, and one object per visit."""
-    document = json.loads(to_json(plan(date(2024, 1, 31), weekends=Weekends.NEXT, name="Ana")))
+    document = json.loads(
+        to_json(make_schedule(date(2024, 1, 31), weekends=Weekends.NEXT, name="Ana"))
+    )
     assert document["treatment_date"] == "2024-01-31"
     assert document["name"] == "Ana"
     assert document["choices"] == {

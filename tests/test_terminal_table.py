@@ -27,17 +27,17 @@ WIDTHS = (40, 60, 80, 120)
 
 
 def _plain(lang: str) -> followup.Schedule:
-    return followup.plan(date(2024, 1, 31))
+    return followup.make_schedule(date(2024, 1, 31))
 
 
 def _track(lang: str) -> followup.Schedule:
     protocol = IBERO_AMERICAN_2025.with_tracks((Track("Brain MRI", 12),))
-    return followup.plan(date(2024, 1, 31), protocol=protocol)
+    return followup.make_schedule(date(2024, 1, 31), protocol=protocol)
 
 
 def _done_and_holidays(lang: str) -> followup.Schedule:
     # Visit 2 falls on Christmas Day 2025 in Madrid, and later ones on weekends.
-    return followup.plan(
+    return followup.make_schedule(
         date(2025, 6, 25),
         done=[date(2025, 9, 25)],
         today=date(2025, 10, 1),
@@ -47,7 +47,7 @@ def _done_and_holidays(lang: str) -> followup.Schedule:
 
 def _everything(lang: str) -> followup.Schedule:
     protocol = IBERO_AMERICAN_2025.with_tracks((Track("RM de crânio", 12),))
-    return followup.plan(
+    return followup.make_schedule(
         date(2025, 6, 25),
         protocol=protocol,
         done=[date(2025, 9, 25)],
@@ -196,7 +196,7 @@ def test_done_scans_and_holidays_are_named(lang: str, width: int, plan: str) -> 
 def test_a_long_name_in_the_title_is_not_broken(width: int) -> None:
     """A name wider than a narrow table stays whole, above the table, in a title still bold."""
     name = "Wolfeschlegelsteinhausenbergerdörff"
-    schedule = followup.plan(date(2024, 2, 29), name=name, weekends=followup.Weekends.KEEP)
+    schedule = followup.make_schedule(date(2024, 2, 29), name=name, weekends=followup.Weekends.KEEP)
     lines = terminal_table(schedule, width=width, color=False).splitlines()
     assert any(name in line for line in lines)
     assert max(cell_len(line) for line in lines) <= width

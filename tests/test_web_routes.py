@@ -232,7 +232,7 @@ def test_the_api_plan_is_the_command_lines_json(client: TestClient) -> None:
         ({"treatment_date": "2025-03-14", "years": 40}, "years", "years: 40 is not allowed"),
         ({"treatment_date": "2025-03-14", "colour": "red"}, "colour", "unknown key"),
         ({"treatment_date": "2025-03-14", "protocol": "x.toml"}, "protocol", "choose one of"),
-        ({"name": "Ana"}, "treatment_date", "TREATMENT_DATE is missing"),
+        ({"name": "Ana"}, "treatment_date", "treatment_date is missing"),
         ({"treatment_date": "2025-03-14", "done": ["2020-01-01"]}, "done", "before the treatment"),
     ],
 )

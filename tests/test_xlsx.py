@@ -63,7 +63,7 @@ def _sheet_xml(data: bytes) -> str:
 
 def _with_track(exam: str) -> followup.Schedule:
     protocol = IBERO_AMERICAN_2025.with_tracks((Track(exam, 12),))
-    return followup.plan(START, protocol=protocol, name="Ana")
+    return followup.make_schedule(START, protocol=protocol, name="Ana")
 
 
 def _labelled(sheet: Worksheet) -> dict[str, object]:
@@ -95,7 +95,7 @@ def test_columns_and_rows_are_those_of_the_csv() -> None:
 
 def test_dates_are_dates_and_numbers_numbers() -> None:
     """The date and due-date columns hold date values equal to the plan's, shown yyyy-mm-dd."""
-    schedule = followup.plan(START, done=[date(2025, 6, 20)], today=date(2025, 7, 1))
+    schedule = followup.make_schedule(START, done=[date(2025, 6, 20)], today=date(2025, 7, 1))
     sheet = _sheet(to_xlsx(schedule, stamp=STAMP))
     for row, visit in enumerate(schedule.all_visits(), start=2):
         number, shown, due = sheet.cell(row, 1), sheet.cell(row, 2), sheet.cell(row, 5)
@@ -112,7 +112,7 @@ def test_dates_are_dates_and_numbers_numbers() -> None:
 @pytest.mark.parametrize("text", TRICKY)
 def test_a_name_stays_text_never_a_formula(text: str) -> None:
     """A name that looks like a number, a date, a formula or an error is stored as that text."""
-    schedule = followup.plan(START, name=text)
+    schedule = followup.make_schedule(START, name=text)
     data = to_xlsx(schedule, stamp=STAMP)
     cell = next(row[1] for row in _sheet(data).iter_rows() if row[0].value == "Plan for")
     assert cell.value == schedule.name
@@ -143,13 +143,13 @@ def test_control_characters_in_a_citation_do_not_break_the_file() -> None:
     """A protocol file's text with characters XML cannot hold (controls, U+FFFE, U+FFFF) gets spaces."""
     source = replace(IBERO_AMERICAN_2025.source, citation="Tumour\x01board\x1f2026\uffff\ufffe.")
     protocol = replace(IBERO_AMERICAN_2025, source=source)
-    sheet = _sheet(to_xlsx(followup.plan(START, protocol=protocol), stamp=STAMP))
+    sheet = _sheet(to_xlsx(followup.make_schedule(START, protocol=protocol), stamp=STAMP))
     assert str(_labelled(sheet)["Source"]).startswith("Tumour board 2026  . ")
 
 
 def test_header_is_bold_and_frozen_and_columns_fit() -> None:
     """The header row is bold and frozen; columns fit their content up to a cap, longer text wraps."""
-    schedule = followup.plan(START)
+    schedule = followup.make_schedule(START)
     sheet = _sheet(to_xlsx(schedule, stamp=STAMP))
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.bold for cell in sheet[1])
@@ -182,7 +182,7 @@ def test_notes_carry_the_rule_the_source_and_the_notice() -> None:
 
 def test_no_name_no_plan_for_row() -> None:
     """Without a name, the notes start with the protocol, right after the blank row."""
-    schedule = followup.plan(START)
+    schedule = followup.make_schedule(START)
     sheet = _sheet(to_xlsx(schedule, stamp=STAMP))
     assert "Plan for" not in _labelled(sheet)
     assert sheet.cell(len(schedule.visits) + 3, 1).value == "Protocol"
@@ -190,9 +190,9 @@ def test_no_name_no_plan_for_row() -> None:
 
 def test_same_schedule_and_stamp_same_bytes() -> None:
     """Two renders with one stamp are byte-identical; the workbook and its entries carry the stamp."""
-    schedule = followup.plan(START, name="Ana")
+    schedule = followup.make_schedule(START, name="Ana")
     first = to_xlsx(schedule, stamp=STAMP)
-    assert to_xlsx(followup.plan(START, name="Ana"), stamp=STAMP) == first
+    assert to_xlsx(followup.make_schedule(START, name="Ana"), stamp=STAMP) == first
     later = to_xlsx(schedule, stamp=datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC))
     assert later != first
     with zipfile.ZipFile(io.BytesIO(later)) as archive:
@@ -206,7 +206,7 @@ def test_same_schedule_and_stamp_same_bytes() -> None:
 
 def test_a_stamp_in_another_zone_or_before_1980() -> None:
     """A stamp is written in UTC; zip archives cannot date before 1980, so earlier is 1980-01-01."""
-    schedule = followup.plan(START)
+    schedule = followup.make_schedule(START)
     eastern = datetime.fromisoformat("2026-01-01T01:00:00+01:00")
     assert to_xlsx(schedule, stamp=eastern) == to_xlsx(schedule, stamp=STAMP)
     old = to_xlsx(schedule, stamp=datetime(1970, 1, 1, tzinfo=UTC))
@@ -221,8 +221,8 @@ def test_registry_entry() -> None:
     assert chosen.binary
     assert chosen.media_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert list(FORMATS).index("xlsx") == list(FORMATS).index("csv") + 1
-    data = followup.render(followup.plan(START), "xlsx", RenderOptions(stamp=STAMP))
-    assert data == to_xlsx(followup.plan(START), stamp=STAMP)
+    data = followup.render(followup.make_schedule(START), "xlsx", RenderOptions(stamp=STAMP))
+    assert data == to_xlsx(followup.make_schedule(START), stamp=STAMP)
 
 
 def test_command_line_writes_the_workbook(runner: CliRunner, tmp_path: Path) -> None:

@@ -2,28 +2,38 @@
 
     >>> from datetime import date
     >>> import followup
-    >>> settings = followup.Settings.from_mapping(
-    ...     {"treatment_date": "2025-03-14", "name": "Ana", "years": 5}
-    ... )
-    >>> schedule = followup.schedule_for(settings)
-    >>> [visit.date.isoformat() for visit in schedule.visits[:2]]
+    >>> ana = followup.plan("2025-03-14", name="Ana", years=5, lang="es", remind=7,
+    ...                     today=date(2025, 5, 1))
+    >>> [visit.date.isoformat() for visit in ana.schedule.visits[:2]]
     ['2025-06-16', '2025-09-15']
-    >>> upcoming = schedule.next_from(date(2025, 5, 1))
-    >>> upcoming.visit.number, upcoming.days_until
+    >>> ana.next().visit.number, ana.next().days_until
     (1, 46)
-    >>> ics = followup.render(schedule, "ics", followup.RenderOptions(lang="es", remind=7))
+    >>> ics = ana.render("ics")  # in Spanish, with reminders 7 days before
 
-`Settings` checks what a plan is made from; `schedule_for` turns settings into
-a `Schedule` of `Visit`s (`plan` does the same from typed values); `render`
-writes a schedule in one of `FORMATS`; `PRESETS` are the sourced protocols and
-`load_protocol_file` reads a centre's own. `followup.cli` is the command line.
+`plan` checks its settings as every way in does (`Settings`) and returns a
+`Plan`: the settings, the `Schedule` of `Visit`s and the day it is seen from; a
+plan renders itself in any of `FORMATS`. `PRESETS` are the sourced protocols
+and `load_protocol_file` reads a centre's own; `make_schedule` plans from typed
+values. `followup.cli` is the command line, `followup.web` the web app.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import version as _installed_version
 from typing import TYPE_CHECKING
 
-from followup.api import Loads, load_protocol, load_protocol_file, schedule_for
+from followup.api import (
+    FormatName,
+    Language,
+    Loads,
+    Plan,
+    load_protocol,
+    load_protocol_file,
+    make_plan,
+    plan,
+    render,
+    schedule_for,
+)
 from followup.dates import Weekends, parse_date
 from followup.errors import (
     FollowupError,
@@ -35,7 +45,7 @@ from followup.errors import (
     MissingValue,
     UnusableOutput,
 )
-from followup.export import FORMATS, Format, Paper, RenderOptions, render
+from followup.export import FORMATS, Format, Paper, RenderOptions
 from followup.protocols import (
     DEFAULT_PROTOCOL,
     IBERO_AMERICAN_2025,
@@ -45,11 +55,13 @@ from followup.protocols import (
     Source,
     Track,
 )
-from followup.schedule import Next, Schedule, Standing, Status, Visit, plan
+from followup.schedule import Next, Schedule, Standing, Status, Visit, make_schedule
 from followup.settings import FIELDS, Field, Settings
 
 if TYPE_CHECKING:
     from followup.dates import Holidays
+
+__version__ = _installed_version("followup")
 
 __all__ = [
     "DEFAULT_PROTOCOL",
@@ -60,16 +72,19 @@ __all__ = [
     "Field",
     "FollowupError",
     "Format",
+    "FormatName",
     "InvalidDate",
     "InvalidFile",
     "InvalidOption",
     "InvalidSetting",
+    "Language",
     "Loads",
     "MissingDependency",
     "MissingValue",
     "Next",
     "Paper",
     "Phase",
+    "Plan",
     "Protocol",
     "RenderOptions",
     "Schedule",
@@ -81,9 +96,12 @@ __all__ = [
     "UnusableOutput",
     "Visit",
     "Weekends",
+    "__version__",
     "holidays_of",
     "load_protocol",
     "load_protocol_file",
+    "make_plan",
+    "make_schedule",
     "parse_date",
     "plan",
     "render",

@@ -8,20 +8,38 @@ found while planning for the field it concerns, as that field's origin spells it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any, Literal
 
 from followup import i18n
 from followup.dates import Holidays
 from followup.errors import MissingValue
+from followup.export import Paper, RenderOptions, format_named
 from followup.files import read_text
 from followup.i18n import _
 from followup.protocols import DEFAULT_PROTOCOL, Protocol, preset
-from followup.schedule import Schedule, plan
-from followup.settings import DEFAULT_WEEKENDS, DEFAULT_YEARS, ProtocolChoice, Settings
+from followup.schedule import Next, Schedule, make_schedule
+from followup.settings import KEYS, ProtocolChoice, Settings
 
-__all__ = ["Loads", "load_protocol", "load_protocol_file", "schedule_for"]
+__all__ = [
+    "FormatName",
+    "Language",
+    "Loads",
+    "Plan",
+    "load_protocol",
+    "load_protocol_file",
+    "make_plan",
+    "plan",
+    "render",
+    "schedule_for",
+]
+
+# The closed sets the public API names, as the registry and the catalogs hold them
+# (a test keeps them equal).
+FormatName = Literal["table", "ics", "csv", "xlsx", "md", "json", "html", "pdf"]
+Language = Literal["en", "es", "pt", "pt-BR"]
 
 
 def load_protocol_file(path: Path) -> Protocol:
@@ -74,11 +92,7 @@ def schedule_for(
     for the next call. Messages and holiday names speak the settings' language.
     """
     if settings.treatment_date is None:
-        raise MissingValue(
-            "TREATMENT_DATE",
-            _("give the treatment date as YYYY-MM-DD, or a patient file with --from"),
-            "treatment_date",
-        )
+        raise MissingValue(_("the treatment date"), _("give it as YYYY-MM-DD"), "treatment_date")
     loads = loads or Loads()
     language = settings.lang or i18n.current()
     with i18n.using(language), settings.reported():
@@ -86,13 +100,90 @@ def schedule_for(
             early_interval=settings.early_interval, early_years=settings.early_years
         )
         holidays = loads.holidays(settings.holidays, language) if settings.holidays else None
-        return plan(
+        return make_schedule(
             settings.treatment_date,
             protocol=protocol.with_tracks(settings.tracks or ()),
-            years=DEFAULT_YEARS if settings.years is None else settings.years,
-            weekends=DEFAULT_WEEKENDS if settings.weekends is None else settings.weekends,
+            years=settings.value("years"),
+            weekends=settings.value("weekends"),
             name=settings.name,
             done=settings.done or (),
             today=today,
             holidays=holidays,
         )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One person's plan: the settings it was made from, its schedule, and the day it is
+    seen from (statuses, reminders in the past). It knows its language and reminders,
+    so it renders itself in any format without being told them again.
+    """
+
+    settings: Settings
+    schedule: Schedule
+    today: date
+
+    @property
+    def lang(self) -> str:
+        return self.settings.lang or "en"
+
+    @property
+    def remind(self) -> int:
+        days: int = self.settings.value("remind")
+        return days
+
+    def next(self) -> Next:
+        """The visit to book as seen on the plan's day: due, overdue or upcoming."""
+        return self.schedule.next_from(self.today)
+
+    def render(
+        self,
+        format: FormatName = "ics",
+        *,
+        paper: Paper = Paper.A4,
+        stamp: datetime | None = None,
+        calendar_id: str | None = None,
+        width: int = 120,
+    ) -> bytes:
+        """The plan in `format`, in its language and with its reminders; `stamp` is when
+        the file is made (now by default), `calendar_id` who it is for in a roster."""
+        options = RenderOptions(
+            remind=self.remind,
+            paper=paper,
+            lang=self.lang,
+            stamp=stamp,
+            width=width,
+            calendar_id=calendar_id,
+        )
+        return format_named(format, "format").render(self.schedule, options)
+
+
+def make_plan(settings: Settings, today: date, loads: Loads | None = None) -> Plan:
+    """The plan `settings` ask for, seen from `today`: what every front end shows."""
+    settings = replace(settings, lang=settings.lang or i18n.current())
+    return Plan(settings, schedule_for(settings, today, loads), today)
+
+
+def plan(
+    treatment_date: date | str | None = None, *, today: date | None = None, **settings: Any
+) -> Plan:
+    """The plan for a treatment date and settings given by name, checked as everywhere:
+    `plan("2025-03-14", name="Ana", weekends="next", holidays="ES", lang="es")`.
+
+    Raises `InvalidSetting` for an unknown name or a value its field refuses.
+    `today` is the day the plan is seen from (the system's date by default).
+    """
+    checked = Settings.from_mapping({"treatment_date": treatment_date, **settings}, KEYS)
+    return make_plan(checked, today or date.today())
+
+
+def render(
+    what: Plan | Schedule, format: FormatName, options: RenderOptions | None = None
+) -> bytes:
+    """A plan (in its own language, with its reminders) or a bare schedule (in
+    `options`' language, English by default) in the format named `format`."""
+    if isinstance(what, Plan) and options is None:
+        return what.render(format)
+    return format_named(format, "format").render(
+        what.schedule if isinstance(what, Plan) else what, options or RenderOptions()
+    )

@@ -18,7 +18,7 @@ from followup import console, i18n
 from followup import options as opt
 from followup.api import schedule_for
 from followup.dates import parse_date
-from followup.errors import InvalidOption, InvalidSetting
+from followup.errors import InvalidOption, InvalidSetting, MissingValue
 from followup.export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions, format_for
 from followup.files import read_text, write_output
 from followup.i18n import _
@@ -78,6 +78,17 @@ def _settings(given: dict[str, Any]) -> Settings:
     return replace(settings, lang=i18n.current())
 
 
+def _dated(settings: Settings) -> Settings:
+    """The settings, once they hold a treatment date: from the argument or the patient file."""
+    if settings.treatment_date is None:
+        raise MissingValue(
+            "TREATMENT_DATE",
+            _("give the treatment date as YYYY-MM-DD, or a patient file with --from"),
+            "treatment_date",
+        )
+    return settings
+
+
 def _emit(data: bytes, output: str | None) -> None:
     if output is None or output == "-":
         sys.stdout.buffer.write(data)
@@ -119,7 +130,7 @@ def plan_(
     for 2 years, every 6 months to year 5, then yearly. Other protocols:
     'followup protocols'.
     """
-    settings = _settings(locals())
+    settings = _dated(_settings(locals()))
     day = parse_date(today) if today is not None else date.today()
     schedule = schedule_for(settings, day)
     chosen = format_for(output, form)
@@ -160,7 +171,7 @@ def next_(
 
     When its date has passed, it is overdue and the days count is negative.
     """
-    settings = _settings(locals())
+    settings = _dated(_settings(locals()))
     day = parse_date(today) if today is not None else date.today()
     if form not in ("text", "json"):
         raise InvalidOption("--format", form, _("choose text or json"))
@@ -282,7 +293,7 @@ def push_(
     """Put the plan in a calendar account (CalDAV), an event per visit, and keep it up to date."""
     from followup.push import Target, push
 
-    settings = _settings(locals())
+    settings = _dated(_settings(locals()))
     target = Target.parse(caldav, user, calendar)
     options = RenderOptions.for_settings(settings, stamp=opt.stamp_from_environment())
     _text(push(schedule_for(settings, date.today()), options, target, dry_run=dry_run).lines())

@@ -33,7 +33,7 @@ __all__ = [
     "Visit",
     "check_done",
     "clean_name",
-    "plan",
+    "make_schedule",
 ]
 
 MAX_YEARS = 30
@@ -162,7 +162,7 @@ class Schedule:
 
     @property
     def end_date(self) -> date:
-        """The end of follow-up: visits are planned up to it (see `plan`)."""
+        """The end of follow-up: visits are planned up to it (see `make_schedule`)."""
         return self.treatment_date + relativedelta(years=self.years)
 
     @property
@@ -279,7 +279,7 @@ def check_done(done: Iterable[date], treatment_date: date, today: date | None) -
     return ordered
 
 
-def plan(
+def make_schedule(
     treatment_date: date,
     *,
     protocol: Protocol = IBERO_AMERICAN_2025,
@@ -353,7 +353,7 @@ def _dropped(
     on the days the plan without scans done showed them."""
     if not any(visit.done for visit in visits):
         return ()
-    unanchored = plan(
+    unanchored = make_schedule(
         treatment_date, protocol=protocol, years=years, weekends=weekends, holidays=holidays
     )
     return unanchored.visits[len(visits) :]

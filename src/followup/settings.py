@@ -347,7 +347,6 @@ DEFAULT_REMIND = 14
 DEFAULT_WEEKENDS = Weekends.NEXT
 
 
-
 class CommandLine:
     """Settings typed as options: `--years 40 is not allowed: …`."""
 
@@ -506,9 +505,7 @@ class Settings:
         "--done",
         "DATE",
         N_("Scans already done"),
-        N_(
-            "Date of a visit already done, one for each; the plan continues from the last."
-        ),
+        N_("Date of a visit already done, one for each; the plan continues from the last."),
         DATES,
     )
     tracks: tuple[Track, ...] | None = setting(

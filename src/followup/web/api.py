@@ -113,7 +113,9 @@ def _refusal(error: FollowupError) -> BadRequest:
     if isinstance(error, InvalidDate):
         return BadRequest("today", str(error))
     if isinstance(error, MissingValue) and error.field:
-        return BadRequest(error.field, str(error))
+        # Named as the JSON key, as the settings' own messages name it.
+        message = _("{what} is missing: {hint}").format(what=error.field, hint=error.hint)
+        return BadRequest(error.field, message)
     return BadRequest("treatment_date", str(error))
 
 
@@ -131,7 +133,23 @@ async def plan_json(request: Request) -> Response:
     return await _plan_file(request, "json")
 
 
-@router.post("/plan/{format}", openapi_extra=body(PLAN_REQUEST), responses=RESPONSES)
+def _file_responses() -> dict[int | str, dict[str, Any]]:
+    """A 200 of every file's media type, then the API's refusals."""
+    from followup.export import FORMATS
+    from followup.web.planning import TOML_TYPE
+
+    media = [FORMATS[kind].media_type for kind in DOWNLOADS if kind in FORMATS] + [TOML_TYPE]
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    content = {media_type.partition(";")[0]: binary for media_type in media}
+    return {200: {"description": "The plan as a file", "content": content}, **RESPONSES}
+
+
+@router.post(
+    "/plan/{format}",
+    openapi_extra=body(PLAN_REQUEST),
+    responses=_file_responses(),
+    response_class=Response,
+)
 async def plan_file(request: Request, format: FileKind) -> Response:
     """The plan as a file of one format (ics, csv, xlsx, md, json, html, pdf), or `toml`,
     the patient file."""
