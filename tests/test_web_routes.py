@@ -143,7 +143,7 @@ def test_a_problem_speaks_the_page_language(client: TestClient) -> None:
 def test_rows_of_scans_are_added_and_removed_without_javascript(client: TestClient) -> None:
     """The add and remove buttons work by posting the form: the page comes back changed."""
     added = client.post("/en/", data={**PLAN, "done": ["2025-06-20"], "action": "add"}).text
-    assert added.count('name="done" type="date"') == 2
+    assert added.count('name="done" value=') == 2
     removed = client.post(
         "/en/", data={**PLAN, "done": ["2025-06-20", "2025-09-22"], "action": "remove:0"}
     ).text

@@ -18,7 +18,7 @@ import typer
 
 from followup.errors import InvalidOption
 from followup.export import FILE_FORMATS, Paper
-from followup.i18n import _
+from followup.i18n import N_, _
 from followup.settings import field_named
 
 __all__ = [
@@ -97,11 +97,26 @@ def tracks(exams: list[str] | None, every: list[str] | None) -> list[dict[str, s
     return [{"exam": exam, "every_months": months} for exam, months in pairs] or None
 
 
+# What the command line adds to a setting's help: its own commands and flags.
+_MORE_HELP = {
+    "treatment_date": N_("May come from --from instead."),
+    "protocol": N_("'followup protocols' lists the presets."),
+    "holidays": N_("'followup holidays' lists the codes."),
+    "done": N_("Repeat --done for each scan; replaces the list in --from."),
+    "tracks": N_("Give its interval with --every MONTHS; repeat both for more."),
+}
+
+
+def _help(name: str) -> str:
+    more = _MORE_HELP.get(name)
+    return field_named(name).help_text(_(more) if more else "")
+
+
 def _setting(name: str) -> Any:
     """The typer option of the setting `name`, spelled and explained as its field says."""
     declared = field_named(name)
     return typer.Option(
-        declared.flag, metavar=declared.metavar, help=declared.help_text(), show_default=False
+        declared.flag, metavar=declared.metavar, help=_help(name), show_default=False
     )
 
 
@@ -109,7 +124,7 @@ TreatmentDate = Annotated[
     str | None,
     typer.Argument(
         metavar=field_named("treatment_date").metavar,
-        help=field_named("treatment_date").help_text(),
+        help=_help("treatment_date"),
         show_default=False,
     ),
 ]

@@ -97,15 +97,14 @@ def _whole(value: object) -> int:
 class Shape:
     """What a setting's value is: how raw text or JSON becomes it, and how every front end
     describes it. `schema` is its JSON Schema (types and limits, which `convert` keeps),
-    `html` the attributes of its form input, `hint` a plain line under that input."""
+    `html` the attributes of its form input, which the browser checks before sending."""
 
     convert: Callable[[object], Any]
     schema: Mapping[str, Any]
     html: Mapping[str, str] = field(default_factory=dict)
-    hint: str | None = None  # an English message, translated where it is shown
 
 
-def _whole_within(low: int, high: int, reason: str, hint: str | None = None) -> Shape:
+def _whole_within(low: int, high: int, reason: str) -> Shape:
     """A whole number from `low` to `high`; `reason` (a message with {low} and {high})
     says so when a value is outside."""
 
@@ -117,7 +116,7 @@ def _whole_within(low: int, high: int, reason: str, hint: str | None = None) -> 
 
     html = {"type": "number", "inputmode": "numeric", "min": str(low), "max": str(high)}
     schema = {"type": "integer", "minimum": low, "maximum": high}
-    return Shape(convert, schema, html, hint)
+    return Shape(convert, schema, html)
 
 
 def _date(value: object) -> date:
@@ -309,9 +308,10 @@ class Field:
     def convert(self, value: object) -> Any:
         return self.shape.convert(value)
 
-    def help_text(self) -> str:
-        """The help line, with the limits and the default as declared here."""
-        help = _(self.help).format(most=MAX_YEARS)
+    def help_text(self, more: str = "") -> str:
+        """The help line, with the limits and the default as declared here; `more` is a
+        front end's own words (a command, a flag of its own), put before the default."""
+        help = _(self.help).format(most=MAX_YEARS) + (f" {more}" if more else "")
         if self.default is None:
             return help
         shown = self.default.value if isinstance(self.default, Weekends) else self.default
@@ -468,7 +468,7 @@ class Settings:
         "N",
         N_("Years of follow-up"),
         N_("Length of follow-up in years, 1 to {most}: a choice, not a rule."),
-        _whole_within(1, MAX_YEARS, N_("choose from {low} to {high}"), N_("From 1 to 30")),
+        _whole_within(1, MAX_YEARS, N_("choose from {low} to {high}")),
         DEFAULT_YEARS,
     )
     weekends: Weekends | None = setting(
@@ -505,7 +505,7 @@ class Settings:
         "--done",
         "DATE",
         N_("Scans already done"),
-        N_("Date of a visit already done, one for each; the plan continues from the last."),
+        N_("Dates of the scans already done; the plan continues from the last."),
         DATES,
     )
     tracks: tuple[Track, ...] | None = setting(

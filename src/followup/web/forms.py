@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from followup.errors import FollowupError, InvalidSetting, MissingValue
+from followup.schedule import MAX_DONE, MAX_TRACKS
 from followup.settings import Settings
 from followup.web.text import t
 
@@ -32,8 +33,10 @@ SINGLE = (
     "remind",
     "lang",
 )
-# Rows a form may hold: more than anyone has, few enough to bound the work.
-MOST_ROWS = 100
+# Rows a form may hold: one more than the settings take, so that a form with too
+# many rows is told so, and no request can send more.
+MOST_DONE = MAX_DONE + 1
+MOST_TRACKS = MAX_TRACKS + 1
 # Where a problem with a setting, or a part of one, is shown.
 _INPUT_OF = {"tracks": "tracks", "tracks.exam": "tracks", "tracks.every_months": "tracks"}
 
@@ -51,9 +54,9 @@ class PlanForm:
     def read(cls, form: Mapping[str, object], lists: Mapping[str, list[object]]) -> PlanForm:
         """The form from a request: `form` gives each input's value, `lists` every value."""
         values = {name: _text(form.get(name)) for name in SINGLE}
-        done = [_text(value) for value in lists.get("done", [])][:MOST_ROWS]
-        exams = [_text(value) for value in lists.get("tracks.exam", [])][:MOST_ROWS]
-        every = [_text(value) for value in lists.get("tracks.every_months", [])][:MOST_ROWS]
+        done = [_text(value) for value in lists.get("done", [])][:MOST_DONE]
+        exams = [_text(value) for value in lists.get("tracks.exam", [])][:MOST_TRACKS]
+        every = [_text(value) for value in lists.get("tracks.every_months", [])][:MOST_TRACKS]
         every += [""] * (len(exams) - len(every))
         return cls(values, done, list(zip(exams, every, strict=False)))
 
@@ -118,7 +121,7 @@ class PlanForm:
 
     def with_rows(self, action: str) -> PlanForm:
         """The form after a row button without JavaScript: `add` a scan row, `remove:N` one."""
-        if action == "add" and len(self.done) < MOST_ROWS:
+        if action == "add" and len(self.done) < MAX_DONE:
             self.done.append("")
         elif action.startswith("remove:") and action[7:].isdigit():
             index = int(action[7:])

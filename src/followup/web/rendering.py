@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
 from followup import i18n, wording
@@ -25,7 +26,15 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    environment.globals.update(t=t, _=i18n._, label=_label, languages=ENDONYMS, path_in=path_in)
+    environment.globals.update(
+        t=t,
+        _=i18n._,
+        label=_label,
+        attributes=_attributes,
+        bounds=_bounds,
+        languages=ENDONYMS,
+        path_in=path_in,
+    )
     return environment
 
 
@@ -35,6 +44,24 @@ def _label(name: str) -> str:
         return i18n._(field_named(name).label)
     except KeyError:
         return name
+
+
+def _attributes(name: str, **extra: str) -> Markup:
+    """A setting's input attributes (type, limits), as its field declares them, and `extra`."""
+    attributes = {**field_named(name).shape.html, **extra}
+    # Safe: names are the declaration's own, and every value is escaped.
+    text = "".join(f' {key}="{escape(value)}"' for key, value in attributes.items())
+    return Markup(text)  # noqa: S704
+
+
+def _bounds(name: str) -> dict[str, Any]:
+    """A setting's limits as its field declares them: `low` and `high`, `most` items."""
+    schema = field_named(name).shape.schema
+    return {
+        "low": schema.get("minimum"),
+        "high": schema.get("maximum"),
+        "most": schema.get("maxItems"),
+    }
 
 
 def page_text(template: str, language: str, path: str, **context: Any) -> str:

@@ -49,7 +49,9 @@ TEXT = {
     "plan.protocols_link": N_("About this protocol"),
     "plan.early_interval_hint": N_("Leave empty for the shortest the source allows."),
     "plan.early_years_hint": N_("Leave empty for the longest the source allows."),
-    "plan.years_hint": N_("From 1 to 30. The source sets no end: agree on it with the care team."),
+    "plan.years_hint": N_(
+        "From {low} to {high}. The source sets no end: agree on it with the care team."
+    ),
     "plan.dates_part": N_("Dates"),
     # "weekends." + each rule: the options of the weekend rule
     "weekends.next": N_("Move it to the next weekday"),
