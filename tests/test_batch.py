@@ -80,14 +80,15 @@ def test_row_values_override_the_command_line(runner: CliRunner, tmp_path: Path)
 
 def test_bad_rows_do_not_stop_the_run(runner: CliRunner, tmp_path: Path) -> None:
     """A bad date among good rows: the others are written, the bad one reported with its line, exit 1."""
-    roster = GOOD + "p-004,2024-02-30,Dora,,,,,,\np-005,2024-01-31,Eva,,99,,,,\n"
+    roster = GOOD + "p-004,2024-02-30,Dora,,,,,,\np-005,2024-01-31,Eva,,99,,,,\np-006,03/14/2025,,,,,,,\n"
     code, stdout, stderr, out = _run(runner, tmp_path, roster)
     assert code == 1
-    assert "3 of 5 patients planned" in stdout
+    assert "3 of 6 patients planned" in stdout
     assert "see" in stdout
     assert stderr.splitlines() == [
         "Error: line 5 (id 'p-004'): column 'treatment_date': '2024-02-30' is not a usable date: February 2024 has 29 days",
         "Error: line 6 (id 'p-005'): column 'years': 99 is not allowed: choose from 1 to 30",
+        "Error: line 7 (id 'p-006'): column 'treatment_date': '03/14/2025' is not a usable date: write it as YYYY-MM-DD: 2025-03-14",
     ]
     assert _csv(out / "errors.csv") == [
         {
@@ -99,6 +100,11 @@ def test_bad_rows_do_not_stop_the_run(runner: CliRunner, tmp_path: Path) -> None
             "line": "6",
             "id": "p-005",
             "reason": "column 'years': 99 is not allowed: choose from 1 to 30",
+        },
+        {
+            "line": "7",
+            "id": "p-006",
+            "reason": "column 'treatment_date': '03/14/2025' is not a usable date: write it as YYYY-MM-DD: 2025-03-14",
         },
     ]
     assert not (out / "p-004.ics").exists()
