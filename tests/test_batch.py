@@ -111,6 +111,19 @@ def test_bad_rows_do_not_stop_the_run(runner: CliRunner, tmp_path: Path) -> None
     assert (out / "p-003.ics").exists()
 
 
+def test_summary_cells_from_the_roster_never_run_as_formulas(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """An id `-1` makes the files cell start with `-` too: it is quoted like the id and the name,
+    while a negative days count stays a number."""
+    roster = "id,treatment_date,name,done\n-1,2024-01-31,=1+1,2024-05-02\n"  # overdue
+    code, _, stderr, out = _run(runner, tmp_path, roster, "--format", "ics,csv")
+    assert code == 0, stderr
+    [row] = _csv(out / "summary.csv")
+    assert (row["id"], row["name"], row["files"]) == ("'-1", "'=1+1", "'-1.ics -1.csv")
+    assert int(row["days_until"]) < 0
+
+
 @pytest.mark.parametrize(
     "bad_id",
     [
