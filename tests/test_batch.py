@@ -80,7 +80,10 @@ def test_row_values_override_the_command_line(runner: CliRunner, tmp_path: Path)
 
 def test_bad_rows_do_not_stop_the_run(runner: CliRunner, tmp_path: Path) -> None:
     """A bad date among good rows: the others are written, the bad one reported with its line, exit 1."""
-    roster = GOOD + "p-004,2024-02-30,Dora,,,,,,\np-005,2024-01-31,Eva,,99,,,,\np-006,03/14/2025,,,,,,,\n"
+    roster = (
+        GOOD
+        + "p-004,2024-02-30,Dora,,,,,,\np-005,2024-01-31,Eva,,99,,,,\np-006,03/14/2025,,,,,,,\n"
+    )
     code, stdout, stderr, out = _run(runner, tmp_path, roster)
     assert code == 1
     assert "3 of 6 patients planned" in stdout

@@ -61,9 +61,7 @@ def test_refuses_day_month_order_that_depends_on_the_country(text: str) -> None:
         ("2025-3-4", "2025-03-04"),
     ],
 )
-def test_a_date_that_reads_one_way_only_is_refused_with_its_iso_form(
-    text: str, meant: str
-) -> None:
+def test_a_date_that_reads_one_way_only_is_refused_with_its_iso_form(text: str, meant: str) -> None:
     """03/14/2025 is still refused, but as it can only be 14 March, the message gives 2025-03-14."""
     with pytest.raises(InvalidDate) as caught:
         parse_date(text)
