@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from followup import batch
 from followup.cli import app
 from followup.console import RowReporter
+from followup.errors import install_command
 from followup.export import FILE_FORMATS, FORMATS, RenderOptions
 from followup.settings import Settings
 
@@ -324,5 +325,5 @@ def test_pdf_without_the_extra_fails_before_any_row(
     monkeypatch.setattr(builtins, "__import__", no_fpdf)
     code, _, stderr, out = _run(runner, tmp_path, GOOD, "--format", "ics,pdf")
     assert code == 1
-    assert stderr == "Error: PDF output needs the pdf extra: pip install 'followup[pdf]'\n"
+    assert stderr == f"Error: PDF output needs the pdf extra: {install_command('pdf')}\n"
     assert not out.exists()

@@ -135,8 +135,10 @@ def plan_(
         color=output is None and to_terminal,
     )
     _emit(chosen.render(schedule, options), output)
+    if quiet:
+        return
     console.tell_unrecorded(schedule.next_from(day))
-    if output not in (None, "-") and not quiet:
+    if output not in (None, "-"):
         console.tell_written(schedule, output)
 
 

@@ -1,0 +1,112 @@
+"""Rough edges of the command line that a newcomer hit (issue #17): what each one said,
+and what it says now."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from followup import errors
+from followup.cli import app
+from followup.errors import install_command
+
+DATE = "2024-01-31"
+
+
+def test_quiet_quiets_the_notes_too(runner: CliRunner, tmp_path: Path) -> None:
+    """-q said "Say nothing on success" but the not-recorded note still came: now it does not;
+    the plan itself is still written."""
+    args = ["plan", DATE, "--name", "Ana", "--today", "2024-12-01", "-o", str(tmp_path / "a.ics")]
+    told = runner.invoke(app, args)
+    assert told.exit_code == 0
+    assert "Note: 3 earlier visits have no scan recorded." in told.stderr
+    quiet = runner.invoke(app, [*args, "-q"])
+    assert quiet.exit_code == 0
+    assert quiet.stderr == ""
+    assert (tmp_path / "a.ics").read_bytes().count(b"BEGIN:VEVENT") == 19
+    table = runner.invoke(app, ["plan", DATE, "--today", "2024-12-01", "--quiet"])
+    assert "Mon 2026-02-02" in table.stdout
+    assert table.stderr == ""
+
+
+def test_quiet_help_says_what_it_quiets(runner: CliRunner) -> None:
+    """The help of -q names the notes and the 'Wrote' line, and that errors still show."""
+    result = runner.invoke(app, ["plan", "--help"])
+    help_text = " ".join(result.stdout.split())
+    assert "-q, --quiet No notes and no 'Wrote …' line on success; errors still show." in help_text
+
+
+def _package_in(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    monkeypatch.setattr(errors, "_PACKAGE", folder / "followup")
+
+
+def _installed(monkeypatch: pytest.MonkeyPatch, direct_url: object) -> None:
+    """followup's distribution as pip recorded it: `direct_url` is its direct_url.json."""
+    import importlib.metadata
+
+    class Distribution:
+        def read_text(self, name: str) -> str | None:
+            assert name == "direct_url.json"
+            return None if direct_url is None else json.dumps(direct_url)
+
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: Distribution())
+
+
+def test_run_from_a_copy_of_the_source_the_hint_installs_from_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`pip install 'followup[web]'` fails in a git checkout: the package is not on an index.
+    Run from src/ next to pyproject.toml, the hint installs that folder, editable."""
+    checkout = tmp_path / "my followup"
+    (checkout / "src").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("[project]\n")
+    _package_in(monkeypatch, checkout / "src")
+    assert install_command("web") == f"pip install -e '{checkout}[web]'"
+    assert install_command("pdf") == f"pip install -e '{checkout}[pdf]'"
+
+
+def test_installed_from_a_folder_the_hint_installs_from_that_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`pip install .` in a checkout records the folder (direct_url.json): the hint names it."""
+    checkout = tmp_path / "followup"
+    checkout.mkdir()
+    (checkout / "pyproject.toml").write_text("[project]\n")
+    _package_in(monkeypatch, tmp_path / "site-packages")
+    _installed(monkeypatch, {"url": checkout.as_uri(), "dir_info": {}})
+    assert install_command("caldav") == f"pip install '{checkout}[caldav]'"
+
+
+@pytest.mark.parametrize(
+    "direct_url",
+    [
+        None,  # from the index
+        ["not", "pip's"],
+        {"url": "file:///wheels/followup-0.1.0-py3-none-any.whl", "archive_info": {}},
+        {"url": "file:///gone", "dir_info": {}},  # a folder that is no longer there
+    ],
+)
+def test_installed_from_an_index_the_hint_names_the_package(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, direct_url: object
+) -> None:
+    """Installed from the package index, a wheel, or a folder since removed: the package's name."""
+    _package_in(monkeypatch, tmp_path / "site-packages")
+    _installed(monkeypatch, direct_url)
+    assert install_command("web") == "pip install 'followup[web]'"
+
+
+def test_not_installed_at_all_the_hint_names_the_package(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No distribution metadata (a copied package folder): the package's name."""
+    import importlib.metadata
+
+    def missing(name: str) -> object:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    _package_in(monkeypatch, tmp_path / "lib")
+    monkeypatch.setattr(importlib.metadata, "distribution", missing)
+    assert install_command("pdf") == "pip install 'followup[pdf]'"
