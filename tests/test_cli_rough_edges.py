@@ -110,3 +110,66 @@ def test_not_installed_at_all_the_hint_names_the_package(
     _package_in(monkeypatch, tmp_path / "lib")
     monkeypatch.setattr(importlib.metadata, "distribution", missing)
     assert install_command("pdf") == "pip install 'followup[pdf]'"
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "pt"])
+def test_next_and_its_note_wrap_between_words_on_a_narrow_terminal(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """On a 60-column terminal, `next` and its note were cut mid-word (`soft t` / `issue`) by the
+    terminal: each line now fits, broken between words, and no word is lost."""
+    from followup import console
+
+    args = ["next", "2025-03-14", "--today", "2025-12-01", "--lang", lang]
+    wide = runner.invoke(app, args)
+    monkeypatch.setattr(console, "terminal_width", lambda stream: 60)
+    narrow = runner.invoke(app, args)
+    assert narrow.exit_code == 0
+    for stream in ("stdout", "stderr"):
+        lines = getattr(narrow, stream).splitlines()
+        assert len(lines) > len(getattr(wide, stream).splitlines())
+        assert max(len(line) for line in lines) <= 60
+        assert getattr(narrow, stream).split() == getattr(wide, stream).split()
+
+
+def test_next_to_a_pipe_keeps_one_line_per_sentence(runner: CliRunner) -> None:
+    """Written to a file or a pipe, `next` keeps its lines whole, whatever COLUMNS says: the
+    reader's program lays them out."""
+    result = runner.invoke(
+        app, ["next", "2025-03-14", "--today", "2025-12-01"], env={"COLUMNS": "60"}
+    )
+    assert result.stdout.splitlines()[0] == (
+        "Next: visit 3 of 19, CT or MRI of the chest and abdomen, on Monday 2025-12-15 "
+        "(in 14 days). Window: 3–4 months after the previous visit."
+    )
+    assert result.stderr.count("\n") == 1
+
+
+def test_the_width_is_the_terminals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The width is the terminal's, or COLUMNS when set; a file or a pipe has none."""
+    import fcntl
+    import io
+    import os
+    import struct
+    import termios
+
+    from followup.console import terminal_width
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    leader, follower = os.openpty()
+    fcntl.ioctl(leader, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 52, 0, 0))
+    with os.fdopen(follower, "w") as terminal:
+        assert terminal_width(terminal) == 52
+        monkeypatch.setenv("COLUMNS", "61")
+        assert terminal_width(terminal) == 61
+        monkeypatch.setenv("COLUMNS", "wide")
+        assert terminal_width(terminal) == 52
+    os.close(leader)
+    monkeypatch.setenv("COLUMNS", "61")
+    assert terminal_width(io.StringIO()) is None
+
+    class Detached(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert terminal_width(Detached()) is None

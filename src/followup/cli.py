@@ -174,7 +174,8 @@ def next_(
     if form == "json":
         _emit(next_json(schedule, day).encode(), None)
     else:
-        _text([wording.next_visit(schedule, upcoming), *wording.next_footer(schedule)])
+        lines = [wording.next_visit(schedule, upcoming), *wording.next_footer(schedule)]
+        _text(console.fitted(lines, sys.stdout))
     console.tell_unrecorded(upcoming)
 
 

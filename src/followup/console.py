@@ -4,8 +4,10 @@ and what it shows while a batch runs."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NoReturn
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import typer
 from typer.core import TyperGroup
@@ -26,9 +28,11 @@ __all__ = [
     "Commands",
     "RowReporter",
     "error_console",
+    "fitted",
     "tell_batch",
     "tell_unrecorded",
     "tell_written",
+    "terminal_width",
 ]
 
 
@@ -157,6 +161,30 @@ def error_console() -> Console:
     return Console(stderr=True)
 
 
+def terminal_width(stream: TextIO) -> int | None:
+    """The columns of the terminal `stream` shows on (COLUMNS, when set, overrides the measure);
+    None for a file or a pipe, where the reader's program lays the lines out."""
+    try:
+        if not stream.isatty():
+            return None
+        measured = os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError):  # a stream without a file descriptor
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isascii() and columns.isdigit() and int(columns) else measured
+
+
+def fitted(texts: Iterable[str], stream: TextIO) -> list[str]:
+    """Each of `texts` in lines that fit the terminal `stream` shows on, broken between
+    words as the plan's table breaks its cells; as they are for a file or a pipe."""
+    from followup.export.tables import wrap_words
+
+    width = terminal_width(stream)
+    if width is None:
+        return list(texts)
+    return [line for text in texts for line in wrap_words(text, width) or [""]]
+
+
 def tell_unrecorded(upcoming: Next) -> None:
     """Once, on standard error: earlier visits that have no scan recorded, and what to do."""
     if upcoming.unrecorded:
@@ -168,7 +196,8 @@ def tell_unrecorded(upcoming: Next) -> None:
             "counted from the last one.",
             upcoming.unrecorded,
         )
-        typer.echo(note.format(count=upcoming.unrecorded), err=True)
+        note = note.format(count=upcoming.unrecorded)
+        typer.echo("\n".join(fitted([note], sys.stderr)), err=True)
 
 
 def tell_written(schedule: Schedule, output: str) -> None:
