@@ -173,3 +173,127 @@ def test_the_width_is_the_terminals(monkeypatch: pytest.MonkeyPatch) -> None:
             return True
 
     assert terminal_width(Detached()) is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["plan", DATE, "Ana", "-o", "ana.ics"], "Error: unexpected extra argument: 'Ana'; to give a name, write --name 'Ana' (see 'followup plan --help')"),
+        (["plan", DATE, "Ana", "Lopes"], "Error: unexpected extra arguments: 'Ana', 'Lopes'; to give a name, write --name 'Ana Lopes' (see 'followup plan --help')"),
+        (["next", "Ana", DATE], "Error: unexpected extra argument: '2024-01-31'; to give a name, write --name 'Ana' (see 'followup next --help')"),
+        (["next", DATE, "O'Neil"], """Error: unexpected extra argument: "O'Neil"; to give a name, write --name "O'Neil" (see 'followup next --help')"""),
+        (["push", DATE, "Ana"], "Error: unexpected extra argument: 'Ana'; to give a name, write --name 'Ana' (see 'followup push --help')"),
+        (["plan", DATE, "5"], "Error: unexpected extra argument: '5' (see 'followup plan --help')"),
+        (["plan", DATE, "2024-02-01"], "Error: unexpected extra argument: '2024-02-01' (see 'followup plan --help')"),
+        (["holidays", "ES", "MD"], "Error: unexpected extra argument: 'MD' (see 'followup holidays --help')"),
+        (["protocols", "show", "a", "b"], "Error: unexpected extra argument: 'b' (see 'followup protocols show --help')"),
+        (["plan", DATE, "Ana", "--lang", "es"], "Error: sobra un argumento: 'Ana'; para indicar un nombre, escriba --name 'Ana' (vea 'followup plan --help')"),
+        (["plan", DATE, "Ana", "Lopes", "--lang", "pt-BR"], "Erro: argumentos extras inesperados: 'Ana', 'Lopes'; para informar um nome, escreva --name 'Ana Lopes' (veja 'followup plan --help')"),
+    ],
+)  # fmt: skip
+def test_extra_arguments_are_named_with_a_hint_for_a_name(
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    message: str,
+) -> None:
+    """`followup plan 2025-03-14 Ana -o ana.ics` said `unexpected extra arguments: s) (Ana`: now
+    the extra arguments are named, and a word where a name fits gets the --name to write."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr == message + "\n"
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_is_quoted_as_a_shell_reads_it_back() -> None:
+    """A name with both kinds of quote or a `$` is quoted so that the shell keeps it whole."""
+    import shlex
+
+    from followup.console import _quoted
+
+    for name in ["Ana", "Ana María", "O'Neil", 'O\'Neil "Bo"', "Ana $HOME"]:
+        assert shlex.split(f"--name {_quoted(name)}") == ["--name", name]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["plna"], {}, "Error: there is no command 'plna'; did you mean 'plan'? (see 'followup --help')"),
+        (["xyzzy"], {}, "Error: there is no command 'xyzzy' (see 'followup --help')"),
+        (["plna", "--lang", "es"], {}, "Error: no existe el comando 'plna'; ¿quería decir 'plan'? (vea 'followup --help')"),
+        (["plna"], {"LANG": "es_ES.UTF-8"}, "Error: no existe el comando 'plna'; ¿quería decir 'plan'? (vea 'followup --help')"),
+        (["protocols", "shwo", "--lang", "pt"], {}, "Erro: não existe o comando 'shwo'; queria dizer 'show'? (veja 'followup protocols --help')"),
+        (["protocols", "--bad"], {}, "Error: there is no option --bad (see 'followup protocols --help')"),
+    ],
+)  # fmt: skip
+def test_an_unknown_command_is_told_in_the_language_asked(
+    runner: CliRunner, args: list[str], env: dict[str, str], message: str
+) -> None:
+    """`No such command 'plna'. Did you mean 'plan'?` came in English under --lang es: now in
+    our words and the session's language, with the closest command when one is close."""
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 2
+    assert result.stderr == message + "\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["serve", "--port", "abc", "--lang", "es"], "Error: --port 'abc' no es un número entero (vea 'followup serve --help')"),
+        (["serve", "--port", "0"], "Error: --port 0 is not allowed: choose from 1 to 65535 (see 'followup serve --help')"),
+        (["serve", "--port", "70000", "--lang", "pt-BR"], "Erro: --port 70000 não é válido: escolha de 1 a 65535 (veja 'followup serve --help')"),
+        (["batch", "r.csv", "--out-dir", "x", "--jobs", "two"], "Error: --jobs 'two' is not a whole number (see 'followup batch --help')"),
+        (["plan", DATE, "--paper", "foo", "--lang", "es"], "Error: --paper 'foo' no es válido: elija entre a4, letter (vea 'followup plan --help')"),
+    ],
+)  # fmt: skip
+def test_a_value_the_parser_refuses_is_told_in_our_words(
+    runner: CliRunner, args: list[str], message: str
+) -> None:
+    """`Invalid value for '--port': Input should be…` came in English: now the option, the
+    value and what it takes, in the session's language, and nothing starts."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr == message + "\n"
+    assert result.stdout == ""
+
+
+def test_a_refusal_we_cannot_tell_keeps_the_option_and_value() -> None:
+    """A kind of refusal we do not know still names the option and the value, in our words;
+    one without a value keeps the parser's text."""
+    import typer
+    import typer.main
+
+    from followup.console import _usage_message
+
+    serve = typer.main.get_command(app).commands["serve"]  # type: ignore[attr-defined]
+    port = next(param for param in serve.params if param.name == "port")
+
+    class Refusal(Exception):
+        def errors(self) -> list[dict[str, object]]:
+            return [{"type": "string_too_long", "input": "x" * 9}]
+
+    error = typer.BadParameter("Input is too long", param=port)
+    error.__cause__ = Refusal()
+    assert _usage_message(error) == "--port 'xxxxxxxxx' is not allowed"
+    plain = typer.BadParameter("Input is odd", param=port)
+    assert _usage_message(plain) == "Invalid value for '--port': Input is odd"
+
+
+def test_every_command_names_its_extra_arguments() -> None:
+    """Every command, nested ones too, uses the command class that names extra arguments."""
+    import typer.main
+
+    from followup.console import Command
+
+    def commands(group: object) -> list[object]:
+        found: list[object] = []
+        for command in group.commands.values():  # type: ignore[attr-defined]
+            found += commands(command) if hasattr(command, "commands") else [command]
+        return found
+
+    every = commands(typer.main.get_command(app))
+    assert len(every) >= 7
+    assert all(isinstance(command, Command) for command in every)
