@@ -297,3 +297,58 @@ def test_every_command_names_its_extra_arguments() -> None:
     every = commands(typer.main.get_command(app))
     assert len(every) >= 7
     assert all(isinstance(command, Command) for command in every)
+
+
+def _listed(runner: CliRunner, *args: str) -> list[str]:
+    result = runner.invoke(app, ["holidays", *args])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "pt", "pt-BR"])
+def test_countries_are_listed_in_the_session_language_as_the_web_lists_them(
+    runner: CliRunner, lang: str
+) -> None:
+    """`followup holidays --lang es` listed countries in English while the web named them in
+    Spanish: both now take the names from one list, in the session's language."""
+    from followup.web import places
+
+    lines = _listed(runner, "--lang", lang)
+    assert lines == [f"{code}  {name}" for code, name in places.countries(lang)]
+    spain = {"en": "Spain", "es": "España", "pt": "Espanha", "pt-BR": "Espanha"}[lang]
+    assert f"ES  {spain}" in lines
+
+
+def test_each_country_is_listed_once_by_its_iso_code(runner: CliRunner) -> None:
+    """`UK` and `United Kingdom` were both listed: an alias is not a second country."""
+    lines = _listed(runner)
+    codes = [line.split()[0] for line in lines]
+    assert len(codes) == len(set(codes))
+    assert "GB  United Kingdom" in lines
+    assert "UK" not in codes
+    assert _listed(runner, "UK")[0] == "United Kingdom (GB):"  # the alias still names it
+    assert _listed(runner, "gbr")[0] == "United Kingdom (GB):"
+
+
+@pytest.mark.parametrize("country", ["ES", "IT", "FR", "BR", "DE", "AU"])
+def test_every_region_listed_has_a_name_and_a_usable_code(runner: CliRunner, country: str) -> None:
+    """A nameless `ES-Barcelona` line was listed, a code --holidays then refused: each region
+    line now has a name, and its code plans; the web offers the same regions."""
+    from followup.settings import COMMAND_LINE, Settings
+    from followup.web import places
+
+    heading, *lines = _listed(runner, country)
+    assert heading.endswith(f"({country}):")
+    assert lines
+    regions = [tuple(line.strip().split("  ", 1)) for line in lines]
+    assert all(len(region) == 2 and region[1].strip() for region in regions)
+    assert regions == list(places.regions(country))
+    for code, _name in regions:
+        Settings.from_mapping({"holidays": code}, COMMAND_LINE)  # refused codes raise
+    assert "Barcelona" not in "\n".join(lines)
+
+
+def test_a_country_without_regions_says_so_in_the_session_language(runner: CliRunner) -> None:
+    """A country with no regions is one line, in the language asked for."""
+    assert _listed(runner, "MT", "--lang", "es") == ["Malta (MT): sin regiones"]
+    assert _listed(runner, "MT") == ["Malta (MT): no regions"]
