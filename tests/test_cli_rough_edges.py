@@ -180,6 +180,7 @@ def test_the_width_is_the_terminals(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         (["plan", DATE, "Ana", "-o", "ana.ics"], "Error: unexpected extra argument: 'Ana'; to give a name, write --name 'Ana' (see 'followup plan --help')"),
         (["plan", DATE, "Ana", "Lopes"], "Error: unexpected extra arguments: 'Ana', 'Lopes'; to give a name, write --name 'Ana Lopes' (see 'followup plan --help')"),
+        (["plan", DATE, "--name", "Ana", "Lopes"], "Error: unexpected extra argument: 'Lopes'; to give a name, write --name 'Ana Lopes' (see 'followup plan --help')"),
         (["next", "Ana", DATE], "Error: unexpected extra argument: '2024-01-31'; to give a name, write --name 'Ana' (see 'followup next --help')"),
         (["next", DATE, "O'Neil"], """Error: unexpected extra argument: "O'Neil"; to give a name, write --name "O'Neil" (see 'followup next --help')"""),
         (["push", DATE, "Ana"], "Error: unexpected extra argument: 'Ana'; to give a name, write --name 'Ana' (see 'followup push --help')"),

@@ -131,7 +131,9 @@ class ExtraArguments(_Misused):
         words = [arg for arg in given if isinstance(arg, str) and _looks_like_a_name(arg)]
         if not words or not any(param.name == "name" for param in self.ctx.command.params):
             return told
-        hint = _("to give a name, write --name {name}").format(name=_quoted(" ".join(words)))
+        named = self.ctx.params.get("name")  # --name Ana Lopes, without quotes
+        name = " ".join([named, *words] if isinstance(named, str) else words)
+        hint = _("to give a name, write --name {name}").format(name=_quoted(name))
         return f"{told}; {hint}"
 
 
