@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from followup import batch
 from followup.cli import app
 from followup.console import RowReporter
+from followup.errors import install_command
 from followup.export import FILE_FORMATS, FORMATS, RenderOptions
 from followup.settings import Settings
 
@@ -80,14 +81,18 @@ def test_row_values_override_the_command_line(runner: CliRunner, tmp_path: Path)
 
 def test_bad_rows_do_not_stop_the_run(runner: CliRunner, tmp_path: Path) -> None:
     """A bad date among good rows: the others are written, the bad one reported with its line, exit 1."""
-    roster = GOOD + "p-004,2024-02-30,Dora,,,,,,\np-005,2024-01-31,Eva,,99,,,,\n"
+    roster = (
+        GOOD
+        + "p-004,2024-02-30,Dora,,,,,,\np-005,2024-01-31,Eva,,99,,,,\np-006,03/14/2025,,,,,,,\n"
+    )
     code, stdout, stderr, out = _run(runner, tmp_path, roster)
     assert code == 1
-    assert "3 of 5 patients planned" in stdout
+    assert "3 of 6 patients planned" in stdout
     assert "see" in stdout
     assert stderr.splitlines() == [
         "Error: line 5 (id 'p-004'): column 'treatment_date': '2024-02-30' is not a usable date: February 2024 has 29 days",
         "Error: line 6 (id 'p-005'): column 'years': 99 is not allowed: choose from 1 to 30",
+        "Error: line 7 (id 'p-006'): column 'treatment_date': '03/14/2025' is not a usable date: write it as YYYY-MM-DD: 2025-03-14",
     ]
     assert _csv(out / "errors.csv") == [
         {
@@ -100,9 +105,27 @@ def test_bad_rows_do_not_stop_the_run(runner: CliRunner, tmp_path: Path) -> None
             "id": "p-005",
             "reason": "column 'years': 99 is not allowed: choose from 1 to 30",
         },
+        {
+            "line": "7",
+            "id": "p-006",
+            "reason": "column 'treatment_date': '03/14/2025' is not a usable date: write it as YYYY-MM-DD: 2025-03-14",
+        },
     ]
     assert not (out / "p-004.ics").exists()
     assert (out / "p-003.ics").exists()
+
+
+def test_summary_cells_from_the_roster_never_run_as_formulas(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """An id `-1` makes the files cell start with `-` too: it is quoted like the id and the name,
+    while a negative days count stays a number."""
+    roster = "id,treatment_date,name,done\n-1,2024-01-31,=1+1,2024-05-02\n"  # overdue
+    code, _, stderr, out = _run(runner, tmp_path, roster, "--format", "ics,csv")
+    assert code == 0, stderr
+    [row] = _csv(out / "summary.csv")
+    assert (row["id"], row["name"], row["files"]) == ("'-1", "'=1+1", "'-1.ics -1.csv")
+    assert int(row["days_until"]) < 0
 
 
 @pytest.mark.parametrize(
@@ -302,5 +325,5 @@ def test_pdf_without_the_extra_fails_before_any_row(
     monkeypatch.setattr(builtins, "__import__", no_fpdf)
     code, _, stderr, out = _run(runner, tmp_path, GOOD, "--format", "ics,pdf")
     assert code == 1
-    assert stderr == "Error: PDF output needs the pdf extra: pip install 'followup[pdf]'\n"
+    assert stderr == f"Error: PDF output needs the pdf extra: {install_command('pdf')}\n"
     assert not out.exists()

@@ -114,6 +114,10 @@ BAD_INPUT = [
         "2025-04-03 for 3 April 2025",
     ),
     (
+        ["03/14/2025"],
+        "Error: '03/14/2025' is not a usable date: write it as YYYY-MM-DD: 2025-03-14",
+    ),
+    (
         ["2025-01-01T09:00"],
         "Error: '2025-01-01T09:00' is not a usable date: give the day only, "
         "without a time, as YYYY-MM-DD",

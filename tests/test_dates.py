@@ -50,6 +50,31 @@ def test_refuses_day_month_order_that_depends_on_the_country(text: str) -> None:
         parse_date(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("03/14/2025", "2025-03-14"),  # month first: 14 cannot be a month
+        ("14/03/2025", "2025-03-14"),  # day first
+        ("3.14.2025", "2025-03-14"),
+        ("05/05/2025", "2025-05-05"),  # the same either way
+        ("2025/03/14", "2025-03-14"),  # year first, as in ISO
+        ("2025-3-4", "2025-03-04"),
+    ],
+)
+def test_a_date_that_reads_one_way_only_is_refused_with_its_iso_form(text: str, meant: str) -> None:
+    """03/14/2025 is still refused, but as it can only be 14 March, the message gives 2025-03-14."""
+    with pytest.raises(InvalidDate) as caught:
+        parse_date(text)
+    assert caught.value.reason == f"write it as YYYY-MM-DD: {meant}"
+
+
+@pytest.mark.parametrize("text", ["02/30/2025", "13/14/2025", "03/14/25", "01/13/0000"])
+def test_no_iso_form_is_offered_for_a_date_that_is_none(text: str) -> None:
+    """No day 30 February, no month 13 or 14, no century for 25, no year 0: nothing to suggest."""
+    with pytest.raises(InvalidDate, match="different order in different countries"):
+        parse_date(text)
+
+
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)))
 def test_every_real_date_reads_back(day: date) -> None:
     """Any date in range, written in ISO form, reads back as itself."""

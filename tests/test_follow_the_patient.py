@@ -238,6 +238,7 @@ def test_next_reads_the_patient_file(runner: CliRunner, tmp_path: Path) -> None:
         ("treatment_date = 2024-01-31\nname = 5\n", "key 'name': 5 is not text; put it in quotes"),
         ("treatment_date = 2024-01-31\ndone = 2024-06-03\n", "key 'done': 2024-06-03 is not a list of dates, e.g. [2024-06-03, 2024-09-30]"),
         ('treatment_date = 2024-01-31\ndone = ["soon"]\n', "key 'done': 'soon' is not a usable date"),
+        ('treatment_date = "03/14/2025"\n', "key 'treatment_date': '03/14/2025' is not a usable date: write it as YYYY-MM-DD: 2025-03-14"),
         ("this is not toml", "not a valid TOML file"),
     ],
 )  # fmt: skip

@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 
 from followup import push as push_module
 from followup.cli import app
+from followup.errors import install_command
 
 from .conftest import loaded_by_a_calendar_run, missing
 
@@ -549,7 +550,7 @@ def test_without_the_extra_push_says_how_to_install_it(
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: pushing to a calendar account needs the caldav extra: "
-        "pip install 'followup[caldav]'\n"
+        f"{install_command('caldav')}\n"
     )
 
 

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 import followup
 from followup import i18n, wording
 from followup.cli import app
+from followup.errors import install_command
 from followup.export import Paper
 from followup.export.sheet import (
     _PADDING,
@@ -175,7 +176,7 @@ def test_pdf_without_the_extra_says_how_to_install_it(
     target = tmp_path / "sheet.pdf"
     result = runner.invoke(app, ["plan", "2024-01-31", "-o", str(target)])
     assert result.exit_code == 1
-    assert result.stderr == "Error: PDF output needs the pdf extra: pip install 'followup[pdf]'\n"
+    assert result.stderr == f"Error: PDF output needs the pdf extra: {install_command('pdf')}\n"
     assert not target.exists()
 
 

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from followup.cli import app
+from followup.errors import install_command
 
 
 def test_serve_has_help(runner: CliRunner) -> None:
@@ -62,9 +63,7 @@ def test_serve_without_the_extra_says_how_to_install_it(
     monkeypatch.setattr(server, "find_spec", lambda name: None if name == "uvicorn" else object())
     result = runner.invoke(app, ["serve"])
     assert result.exit_code == 1
-    assert result.output == (
-        "Error: the web app needs the web extra: pip install 'followup[web]'\n"
-    )
+    assert result.output == (f"Error: the web app needs the web extra: {install_command('web')}\n")
 
 
 def test_a_port_out_of_range_is_bad_input(runner: CliRunner) -> None:

@@ -72,6 +72,9 @@ SUMMARY = (
     "status",
     "files",
 )
+# The summary's cells whose text comes from the roster, which can start like a formula
+# (`-1.ics`): the others are numbers, dates and words of followup's own.
+_FROM_ROSTER = ("id", "name", "protocol", "files")
 _ID = re.compile(r"[A-Za-z0-9._-]+")
 # Long enough for any record number; short enough that every file name fits.
 ID_LIMIT = 100
@@ -403,8 +406,7 @@ def run(
         for outcome in _outcomes(roster, job, duplicates, jobs, total, loads):
             if outcome.summary is not None:
                 written += 1
-                # Only the text that came from the roster can start like a formula.
-                row = outcome.summary | {key: inert(outcome.summary[key]) for key in ("id", "name")}
+                row = outcome.summary | {key: inert(outcome.summary[key]) for key in _FROM_ROSTER}
                 summary.writerow([row[key] for key in SUMMARY])
             else:
                 failed += 1

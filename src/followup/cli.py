@@ -101,7 +101,7 @@ def _text(lines: list[str]) -> None:
     _emit(("\n".join(lines) + "\n").encode(), None)
 
 
-@app.command("plan", epilog=opt.PLAN_EXAMPLES)
+@app.command("plan", cls=console.Command, epilog=opt.PLAN_EXAMPLES)
 def plan_(
     treatment_date: opt.TreatmentDate = None,
     from_file: opt.FromFile = None,
@@ -146,12 +146,14 @@ def plan_(
         color=output is None and to_terminal,
     )
     _emit(chosen.render(schedule, options), output)
+    if quiet:
+        return
     console.tell_unrecorded(schedule.next_from(day))
-    if output not in (None, "-") and not quiet:
+    if output not in (None, "-"):
         console.tell_written(schedule, output)
 
 
-@app.command("next", epilog=opt.NEXT_EXAMPLES)
+@app.command("next", cls=console.Command, epilog=opt.NEXT_EXAMPLES)
 def next_(
     treatment_date: opt.TreatmentDate = None,
     from_file: opt.FromFile = None,
@@ -183,7 +185,8 @@ def next_(
     if form == "json":
         _emit(next_json(schedule, day).encode(), None)
     else:
-        _text([wording.next_visit(schedule, upcoming), *wording.next_footer(schedule)])
+        lines = [wording.next_visit(schedule, upcoming), *wording.next_footer(schedule)]
+        _text(console.fitted(lines, sys.stdout))
     console.tell_unrecorded(upcoming)
 
 
@@ -209,7 +212,7 @@ def protocols_(ctx: typer.Context, lang: opt.Language = None) -> None:
         _emit(protocol_list(PRESETS, DEFAULT_PROTOCOL).encode(), None)
 
 
-@protocols_app.command("show", epilog=opt.PROTOCOL_EXAMPLES)
+@protocols_app.command("show", cls=console.Command, epilog=opt.PROTOCOL_EXAMPLES)
 def protocols_show(protocol: opt.ProtocolArgument, lang: opt.Language = None) -> None:
     """Show a protocol: its phases with their ranges, its tracks, and its quoted source."""
     from followup.api import load_protocol
@@ -229,7 +232,7 @@ def _file_formats(text: str) -> tuple[Format, ...]:
     return tuple(FORMATS[name] for name in names)
 
 
-@app.command("batch", epilog=opt.BATCH_EXAMPLES)
+@app.command("batch", cls=console.Command, epilog=opt.BATCH_EXAMPLES)
 def batch_(
     roster: opt.Roster,
     out_dir: opt.OutDir,
@@ -269,7 +272,7 @@ def batch_(
         raise typer.Exit(1)
 
 
-@app.command("push", epilog=opt.PUSH_EXAMPLES)
+@app.command("push", cls=console.Command, epilog=opt.PUSH_EXAMPLES)
 def push_(
     treatment_date: opt.TreatmentDate = None,
     from_file: opt.FromFile = None,
@@ -299,7 +302,7 @@ def push_(
     _text(push(schedule_for(settings, date.today()), options, target, dry_run=dry_run).lines())
 
 
-@app.command("serve", help=opt.SERVE_HELP, epilog=opt.SERVE_EXAMPLES)
+@app.command("serve", cls=console.Command, help=opt.SERVE_HELP, epilog=opt.SERVE_EXAMPLES)
 def serve_(
     host: opt.Host = "127.0.0.1",
     port: opt.Port = 8765,
@@ -309,7 +312,7 @@ def serve_(
     web_server.serve(host, port, open_browser=browse)
 
 
-@app.command("holidays", epilog=opt.HOLIDAY_EXAMPLES)
+@app.command("holidays", cls=console.Command, epilog=opt.HOLIDAY_EXAMPLES)
 def holidays_(country: opt.Country = None, lang: opt.Language = None) -> None:
     """List the codes that --holidays accepts: countries, or the regions of one."""
     _settings({"lang": lang})

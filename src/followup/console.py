@@ -4,11 +4,15 @@ and what it shows while a batch runs."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NoReturn
+import difflib
+import enum
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from followup import i18n
 from followup.errors import FollowupError, InvalidOption, MissingDependency, PushFailed
@@ -23,12 +27,17 @@ if TYPE_CHECKING:
     from followup.schedule import Next, Schedule
 
 __all__ = [
+    "Command",
     "Commands",
+    "ExtraArguments",
     "RowReporter",
+    "UnknownCommand",
     "error_console",
+    "fitted",
     "tell_batch",
     "tell_unrecorded",
     "tell_written",
+    "terminal_width",
 ]
 
 
@@ -54,10 +63,104 @@ def _usage_message(error: typer.TyperException) -> str:
         return _("{option} needs a value after it").format(option=option)
     if kind == "MissingParameter" and getattr(error, "param", None) is not None:
         return _("{what} is needed").format(what=error.param.get_error_hint())  # type: ignore[attr-defined]
-    if text.startswith("Got unexpected extra argument"):
-        extra = text.partition("(")[2].rstrip(")")
-        return _("unexpected extra arguments: {arguments}").format(arguments=extra)
+    if isinstance(error, ExtraArguments):
+        return error.message_in_words()
+    if isinstance(error, UnknownCommand):
+        if error.suggestion is None:
+            return _("there is no command {name!r}").format(name=error.name)
+        told = _("there is no command {name!r}; did you mean {suggestion!r}?")
+        return told.format(name=error.name, suggestion=error.suggestion)
+    if isinstance(error, typer.BadParameter):
+        return _bad_value(error) or text
     return text
+
+
+def _bad_value(error: typer.BadParameter) -> str | None:
+    """An option's value the parser refused, in our words: None when we cannot tell why.
+
+    The parser converts with pydantic, whose error names the kind of problem and the value.
+    """
+    param, found = getattr(error, "param", None), getattr(error.__cause__, "errors", None)
+    if param is None or not param.opts or not callable(found) or not found():
+        return None
+    problem: dict[str, Any] = found()[0]
+    kind, value = str(problem.get("type", "")), problem.get("input", "")
+    option = max(param.opts, key=len)  # --port, not -p
+    choices = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if kind.startswith("int_"):
+        return _("{value} is not a whole number").format(value=f"{option} {value!r}")
+    least, most = getattr(param, "min", None), getattr(param, "max", None)
+    if kind in _OUT_OF_RANGE and least is not None and most is not None:
+        allowed = _("choose from {least} to {most}").format(least=least, most=most)
+        shown = int(value) if str(value).lstrip("-").isdecimal() else value
+        return str(InvalidOption(option, shown, allowed))
+    if isinstance(choices, type) and issubclass(choices, enum.Enum):
+        allowed = _("choose from {formats}").format(formats=", ".join(c.value for c in choices))
+        return str(InvalidOption(option, value, allowed))
+    return _("{option} {value!r} is not allowed").format(option=option, value=value)
+
+
+_OUT_OF_RANGE = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+class _Misused(typer.TyperException):
+    """A usage error our parsing finds, carrying what it found: exit code 2, as the parser's."""
+
+    exit_code = 2
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(type(self).__name__)
+        self.ctx = ctx
+
+
+class ExtraArguments(_Misused):
+    """Arguments after those the command takes: `followup plan 2025-03-14 Ana`."""
+
+    def __init__(self, extra: list[str], ctx: Any) -> None:
+        super().__init__(ctx)
+        self.extra = extra
+
+    def message_in_words(self) -> str:
+        """What was extra; and, when the command takes --name and words were given, how to."""
+        told = ngettext(
+            "unexpected extra argument: {arguments}",
+            "unexpected extra arguments: {arguments}",
+            len(self.extra),
+        ).format(arguments=", ".join(repr(arg) for arg in self.extra))
+        given = [self.ctx.params.get("treatment_date"), *self.extra]
+        words = [arg for arg in given if isinstance(arg, str) and _looks_like_a_name(arg)]
+        if not words or not any(param.name == "name" for param in self.ctx.command.params):
+            return told
+        named = self.ctx.params.get("name")  # --name Ana Lopes, without quotes
+        name = " ".join([named, *words] if isinstance(named, str) else words)
+        hint = _("to give a name, write --name {name}").format(name=_quoted(name))
+        return f"{told}; {hint}"
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """Words, not a date, a number or an option."""
+    letters, digits = any(c.isalpha() for c in text), any(c.isdigit() for c in text)
+    return letters and not digits and not text.startswith("-")
+
+
+def _quoted(text: str) -> str:
+    """`text` as a shell reads it back as one argument: 'Ana Lopes', "O'Neil"."""
+    if "'" not in text:
+        return f"'{text}'"
+    if not any(c in text for c in '"$`\\!'):
+        return f'"{text}"'
+    import shlex
+
+    return shlex.quote(text)
+
+
+class UnknownCommand(_Misused):
+    """A command name followup does not have; `suggestion` is the closest one, if any is close."""
+
+    def __init__(self, name: str, suggestion: str | None, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.name = name
+        self.suggestion = suggestion
 
 
 def _speak_as_asked(args: list[str]) -> None:
@@ -104,7 +207,18 @@ class Commands(TyperGroup):
         except FollowupError as error:
             _fail(str(error), 2)
         except typer.TyperException as error:  # usage errors before the command's name
-            _usage_failure(error, info_name or "followup")
+            above = [parent.command_path] if parent is not None else []
+            _usage_failure(error, " ".join([*above, info_name or "followup"]))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except typer.TyperException as error:
+            name = args[0] if args else ""
+            if type(error).__name__ != "UsageError" or self.get_command(ctx, name) is not None:
+                raise  # an option's error, not the command's name
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            raise UnknownCommand(name, close[0] if close else None, ctx) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -118,6 +232,21 @@ class Commands(TyperGroup):
             _fail(str(error), 1)
         except OSError as error:
             _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
+
+
+class Command(TyperCommand):
+    """A command that names the arguments it did not expect (the parser only words them)."""
+
+    # `Any`: typer's vendored click Context, which has no public name.
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        strict, ctx.allow_extra_args = ctx.allow_extra_args, True
+        try:
+            extra: list[str] = super().parse_args(ctx, args)
+        finally:
+            ctx.allow_extra_args = strict
+        if extra and not strict and not ctx.resilient_parsing:
+            raise ExtraArguments(extra, ctx)
+        return extra
 
 
 class RowReporter:
@@ -157,6 +286,30 @@ def error_console() -> Console:
     return Console(stderr=True)
 
 
+def terminal_width(stream: TextIO) -> int | None:
+    """The columns of the terminal `stream` shows on (COLUMNS, when set, overrides the measure);
+    None for a file or a pipe, where the reader's program lays the lines out."""
+    try:
+        if not stream.isatty():
+            return None
+        measured = os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError):  # a stream without a file descriptor
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isascii() and columns.isdigit() and int(columns) else measured
+
+
+def fitted(texts: Iterable[str], stream: TextIO) -> list[str]:
+    """Each of `texts` in lines that fit the terminal `stream` shows on, broken between
+    words as the plan's table breaks its cells; as they are for a file or a pipe."""
+    from followup.export.tables import wrap_words
+
+    width = terminal_width(stream)
+    if width is None:
+        return list(texts)
+    return [line for text in texts for line in wrap_words(text, width) or [""]]
+
+
 def tell_unrecorded(upcoming: Next) -> None:
     """Once, on standard error: earlier visits that have no scan recorded, and what to do."""
     if upcoming.unrecorded:
@@ -168,7 +321,8 @@ def tell_unrecorded(upcoming: Next) -> None:
             "counted from the last one.",
             upcoming.unrecorded,
         )
-        typer.echo(note.format(count=upcoming.unrecorded), err=True)
+        note = note.format(count=upcoming.unrecorded)
+        typer.echo("\n".join(fitted([note], sys.stderr)), err=True)
 
 
 def tell_written(schedule: Schedule, output: str) -> None:

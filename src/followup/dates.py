@@ -37,6 +37,8 @@ _MONTHS = (
     N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
 )  # fmt: skip
 _LOCAL_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
+# 2025/03/14, 2025.3.14, 2025-3-14: the year first, the month before the day, as in ISO.
+_YEAR_FIRST = re.compile(r"([0-9]{4})[/.-]([0-9]{1,2})[/.-]([0-9]{1,2})")
 
 
 class Weekends(StrEnum):
@@ -67,6 +69,8 @@ def parse_date(text: str) -> date:
         return date(year, month, day)
     if _ISO_DAY_AND_TIME.match(stripped):
         raise InvalidDate(text, _("give the day only, without a time, as YYYY-MM-DD"))
+    if (only := _only_reading(stripped)) is not None:
+        raise InvalidDate(text, _("write it as YYYY-MM-DD: {date}").format(date=only.isoformat()))
     if _LOCAL_DAY.fullmatch(stripped):
         raise InvalidDate(
             text,
@@ -76,6 +80,28 @@ def parse_date(text: str) -> date:
             ),
         )
     raise InvalidDate(text, _("write it as YYYY-MM-DD, for example 2025-04-03 for 3 April 2025"))
+
+
+def _only_reading(text: str) -> date | None:
+    """The date `text` means when it can be read one way only: 14/03/2025 and 03/14/2025 are
+    14 March whichever comes first, the day or the month; 03/04/2025 is not, nor a year of two
+    digits (1925 or 2025?)."""
+    if match := _YEAR_FIRST.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+        readings = {(month, day)}
+    elif (match := _LOCAL_DAY.fullmatch(text)) and text.isascii() and len(match[3]) == 4:
+        first, second, year = (int(part) for part in match.groups())
+        readings = {(first, second), (second, first)}
+    else:
+        return None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    real = [
+        date(year, month, day)
+        for month, day in readings
+        if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+    ]
+    return real[0] if len(real) == 1 else None
 
 
 def check_date(day: date, text: str | None = None) -> date:

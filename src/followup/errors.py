@@ -25,6 +25,7 @@ __all__ = [
     "Origin",
     "PushFailed",
     "UnusableOutput",
+    "install_command",
     "not_allowed",
 ]
 
@@ -133,6 +134,49 @@ class InvalidFile(FollowupError):
 
 class MissingDependency(Exception):
     """An optional package a requested output needs is not installed."""
+
+
+def install_command(extra: str) -> str:
+    """The command that installs the optional `extra` for the followup that runs.
+
+    `pip install 'followup[web]'` asks the package index; a followup run from a copy
+    of its source, or installed from one, must be installed from that folder instead.
+    """
+    import shlex
+
+    folder, editable = _installed_from()
+    if folder is None:
+        return f"pip install 'followup[{extra}]'"
+    return f"pip install {'-e ' if editable else ''}{shlex.quote(f'{folder}[{extra}]')}"
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _installed_from() -> tuple[Path | None, bool]:
+    """The source folder this followup runs from (True) or was installed from (False), if any.
+
+    A copy of the source has the package in src/, next to pyproject.toml; pip notes the
+    folder it installed from in the distribution's direct_url.json (PEP 610).
+    """
+    root = _PACKAGE.parent.parent
+    if _PACKAGE.parent.name == "src" and (root / "pyproject.toml").is_file():
+        return root, True
+    import json
+    from importlib.metadata import PackageNotFoundError, distribution
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    try:
+        origin = json.loads(distribution("followup").read_text("direct_url.json") or "{}")
+    except (PackageNotFoundError, ValueError):
+        return None, False
+    if not isinstance(origin, dict):
+        return None, False
+    url = urlsplit(str(origin.get("url", "")))
+    folder = Path(url2pathname(url.path))
+    local = url.scheme == "file" and "dir_info" in origin  # a folder, not a wheel or a git URL
+    return (folder if local and (folder / "pyproject.toml").is_file() else None), False
 
 
 class PushFailed(Exception):

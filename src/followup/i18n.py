@@ -25,6 +25,7 @@ __all__ = [
     "N_",
     "_",
     "activate",
+    "babel_locale",
     "column_weekday",
     "current",
     "from_environment",
@@ -38,7 +39,7 @@ __all__ = [
 LANGUAGES = ("en", "es", "pt", "pt-BR")
 # Our language codes, as gettext catalogs and Babel locales name them.
 _CATALOG = {"es": "es", "pt": "pt", "pt-BR": "pt_BR"}
-_BABEL = {"es": "es", "pt": "pt_PT", "pt-BR": "pt_BR"}
+_BABEL = {"en": "en", "es": "es", "pt": "pt_PT", "pt-BR": "pt_BR"}
 LOCALES = Path(__file__).parent / "locales"
 
 _language: ContextVar[str] = ContextVar("followup_language", default="en")
@@ -117,6 +118,11 @@ def _babel(day: date, pattern: str) -> str:
     from babel.dates import format_date
 
     return format_date(day, pattern, locale=_BABEL[_language.get()])
+
+
+def babel_locale(language: str) -> str:
+    """The Babel locale that writes `language`, one of `LANGUAGES`: `pt_PT` for `pt`."""
+    return _BABEL[language]
 
 
 def weekday(day: date) -> str:

@@ -184,7 +184,10 @@ Output = Annotated[
 ]
 PaperSize = Annotated[Paper, typer.Option(help="Paper size of a PDF sheet.")]
 Quiet = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Say nothing on success (no 'Wrote …' line).")
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="No notes and no 'Wrote …' line on success; errors still show."
+    ),
 ]
 NextFormat = Annotated[
     str, typer.Option("--format", metavar="text|json", help="A sentence, or JSON.")
@@ -346,8 +349,9 @@ Examples:
 
   followup serve --port 9000 --open  on another port, opened in the browser
 
-Needs the web extra: pip install 'followup[web]'. For a server that others
-reach, run followup.web:app with an ASGI server behind a proxy with TLS.
+Needs the web extra: pip install 'followup[web]', or in a copy of followup's
+source, pip install -e '.[web]'. For a server that others reach, run
+followup.web:app with an ASGI server behind a proxy with TLS.
 """
 
 

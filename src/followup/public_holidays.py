@@ -1,45 +1,88 @@
-"""Public holidays by ISO code (`PT`, `ES-MD`, `BR-SP`), from the `holidays` package."""
+"""Public holidays by ISO code (`PT`, `ES-MD`, `BR-SP`), from the `holidays` package.
+
+Countries are named by Babel (the Unicode CLDR) in each of our languages, regions by
+the holidays package, which names most in their own language: the command line and
+the web list them from here, so both spell them the same way.
+"""
 
 from __future__ import annotations
 
+import functools
+
 import holidays as _holidays
 
+from followup import i18n
 from followup.dates import Holidays
 from followup.errors import InvalidSetting, not_allowed
 from followup.i18n import _
 
-__all__ = ["countries", "listing", "public_holidays", "region_names"]
+__all__ = ["Place", "countries", "listing", "public_holidays", "region_names", "regions"]
+
+Place = tuple[str, str]  # code, name
 
 
-def countries() -> dict[str, tuple[str, list[str]]]:
-    """Every supported country code, with its English name and its subdivision codes."""
+@functools.cache
+def _subdivisions() -> dict[str, tuple[str, ...]]:
+    """Every country by its ISO 3166-1 alpha-2 code, with the codes of its regions.
+
+    The package also lists aliases (UK for GB, three-letter codes): a country is listed
+    once. A region code that changes in capitals (`Barcelona`) could not be read back, as
+    settings spell codes in capitals: such regions are left out.
+    """
     from holidays.registry import COUNTRIES
 
-    labels = {entry[1]: module.replace("_", " ").title() for module, entry in COUNTRIES.items()}
+    iso = {entry[1] for entry in COUNTRIES.values()}
     return {
-        code: (labels.get(code, code), list(subdivisions))
-        for code, subdivisions in _holidays.list_supported_countries().items()
-        if len(code) == 2  # ISO 3166-1 alpha-2; the package also lists some alpha-3 aliases
+        code: tuple(region for region in regions if region == region.upper())
+        for code, regions in _holidays.list_supported_countries().items()
+        if code in iso
     }
 
 
+@functools.cache
+def countries(language: str) -> tuple[Place, ...]:
+    """Every country with public holidays, by name in `language`, in that language's order."""
+    from babel import Locale
+
+    names = Locale.parse(i18n.babel_locale(language)).territories
+    listed = [(code, names.get(code, code)) for code in _subdivisions()]
+    return tuple(sorted(listed, key=lambda place: _sort_key(place[1])))
+
+
+@functools.lru_cache(maxsize=512)
+def regions(country: str) -> tuple[Place, ...]:
+    """The regions of `country` (`ES`) as `ES-MD` codes with their names; () for none."""
+    codes = _subdivisions().get(country, ())
+    names = region_names(country) if codes else {}
+    listed = [(f"{country}-{code}", names.get(code, code)) for code in codes]
+    return tuple(sorted(listed, key=lambda place: _sort_key(place[1])))
+
+
+def _sort_key(name: str) -> str:
+    """Names sorted as a reader expects: Ávila with the A's, not after Z."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
 def listing(country: str | None) -> list[str]:
-    """Every country code and its name; or, for one country, the codes of its regions."""
-    known = countries()
+    """Every country code and its name; or, for one country, the codes of its regions.
+
+    Names are in the active language; an alias (`UK`) lists the country it stands for (`GB`).
+    """
+    named = countries(i18n.current())
     if country is None:
-        return [f"{code}  {label}" for code, (label, _regions) in sorted(known.items())]
+        return [f"{code}  {name}" for code, name in named]
     code = country.strip().upper()
-    if code not in known:
+    if code not in _holidays.list_supported_countries():
         reason = _("unknown country code; run 'followup holidays'")
         raise InvalidSetting("holidays", country, not_allowed(country, reason))
-    label, regions = known[code]
-    if not regions:
-        return [f"{label} ({code}): {_('no regions')}"]
-    names = region_names(code)
-    return [f"{label} ({code}):"] + [
-        f"  {code}-{region}  {names[region]}" if region in names else f"  {code}-{region}"
-        for region in regions
-    ]
+    code = str(getattr(_holidays.country_holidays(code), "country", code))
+    label = f"{dict(named).get(code, code)} ({code})"
+    found = regions(code)
+    if not found:
+        return [_("{country}: no regions").format(country=label)]
+    return [f"{label}:"] + [f"  {region}  {name}" for region, name in found]
 
 
 def region_names(country: str) -> dict[str, str]:

@@ -28,7 +28,13 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
 from followup import i18n
-from followup.errors import InvalidOption, MissingDependency, MissingValue, PushFailed
+from followup.errors import (
+    InvalidOption,
+    MissingDependency,
+    MissingValue,
+    PushFailed,
+    install_command,
+)
 from followup.export import RenderOptions
 from followup.export.ics import calendar_name, calendar_uid
 from followup.i18n import _, ngettext
@@ -363,7 +369,7 @@ def _caldav() -> Any:
         import caldav
     except ImportError:
         message = _("pushing to a calendar account needs the caldav extra: {command}")
-        raise MissingDependency(message.format(command="pip install 'followup[caldav]'")) from None
+        raise MissingDependency(message.format(command=install_command("caldav"))) from None
     # The library logs what it finds odd; a person sees only our one line.
     logger = logging.getLogger("caldav")
     if not logger.handlers:

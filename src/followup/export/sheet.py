@@ -18,7 +18,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from followup import i18n, wording
-from followup.errors import MissingDependency
+from followup.errors import MissingDependency, install_command
 from followup.export import Paper
 from followup.i18n import _
 from followup.schedule import Schedule, Visit
@@ -196,9 +196,8 @@ def require_pdf() -> None:
     try:
         import fpdf  # noqa: F401
     except ImportError:
-        raise MissingDependency(
-            _("PDF output needs the pdf extra: pip install 'followup[pdf]'")
-        ) from None
+        message = _("PDF output needs the pdf extra: {command}")
+        raise MissingDependency(message.format(command=install_command("pdf"))) from None
 
 
 def to_pdf(

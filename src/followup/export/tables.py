@@ -31,6 +31,7 @@ __all__ = [
     "to_json",
     "to_markdown",
     "visit_json",
+    "wrap_words",
 ]
 
 HEADERS = (
@@ -311,7 +312,7 @@ def _widest(texts: Iterable[str]) -> int:
     return max((_cell_len(text) for text in texts), default=0)
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def wrap_words(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` cells, broken between words only."""
     lines: list[str] = []
     for word in text.split():
@@ -332,7 +333,7 @@ def _column(header: str, cells: list[str], *, wraps: bool = False, least: int = 
 def _two_lines(texts: list[str]) -> int:
     """The narrowest width that wraps each of `texts` on two lines at most."""
     width = _words_width(texts)
-    while any(len(_wrap(text, width)) > 2 for text in texts):
+    while any(len(wrap_words(text, width)) > 2 for text in texts):
         width += 1
     return width
 
@@ -429,7 +430,7 @@ class _Visits:
             column = self.columns[key]
             table.add_column(
                 # A header wider than its column wraps between words, here.
-                escape("\n".join(_wrap(column.header, width))),
+                escape("\n".join(wrap_words(column.header, width))),
                 width=width,
                 no_wrap=not column.wraps,
                 overflow="ellipsis",  # never needed: no word is wider than its column
@@ -476,7 +477,7 @@ def _blocks(title: str, blocks: list[_Block], done: list[bool], width: int) -> R
                 details = [block.exam, *details]
         yield Text(head, style=style)
         for detail in details:
-            for line in _wrap(detail, width - len(indent)):
+            for line in wrap_words(detail, width - len(indent)):
                 yield Text(indent + line, style=style)
 
 

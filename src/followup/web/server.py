@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib.util import find_spec
 
-from followup.errors import MissingDependency
+from followup.errors import MissingDependency, install_command
 from followup.i18n import _
 
 __all__ = ["require_web", "serve"]
@@ -20,7 +20,8 @@ WEB_PACKAGES = ("fastapi", "starlette", "uvicorn", "python_multipart", "jinja2")
 def require_web() -> None:
     """Fail early, with how to fix it, when the web extra is not installed."""
     if any(find_spec(name) is None for name in WEB_PACKAGES):
-        raise MissingDependency(_("the web app needs the web extra: pip install 'followup[web]'"))
+        message = _("the web app needs the web extra: {command}")
+        raise MissingDependency(message.format(command=install_command("web")))
 
 
 def serve(host: str, port: int, *, open_browser: bool = False) -> None:
