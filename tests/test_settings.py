@@ -126,17 +126,40 @@ def test_the_schema_declares_every_setting_once() -> None:
     assert len(set(declared)) == len(declared)
 
 
-def test_the_command_line_options_come_from_the_schema() -> None:
-    """Every setting has its option on `plan`, spelled and explained as its field says."""
+@pytest.mark.parametrize(
+    ("name", "skipped"),
+    [
+        ("plan", set()),
+        ("push", set()),
+        ("next", {"remind", "tracks"}),
+        ("batch", {"treatment_date", "name", "done", "tracks"}),
+    ],
+)
+def test_the_command_line_options_come_from_the_schema(name: str, skipped: set[str]) -> None:
+    """One option group for every command that plans: each setting has its option (or the
+    date its argument), spelled and explained as its field says, and nothing else is typed
+    twice; a command leaves out only the settings it has no use for."""
     import typer.main
 
-    command = typer.main.get_command(app).commands["plan"]  # type: ignore[attr-defined]
+    command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
     options = {opt: param for param in command.params for opt in getattr(param, "opts", [])}
+    arguments = {
+        param.name
+        for param in command.params
+        if not getattr(param, "opts", [None])[0].startswith("-")
+    }
     for declared in FIELDS:
-        if declared.name == "treatment_date":
-            continue
-        assert declared.flag in options, declared.name
-        assert options[declared.flag].help == declared.help_text()
+        if declared.name in skipped:
+            assert declared.flag not in options
+        elif not declared.flag:
+            assert declared.name in arguments
+        else:
+            help = options[declared.flag].help
+            assert help.startswith(declared.help_text().partition(" [default:")[0].rstrip(".")), (
+                declared.name
+            )
+            if declared.default is not None:
+                assert help.endswith(f"[default: {declared.json_schema()['default']}]")
     assert "[default: 10]" in options["--years"].help
 
 

@@ -22,7 +22,7 @@ from followup.errors import InvalidOption, InvalidSetting, MissingValue
 from followup.export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions, format_for
 from followup.files import read_text, write_output
 from followup.i18n import _
-from followup.settings import COMMAND_LINE, FIELDS, Argument, Settings
+from followup.settings import COMMAND_LINE, Argument, Settings
 from followup.web import server as web_server  # light: the web stack loads in serve()
 
 __all__ = ["app", "main"]
@@ -54,21 +54,16 @@ def _main(ctx: typer.Context, version: opt.Version = False) -> None:
         typer.echo(ctx.get_help())
 
 
-def _settings(given: dict[str, Any]) -> Settings:
+def _settings(raw: dict[str, Any], from_file: Path | None = None) -> Settings:
     """A command's settings over its patient file's (--from), in the language they ask for.
 
-    `given` is the command's parameters: those named as a setting's field are
-    that setting, --track and --every pair into tracks. The language is made
-    active for the rest of the run: --lang, else the patient file's, else the
-    environment's.
+    `raw` is the settings given as options (see `opt.setting_options`). The
+    language is made active for the rest of the run: --lang, else the patient
+    file's, else the environment's.
     """
-    asked = given.get("lang")
+    asked = raw.get("lang")
     i18n.activate(asked if asked in i18n.LANGUAGES else i18n.from_environment())
-    raw = {declared.name: given[declared.name] for declared in FIELDS if declared.name in given}
-    if "track" in given:
-        raw["tracks"] = opt.tracks(given["track"], given["every"])
     settings = Settings.from_mapping(raw, COMMAND_LINE)
-    from_file = given.get("from_file")
     if from_file is not None:
         from followup.patient import parse_patient
 
@@ -76,6 +71,11 @@ def _settings(given: dict[str, Any]) -> Settings:
         settings = settings.over(parse_patient(text, from_file))
     i18n.activate(settings.lang or i18n.current())
     return replace(settings, lang=i18n.current())
+
+
+def _today(given: str | None) -> date:
+    """The day the run sees the plan from: --today, else the clock, read here only."""
+    return parse_date(given) if given is not None else date.today()
 
 
 def _dated(settings: Settings) -> Settings:
@@ -102,26 +102,15 @@ def _text(lines: list[str]) -> None:
 
 
 @app.command("plan", cls=console.Command, epilog=opt.PLAN_EXAMPLES)
+@opt.setting_options()
 def plan_(
-    treatment_date: opt.TreatmentDate = None,
+    raw: dict[str, Any],
     from_file: opt.FromFile = None,
-    protocol: opt.ProtocolChoice = None,
-    early_interval: opt.EarlyInterval = None,
-    early_years: opt.EarlyYears = None,
-    years: opt.Years = None,
-    weekends: opt.WeekendRule = None,
-    holidays: opt.HolidayCode = None,
-    done: opt.Done = None,
-    track: opt.TrackExam = None,
-    every: opt.TrackEvery = None,
-    remind: opt.Remind = None,
-    name: opt.Name = None,
     form: opt.PlanFormat = None,
     output: opt.Output = None,
     paper: opt.PaperSize = Paper.A4,
     today: opt.Today = None,
     quiet: opt.Quiet = False,
-    lang: opt.Language = None,
 ) -> None:
     """Plan follow-up visits from a treatment date.
 
@@ -130,8 +119,8 @@ def plan_(
     for 2 years, every 6 months to year 5, then yearly. Other protocols:
     'followup protocols'.
     """
-    settings = _dated(_settings(locals()))
-    day = parse_date(today) if today is not None else date.today()
+    settings = _dated(_settings(raw, from_file))
+    day = _today(today)
     schedule = schedule_for(settings, day)
     chosen = format_for(output, form)
     to_terminal = output in (None, "-") and sys.stdout.isatty()
@@ -154,27 +143,19 @@ def plan_(
 
 
 @app.command("next", cls=console.Command, epilog=opt.NEXT_EXAMPLES)
+@opt.setting_options(skip=("remind", "tracks"))
 def next_(
-    treatment_date: opt.TreatmentDate = None,
+    raw: dict[str, Any],
     from_file: opt.FromFile = None,
-    done: opt.Done = None,
     today: opt.Today = None,
-    protocol: opt.ProtocolChoice = None,
-    early_interval: opt.EarlyInterval = None,
-    early_years: opt.EarlyYears = None,
-    years: opt.Years = None,
-    weekends: opt.WeekendRule = None,
-    holidays: opt.HolidayCode = None,
-    name: opt.Name = None,
     form: opt.NextFormat = "text",
-    lang: opt.Language = None,
 ) -> None:
     """Show the next visit to book: the first one not done yet, and how far away it is.
 
     When its date has passed, it is overdue and the days count is negative.
     """
-    settings = _dated(_settings(locals()))
-    day = parse_date(today) if today is not None else date.today()
+    settings = _dated(_settings(raw, from_file))
+    day = _today(today)
     if form not in ("text", "json"):
         raise InvalidOption("--format", form, _("choose text or json"))
     schedule = schedule_for(settings, day)
@@ -233,21 +214,15 @@ def _file_formats(text: str) -> tuple[Format, ...]:
 
 
 @app.command("batch", cls=console.Command, epilog=opt.BATCH_EXAMPLES)
+@opt.setting_options(skip=("treatment_date", "name", "done", "tracks"))
 def batch_(
     roster: opt.Roster,
     out_dir: opt.OutDir,
+    raw: dict[str, Any],
     formats: opt.BatchFormats = "ics",
     jobs: opt.Jobs = 1,
     today: opt.Today = None,
-    protocol: opt.ProtocolChoice = None,
-    early_interval: opt.EarlyInterval = None,
-    early_years: opt.EarlyYears = None,
-    years: opt.Years = None,
-    weekends: opt.WeekendRule = None,
-    holidays: opt.HolidayCode = None,
-    remind: opt.Remind = None,
     paper: opt.PaperSize = Paper.A4,
-    lang: opt.Language = None,
 ) -> None:
     """Plan every patient of a roster: files per patient, a summary, and the rows that failed.
 
@@ -256,11 +231,11 @@ def batch_(
     """
     from followup import batch
 
-    defaults = _settings(locals())
+    defaults = _settings(raw)
     forms = _file_formats(formats)
     if not 1 <= jobs <= 64:
         raise InvalidOption("--jobs", jobs, _("choose from 1 to 64"))
-    day = parse_date(today) if today is not None else date.today()
+    day = _today(today)
     options = RenderOptions.for_settings(defaults, paper=paper, stamp=opt.stamp_from_environment())
     job = batch.Job(out_dir, forms, replace(defaults, lang=None), options, day)
     with contextlib.ExitStack() as stack:
@@ -273,33 +248,23 @@ def batch_(
 
 
 @app.command("push", cls=console.Command, epilog=opt.PUSH_EXAMPLES)
+@opt.setting_options()
 def push_(
-    treatment_date: opt.TreatmentDate = None,
+    raw: dict[str, Any],
     from_file: opt.FromFile = None,
     caldav: opt.CalDAV = None,
     user: opt.User = None,
     calendar: opt.CalendarName = None,
     dry_run: opt.DryRun = False,
-    protocol: opt.ProtocolChoice = None,
-    early_interval: opt.EarlyInterval = None,
-    early_years: opt.EarlyYears = None,
-    years: opt.Years = None,
-    weekends: opt.WeekendRule = None,
-    holidays: opt.HolidayCode = None,
-    done: opt.Done = None,
-    track: opt.TrackExam = None,
-    every: opt.TrackEvery = None,
-    remind: opt.Remind = None,
-    name: opt.Name = None,
-    lang: opt.Language = None,
+    today: opt.Today = None,
 ) -> None:
     """Put the plan in a calendar account (CalDAV), an event per visit, and keep it up to date."""
     from followup.push import Target, push
 
-    settings = _dated(_settings(locals()))
+    settings = _dated(_settings(raw, from_file))
     target = Target.parse(caldav, user, calendar)
     options = RenderOptions.for_settings(settings, stamp=opt.stamp_from_environment())
-    _text(push(schedule_for(settings, date.today()), options, target, dry_run=dry_run).lines())
+    _text(push(schedule_for(settings, _today(today)), options, target, dry_run=dry_run).lines())
 
 
 @app.command("serve", cls=console.Command, help=opt.SERVE_HELP, epilog=opt.SERVE_EXAMPLES)

@@ -9,17 +9,23 @@ fill what the command line leaves out; the help text names the default.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
+import typing
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from followup.errors import InvalidOption
 from followup.export import FILE_FORMATS, Paper
 from followup.i18n import N_, _
-from followup.settings import field_named
+from followup.settings import FIELDS, field_named
+
+Command = TypeVar("Command", bound=Callable[..., Any])
 
 __all__ = [
     "APP_HELP",
@@ -36,16 +42,11 @@ __all__ = [
     "CalDAV",
     "CalendarName",
     "Country",
-    "Done",
     "DryRun",
-    "EarlyInterval",
-    "EarlyYears",
     "FromFile",
-    "HolidayCode",
     "Host",
     "Jobs",
     "Language",
-    "Name",
     "NextFormat",
     "OutDir",
     "Output",
@@ -53,21 +54,73 @@ __all__ = [
     "PlanFormat",
     "Port",
     "ProtocolArgument",
-    "ProtocolChoice",
     "Quiet",
-    "Remind",
     "Roster",
     "Today",
-    "TrackEvery",
-    "TrackExam",
-    "TreatmentDate",
     "User",
     "Version",
-    "WeekendRule",
-    "Years",
+    "setting_options",
     "stamp_from_environment",
     "tracks",
 ]
+
+
+# The command line's spelling of a composite setting: `tracks` is --track EXAM with
+# --every MONTHS, paired in order.
+_PARTS = {"tracks": ("track", "every")}
+
+
+def setting_options(*, skip: tuple[str, ...] = ()) -> Callable[[Command], Command]:
+    """Give a command one argument or option per setting, as each is declared, in place of
+    its parameter `raw`: the command is called with `raw`, the settings given (by field
+    name, --track and --every paired into `tracks`). One group for every command that
+    plans; `skip` names the settings a command has no use for.
+    """
+
+    def give(command: Command) -> Command:
+        hints = typing.get_type_hints(command, include_extras=True)
+        signature = inspect.signature(command)
+        signature = signature.replace(
+            parameters=[
+                p.replace(annotation=hints.get(p.name, p.annotation))
+                for p in signature.parameters.values()
+            ]
+        )
+        names = [declared.name for declared in FIELDS if declared.name not in skip]
+        added = [
+            inspect.Parameter(part, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=kind)
+            for name in names
+            for part, kind in _parameters(name)
+        ]
+        kept = list(signature.parameters.values())
+        at = [parameter.name for parameter in kept].index("raw")
+        positional = [p for p in added if p.name == "treatment_date"]
+        options = [p for p in added if p.name != "treatment_date"]
+        before = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in kept[:at]]
+        after = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in kept[at + 1 :]]
+        positional = [p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in positional]
+
+        @functools.wraps(command)
+        def with_settings(*args: Any, **given: Any) -> Any:
+            raw = {name: given.pop(name) for name in names if name not in _PARTS}
+            for name, (exams, every) in _PARTS.items():
+                if name in names:
+                    raw[name] = tracks(given.pop(exams), given.pop(every))
+            return command(*args, raw=raw, **given)
+
+        parameters = [*positional, *before, *options, *after]
+        with_settings.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        with_settings.__annotations__ = {p.name: p.annotation for p in parameters}
+        return with_settings  # type: ignore[return-value]
+
+    return give
+
+
+def _parameters(name: str) -> list[tuple[str, Any]]:
+    if name in _PARTS:
+        exams, every = _PARTS[name]
+        return [(exams, _annotation(name)), (every, TrackEvery)]
+    return [(name, _annotation(name))]
 
 
 def stamp_from_environment() -> datetime:
@@ -120,26 +173,17 @@ def _setting(name: str) -> Any:
     )
 
 
-TreatmentDate = Annotated[
-    str | None,
-    typer.Argument(
-        metavar=field_named("treatment_date").metavar,
-        help=_help("treatment_date"),
-        show_default=False,
-    ),
-]
-ProtocolChoice = Annotated[str | None, _setting("protocol")]
-EarlyInterval = Annotated[str | None, _setting("early_interval")]
-EarlyYears = Annotated[str | None, _setting("early_years")]
-Years = Annotated[str | None, _setting("years")]
-WeekendRule = Annotated[str | None, _setting("weekends")]
-HolidayCode = Annotated[str | None, _setting("holidays")]
-Name = Annotated[str | None, _setting("name")]
-Done = Annotated[list[str] | None, _setting("done")]
-TrackExam = Annotated[list[str] | None, _setting("tracks")]
-Remind = Annotated[str | None, _setting("remind")]
-Language = Annotated[str | None, _setting("lang")]
+def _annotation(name: str) -> Any:
+    """The typer parameter of the setting `name`: its argument or option, as declared."""
+    declared = field_named(name)
+    if not declared.flag:
+        argument = typer.Argument(metavar=declared.metavar, help=_help(name), show_default=False)
+        return Annotated[str | None, argument]
+    repeated = declared.shape.schema.get("type") == "array"
+    return Annotated[list[str] | None if repeated else str | None, _setting(name)]
 
+
+Language = _annotation("lang")
 TrackEvery = Annotated[
     list[str] | None,
     typer.Option(
