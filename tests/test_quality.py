@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +40,25 @@ def test_layers_point_down() -> None:
     done = _run("lint-imports", "--no-cache")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 kept, 0 broken" in done.stdout
+
+
+def test_a_front_end_importing_the_other_is_caught(tmp_path: Path) -> None:
+    """The negative control of the front ends' independence: a copy of the package whose
+    command line imports the web app breaks the contract."""
+    package = tmp_path / "followup"
+    shutil.copytree(ROOT / "src" / "followup", package, ignore=shutil.ignore_patterns("*.mo"))
+    cli = package / "cli.py"
+    cli.write_text(cli.read_text() + "\nimport followup.web.pages  # noqa\n", encoding="utf-8")
+    done = subprocess.run(
+        [str(BIN / "lint-imports"), "--no-cache", "--config", str(ROOT / "pyproject.toml")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout
+    assert "followup.cli -> followup.web" in done.stdout
 
 
 def test_an_arrow_pointing_up_is_caught(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -26,39 +25,48 @@ def test_serve_has_help(runner: CliRunner) -> None:
 
 
 def test_serve_runs_uvicorn_on_loopback(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    """By default the app listens on 127.0.0.1:8765, without uvicorn's access log."""
+    """By default the app listens on 127.0.0.1:8765, without uvicorn's access log, with the
+    HTTP protocol that bounds each request's head; both are loaded by their names, and the
+    app before anything is said."""
     pytest.importorskip("uvicorn")
     import uvicorn
 
-    calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(
-        uvicorn, "run", lambda app, **options: calls.append({"app": app, **options})
-    )
+    served: list[uvicorn.Config] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: served.append(self.config))
     result = runner.invoke(app, ["serve"])
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8765/" in result.output
+    [config] = served
     from followup.web.connection import BoundedHttp
 
-    http = calls[0].pop("http")
-    assert issubclass(http, BoundedHttp)
-    assert (http.head_bytes, http.head_seconds) == (16 * 1024, 10)
-    assert calls == [
-        {
-            "app": "followup.web:app",
-            "host": "127.0.0.1",
-            "port": 8765,
-            "access_log": False,
-            "server_header": False,
-            "log_level": "warning",
-        }
-    ]
+    assert (config.app, config.host, config.port) == ("followup.web:app", "127.0.0.1", 8765)
+    assert config.http_protocol_class is BoundedHttp
+    assert (config.access_log, config.server_header, config.log_level) == (False, False, "warning")
+
+
+def test_a_bad_limit_is_said_before_serving(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A limit variable that cannot be read: exit 2 and one line, and no "running at"."""
+    pytest.importorskip("uvicorn")
+    import uvicorn
+
+    import followup.web
+
+    monkeypatch.delattr(followup.web, "app", raising=False)
+    monkeypatch.setenv("FOLLOWUP_WEB_HEAD_TIMEOUT", "soon")
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: None)
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert "running" not in result.output
+    assert "FOLLOWUP_WEB_HEAD_TIMEOUT 'soon' is not allowed" in result.stderr
 
 
 def test_serve_without_the_extra_says_how_to_install_it(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Exit 1 and one line naming the extra, as for the PDF."""
-    from followup.web import server
+    from followup import serving as server
 
     monkeypatch.setattr(server, "find_spec", lambda name: None if name == "uvicorn" else object())
     result = runner.invoke(app, ["serve"])
@@ -74,7 +82,7 @@ def test_a_port_out_of_range_is_bad_input(runner: CliRunner) -> None:
 def test_the_command_line_does_not_import_the_web_stack() -> None:
     """Importing the CLI, or running a plan, loads no FastAPI, Starlette or uvicorn."""
     code = (
-        "import sys, followup.cli, followup.web, followup.web.server\n"
+        "import sys, followup.cli, followup.web, followup.serving\n"
         "web = {'fastapi', 'starlette', 'uvicorn', 'followup.web.application'}\n"
         "print(sorted(web & set(sys.modules)))\n"
     )
@@ -88,7 +96,7 @@ def test_serve_open_says_so_when_no_browser_opens(
     """`serve --open` on a machine with no browser says where to go instead of nothing."""
     import webbrowser
 
-    from followup.web import server
+    from followup import serving as server
 
     monkeypatch.setattr(webbrowser, "open", lambda url: False)
     server._open("http://127.0.0.1:8765/")

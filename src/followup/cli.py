@@ -14,7 +14,11 @@ from typing import Any
 import typer
 import typer.main
 
-from followup import console, i18n
+from followup import (
+    console,
+    i18n,
+    serving,  # light: the web stack loads in serve()
+)
 from followup import options as opt
 from followup.api import schedule_for
 from followup.dates import parse_date
@@ -23,7 +27,6 @@ from followup.export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions,
 from followup.files import read_text, write_output
 from followup.i18n import _
 from followup.settings import COMMAND_LINE, Argument, Settings
-from followup.web import server as web_server  # light: the web stack loads in serve()
 
 __all__ = ["app", "main"]
 
@@ -274,7 +277,7 @@ def serve_(
     browse: opt.Browse = False,
     lang: opt.Language = None,  # the pages choose their own; this is for the messages here
 ) -> None:
-    web_server.serve(host, port, open_browser=browse)
+    serving.serve(host, port, open_browser=browse)
 
 
 @app.command("holidays", cls=console.Command, epilog=opt.HOLIDAY_EXAMPLES)

@@ -11,26 +11,32 @@ hold under any ASGI server.
 from __future__ import annotations
 
 import asyncio
+import functools
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from followup.web.limits import Limits
 
-__all__ = ["BoundedHttp", "bounded_by"]
+__all__ = ["BoundedHttp"]
 
 _HEAD_END = b"\r\n\r\n"
 
 
-class BoundedHttp(HttpToolsProtocol):
-    """uvicorn's httptools protocol with a deadline and a size bound on every request's head."""
+@functools.cache
+def _limits() -> Limits:
+    return Limits.from_environment()
 
-    head_bytes: ClassVar[int] = Limits.head_bytes
-    head_seconds: ClassVar[float] = Limits.head_seconds
+
+class BoundedHttp(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a deadline and a size bound on every request's head,
+    as the environment sets them (see `Limits`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.head_bytes = _limits().head_bytes
+        self.head_seconds: float = _limits().head_seconds
         self._awaiting_head = True  # between requests, and until a head has ended
         self._head_size = 0
         self._tail = b""  # the head's last bytes so far: its end may span two reads
@@ -98,12 +104,3 @@ class BoundedHttp(HttpToolsProtocol):
             % (status.value, status.phrase.encode(), len(body), body)
         )
         self.transport.close()
-
-
-def bounded_by(limits: Limits) -> type[BoundedHttp]:
-    """The protocol with `limits`' bounds on a head."""
-    return type(
-        "BoundedHttp",
-        (BoundedHttp,),
-        {"head_bytes": limits.head_bytes, "head_seconds": limits.head_seconds},
-    )

@@ -1,7 +1,9 @@
 """`followup serve`: the web app on this computer, with uvicorn.
 
-The command line imports this module when it starts, so it imports nothing
-heavy itself: uvicorn and the app load only when `serve` runs.
+The command line and the web app never import each other: this module starts
+the app by its ASGI name (`followup.web:app`) and uvicorn's HTTP protocol by
+its import path. It imports nothing heavy itself: uvicorn and the app load only
+when `serve` runs.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from followup.i18n import _
 
 __all__ = ["require_web", "serve"]
 
+# The app and the HTTP protocol that bounds each request's head, by their names.
+APP = "followup.web:app"
+PROTOCOL = "followup.web.connection:BoundedHttp"
 # The web extra's packages, by the names they are imported as.
 WEB_PACKAGES = ("fastapi", "starlette", "uvicorn", "python_multipart", "jinja2")
 
@@ -32,17 +37,23 @@ def serve(host: str, port: int, *, open_browser: bool = False) -> None:
     client cannot hold a connection.
     """
     require_web()
-    from followup.web.limits import Limits
-
-    # A limit that cannot be read is bad input, said before starting.
-    limits = Limits.from_environment()
     import logging
     import threading
 
     import uvicorn
 
-    from followup.web.connection import bounded_by
-
+    config = uvicorn.Config(
+        APP,
+        host=host,
+        port=port,
+        http=PROTOCOL,
+        access_log=False,
+        server_header=False,
+        log_level="warning",
+    )
+    # Loading the app reads its limits: one that cannot be read is bad input, said before
+    # anything is served.
+    config.load()
     # The app logs each request by method and path only; uvicorn's own access
     # log would add query strings.
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -53,15 +64,7 @@ def serve(host: str, port: int, *, open_browser: bool = False) -> None:
     print(_("followup is running at {url}; press Ctrl+C to stop.").format(url=url), flush=True)
     if open_browser:
         threading.Timer(1.0, _open, [url]).start()
-    uvicorn.run(
-        "followup.web:app",
-        host=host,
-        port=port,
-        http=bounded_by(limits),
-        access_log=False,
-        server_header=False,
-        log_level="warning",
-    )
+    uvicorn.Server(config).run()
 
 
 def _open(url: str) -> None:
