@@ -335,7 +335,8 @@ def test_each_country_is_listed_once_by_its_iso_code(runner: CliRunner) -> None:
 def test_every_region_listed_has_a_name_and_a_usable_code(runner: CliRunner, country: str) -> None:
     """A nameless `ES-Barcelona` line was listed, a code --holidays then refused: each region
     line now has a name, and its code plans; the web offers the same regions."""
-    from followup.settings import COMMAND_LINE, Settings
+    from followup.options import COMMAND_LINE
+    from followup.settings import Settings
     from followup.web import places
 
     heading, *lines = _listed(runner, country)

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from followup import IBERO_AMERICAN_2025, InvalidSetting, Phase, Schedule, Weekends
 from followup.dates import is_weekend
+from followup.options import COMMAND_LINE
 from followup.schedule import clean_name, make_schedule
-from followup.settings import COMMAND_LINE, Settings
+from followup.settings import Settings
 
 treatment_dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))
 early_intervals = st.sampled_from([3, 4])

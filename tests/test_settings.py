@@ -16,8 +16,9 @@ from typer.testing import CliRunner
 
 from followup import FIELDS, InvalidSetting, Settings, schedule_for
 from followup.cli import app
-from followup.options import stamp_from_environment
-from followup.settings import COMMAND_LINE, KEYS, PatientFile, RosterRow, field_named
+from followup.options import COMMAND_LINE, stamp_from_environment
+from followup.patient import PatientFile
+from followup.settings import KEYS, RosterRow, field_named
 
 TREATMENT = "2024-01-31"
 LONG_NAME = "x" * 101

@@ -26,7 +26,8 @@ from followup.errors import InvalidOption, InvalidSetting, MissingValue
 from followup.export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions, format_for
 from followup.files import read_text, write_output
 from followup.i18n import _
-from followup.settings import COMMAND_LINE, Argument, Settings
+from followup.options import COMMAND_LINE, Argument
+from followup.settings import Settings
 
 __all__ = ["app", "main"]
 

@@ -13,7 +13,8 @@ import functools
 import inspect
 import os
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -30,6 +31,7 @@ Command = TypeVar("Command", bound=Callable[..., Any])
 __all__ = [
     "APP_HELP",
     "BATCH_EXAMPLES",
+    "COMMAND_LINE",
     "HOLIDAY_EXAMPLES",
     "NEXT_EXAMPLES",
     "PLAN_EXAMPLES",
@@ -37,10 +39,12 @@ __all__ = [
     "PUSH_EXAMPLES",
     "SERVE_EXAMPLES",
     "SERVE_HELP",
+    "Argument",
     "BatchFormats",
     "Browse",
     "CalDAV",
     "CalendarName",
+    "CommandLine",
     "Country",
     "DryRun",
     "FromFile",
@@ -63,6 +67,39 @@ __all__ = [
     "stamp_from_environment",
     "tracks",
 ]
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """Settings typed as options: `--years 40 is not allowed: …`."""
+
+    # The parts of a composite setting that have options of their own.
+    PART_FLAGS: typing.ClassVar[Mapping[str, str]] = {"tracks.every_months": "--every"}
+
+    def message(self, field: str, problem: str) -> str:
+        name = field.partition(".")[0]
+        flag = self.PART_FLAGS.get(field) or (_flag_of(name, field))
+        return f"{flag} {problem}" if flag else problem
+
+
+COMMAND_LINE = CommandLine()
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A setting given as a command's argument, such as `protocols show ID`."""
+
+    metavar: str
+
+    def message(self, field: str, problem: str) -> str:
+        return f"{self.metavar} {problem}"
+
+
+def _flag_of(name: str, field: str) -> str:
+    try:
+        return field_named(name).flag
+    except KeyError:
+        return field
 
 
 # The command line's spelling of a composite setting: `tracks` is --track EXAM with

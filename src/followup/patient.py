@@ -21,16 +21,27 @@ the file and the key it is in. Dates may be TOML dates or "YYYY-MM-DD" strings.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from followup.errors import InvalidFile
 from followup.i18n import _
-from followup.settings import FIELDS, PatientFile, Settings
+from followup.settings import FIELDS, Settings
 
-__all__ = ["KEYS", "parse_patient", "to_toml"]
+__all__ = ["PatientFile", "parse_patient", "to_toml"]
 
-KEYS = tuple(declared.name for declared in FIELDS)
+
+@dataclass(frozen=True)
+class PatientFile:
+    """Settings kept in a patient file: `ana.toml: key 'years': …`."""
+
+    path: Path
+
+    def message(self, field: str, problem: str) -> str:
+        return _("{path}: key {key!r}: {problem}").format(
+            path=self.path, key=field, problem=problem
+        )
 
 
 def parse_patient(text: str, path: Path) -> Settings:

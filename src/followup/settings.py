@@ -6,9 +6,10 @@ converts and checks each one with the same field's converter. What cannot be
 checked alone (an early interval against its protocol, scans done against the
 treatment date) is checked while planning, and reported for the same field.
 
-An `Origin` says where the values came from and spells the field in messages:
-`--years` on the command line, key 'years' in a patient file, column 'years'
-in a roster.
+An `Origin` says where the values came from and spells the field in messages;
+each front end brings its own (`--years` on the command line, key 'years' in a
+patient file, column 'years' in a roster), and the core's problems name the
+field only. `KEYS` is the core's own: a mapping from Python or JSON.
 """
 
 from __future__ import annotations
@@ -36,18 +37,13 @@ from followup.schedule import (
 )
 
 __all__ = [
-    "COMMAND_LINE",
     "DEFAULT_REMIND",
     "DEFAULT_WEEKENDS",
     "DEFAULT_YEARS",
     "FIELDS",
     "KEYS",
-    "Argument",
-    "CommandLine",
     "Field",
-    "Form",
     "Keys",
-    "PatientFile",
     "ProtocolChoice",
     "RosterRow",
     "Settings",
@@ -347,21 +343,6 @@ DEFAULT_REMIND = 14
 DEFAULT_WEEKENDS = Weekends.NEXT
 
 
-class CommandLine:
-    """Settings typed as options: `--years 40 is not allowed: …`."""
-
-    # The parts of a composite setting that have options of their own.
-    PART_FLAGS: Mapping[str, str] = {"tracks.every_months": "--every"}
-
-    def message(self, field: str, problem: str) -> str:
-        name = field.partition(".")[0]
-        flag = self.PART_FLAGS.get(field) or (_BY_NAME[name].flag if name in _BY_NAME else field)
-        return f"{flag} {problem}" if flag else problem
-
-
-COMMAND_LINE = CommandLine()
-
-
 class Keys:
     """Settings given as a mapping from Python or JSON: `years: 40 is not allowed: …`."""
 
@@ -373,41 +354,11 @@ KEYS = Keys()
 
 
 @dataclass(frozen=True)
-class Argument:
-    """A setting given as a command's argument, such as `protocols show ID`."""
-
-    metavar: str
-
-    def message(self, field: str, problem: str) -> str:
-        return f"{self.metavar} {problem}"
-
-
-@dataclass(frozen=True)
-class PatientFile:
-    """Settings kept in a patient file: `ana.toml: key 'years': …`."""
-
-    path: Path
-
-    def message(self, field: str, problem: str) -> str:
-        return _("{path}: key {key!r}: {problem}").format(
-            path=self.path, key=field, problem=problem
-        )
-
-
-@dataclass(frozen=True)
 class RosterRow:
     """Settings in a roster row: `column 'years': …` (the run names the line and id)."""
 
     def message(self, field: str, problem: str) -> str:
         return _("column {column!r}: {problem}").format(column=field, problem=problem)
-
-
-@dataclass(frozen=True)
-class Form:
-    """Settings typed into a web form: the page shows the problem next to its field."""
-
-    def message(self, field: str, problem: str) -> str:
-        return problem
 
 
 @dataclass(frozen=True)

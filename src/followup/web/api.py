@@ -139,8 +139,10 @@ def _file_responses() -> dict[int | str, dict[str, Any]]:
     from followup.web.planning import TOML_TYPE
 
     media = [FORMATS[kind].media_type for kind in DOWNLOADS if kind in FORMATS] + [TOML_TYPE]
-    binary = {"schema": {"type": "string", "format": "binary"}}
-    content = {media_type.partition(";")[0]: binary for media_type in media}
+    content = {
+        kind: {"schema": {"type": "object"} if kind.endswith("json") else {"type": "string"}}
+        for kind in (media_type.partition(";")[0] for media_type in media)
+    }
     return {200: {"description": "The plan as a file", "content": content}, **RESPONSES}
 
 

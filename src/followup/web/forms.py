@@ -17,7 +17,7 @@ from followup.schedule import MAX_DONE, MAX_TRACKS
 from followup.settings import Settings
 from followup.web.text import t
 
-__all__ = ["SINGLE", "PlanForm"]
+__all__ = ["FORM", "SINGLE", "Form", "PlanForm"]
 
 # Inputs that hold one value each; `done`, `tracks.exam` and `tracks.every_months` repeat.
 SINGLE = (
@@ -39,6 +39,17 @@ MOST_DONE = MAX_DONE + 1
 MOST_TRACKS = MAX_TRACKS + 1
 # Where a problem with a setting, or a part of one, is shown.
 _INPUT_OF = {"tracks": "tracks", "tracks.exam": "tracks", "tracks.every_months": "tracks"}
+
+
+@dataclass(frozen=True)
+class Form:
+    """Settings typed into a web form: the page shows the problem next to its field."""
+
+    def message(self, field: str, problem: str) -> str:
+        return problem
+
+
+FORM = Form()
 
 
 @dataclass

@@ -21,19 +21,18 @@ from followup.export.sheet import SheetContent, content
 from followup.patient import parse_patient
 from followup.protocols import DEFAULT_PROTOCOL, PRESETS
 from followup.schedule import Schedule
-from followup.settings import DEFAULT_REMIND, DEFAULT_YEARS, Form, Settings
+from followup.settings import DEFAULT_REMIND, DEFAULT_YEARS, Settings
 from followup.web import places
-from followup.web.forms import PlanForm
+from followup.web.forms import FORM, PlanForm
 from followup.web.languages import from_accept_language
 from followup.web.limits import Limits
 from followup.web.planning import DOWNLOADS, disposition, download, plan, settings_from, version
 from followup.web.rendering import page
 from followup.web.text import t
 
-__all__ = ["FORM", "form_data", "language", "router"]
+__all__ = ["form_data", "language", "router"]
 
 router = APIRouter(include_in_schema=False)
-FORM = Form()
 # Form parts a request may carry: the inputs of the Plan page with many rows, and one file.
 MOST_FIELDS = 600
 
