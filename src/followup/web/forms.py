@@ -14,25 +14,38 @@ from pathlib import Path
 
 from followup.errors import FollowupError, InvalidSetting, MissingValue
 from followup.schedule import MAX_DONE, MAX_TRACKS
+from followup.settings import FIELDS
 from followup.settings import Settings
 from followup.web.text import t
 
-__all__ = ["FORM", "SINGLE", "Form", "PlanForm"]
+__all__ = ["FORM", "OTHER", "SINGLE", "Form", "PlanForm"]
 
-# Inputs that hold one value each; `done`, `tracks.exam` and `tracks.every_months` repeat.
+# Inputs that hold one value each: every setting that is not a list, as declared, and
+# the holidays' region; `done`, `tracks.exam` and `tracks.every_months` repeat.
 SINGLE = (
-    "treatment_date",
-    "name",
-    "protocol",
-    "early_interval",
-    "early_years",
-    "years",
-    "weekends",
-    "holidays",
+    *(declared.name for declared in FIELDS if declared.shape.schema.get("type") != "array"),
     "holidays_region",
-    "remind",
-    "lang",
 )
+# The settings the page lays out by hand (with their own widgets); any other declared
+# setting gets a plain input of its declared type, after these.
+LAID_OUT = frozenset(
+    {
+        "treatment_date",
+        "name",
+        "protocol",
+        "early_interval",
+        "early_years",
+        "years",
+        "weekends",
+        "holidays",
+        "done",
+        "tracks",
+        "remind",
+        "lang",
+    }
+)
+FIELD_NAMES = frozenset(declared.name for declared in FIELDS)
+OTHER = tuple(declared.name for declared in FIELDS if declared.name not in LAID_OUT)
 # Rows a form may hold: one more than the settings take, so that a form with too
 # many rows is told so, and no request can send more.
 MOST_DONE = MAX_DONE + 1
@@ -74,18 +87,9 @@ class PlanForm:
     @classmethod
     def of(cls, settings: Settings) -> PlanForm:
         """The form that gives `settings`: for a plan file opened on the page."""
-        shown = {
-            "treatment_date": settings.treatment_date,
-            "name": settings.name,
-            "protocol": settings.protocol,
-            "early_interval": settings.early_interval,
-            "early_years": settings.early_years,
-            "years": settings.years,
-            "weekends": settings.weekends,
-            "remind": settings.remind,
-            "lang": settings.lang,
+        values = {
+            name: _shown(getattr(settings, name)) for name in SINGLE if name in FIELD_NAMES
         }
-        values = {name: _shown(value) for name, value in shown.items()}
         holidays = settings.holidays or ""
         values["holidays"] = holidays.partition("-")[0]
         values["holidays_region"] = holidays if "-" in holidays else ""

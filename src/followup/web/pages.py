@@ -23,7 +23,7 @@ from followup.protocols import DEFAULT_PROTOCOL, PRESETS
 from followup.schedule import Schedule
 from followup.settings import DEFAULT_REMIND, DEFAULT_YEARS, Settings
 from followup.web import places
-from followup.web.forms import FORM, PlanForm
+from followup.web.forms import FORM, OTHER, PlanForm
 from followup.web.languages import from_accept_language
 from followup.web.limits import Limits
 from followup.web.planning import DOWNLOADS, disposition, download, plan, settings_from, version
@@ -95,6 +95,7 @@ def _plan_page(
         country_options=Markup(places.country_options(lang, country)),  # noqa: S704
         regions=places.regions(country),
         defaults={"years": DEFAULT_YEARS, "remind": DEFAULT_REMIND},
+        other_fields=OTHER,
         open_error=extra.get("open_error"),
     )
 

@@ -72,6 +72,7 @@ TEXT = {
     ),
     "plan.track_exam": N_("Exam"),
     "plan.track_every": N_("Every (months)"),
+    "plan.more_part": N_("More choices"),
     "plan.output_part": N_("Calendar and language"),
     "plan.remind_hint": N_("Days before each scan; 0 for no reminder."),
     "plan.submit": N_("Make the plan"),
