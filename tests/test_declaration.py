@@ -22,7 +22,7 @@ from followup.settings import FIELDS
 ROOT = Path(__file__).resolve().parent.parent
 
 # A setting a centre might add: declared in settings.py, and nowhere else.
-NEW_SETTING = '''
+NEW_SETTING = """
     fasting: int | None = setting(
         "--fasting-hours",
         "HOURS",
@@ -30,7 +30,7 @@ NEW_SETTING = '''
         N_("Hours without food before each scan."),
         _whole_within(0, 24, N_("choose from {low} to {high}")),
     )
-'''
+"""
 
 # What the front ends of the package with that one change show of it.
 PROBE = r"""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shlex
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from typer.testing import CliRunner
@@ -66,3 +68,30 @@ def test_package_docstring_example_runs() -> None:
     import followup
 
     assert doctest.testmod(followup).failed == 0
+
+
+def _docs() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("docs", ROOT / "tools" / "docs.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("table", ["plan-options", "settings"])
+def test_the_readme_tables_say_what_help_and_the_declarations_say(table: str) -> None:
+    """The README's option table is `followup plan --help`, its settings table the
+    declarations: a change to either that the README does not follow fails here
+    (`python tools/docs.py update` rewrites them)."""
+    docs = _docs()
+    assert docs.in_readme(table) == docs.TABLES[table]()
+
+
+def test_a_stale_table_is_caught() -> None:
+    """The negative control: a README whose table lost a row is stale."""
+    docs = _docs()
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = docs.in_readme("plan-options", text)
+    stale = text.replace(shown, shown.replace("| `--years N` |", "| `--yrs N` |"))
+    assert docs.in_readme("plan-options", stale) != docs.plan_options()

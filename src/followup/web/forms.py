@@ -14,8 +14,7 @@ from pathlib import Path
 
 from followup.errors import FollowupError, InvalidSetting, MissingValue
 from followup.schedule import MAX_DONE, MAX_TRACKS
-from followup.settings import FIELDS
-from followup.settings import Settings
+from followup.settings import FIELDS, Settings
 from followup.web.text import t
 
 __all__ = ["FORM", "OTHER", "SINGLE", "Form", "PlanForm"]
@@ -87,9 +86,7 @@ class PlanForm:
     @classmethod
     def of(cls, settings: Settings) -> PlanForm:
         """The form that gives `settings`: for a plan file opened on the page."""
-        values = {
-            name: _shown(getattr(settings, name)) for name in SINGLE if name in FIELD_NAMES
-        }
+        values = {name: _shown(getattr(settings, name)) for name in SINGLE if name in FIELD_NAMES}
         holidays = settings.holidays or ""
         values["holidays"] = holidays.partition("-")[0]
         values["holidays_region"] = holidays if "-" in holidays else ""
