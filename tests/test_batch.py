@@ -157,7 +157,7 @@ def test_duplicate_ids_are_bad_rows(runner: CliRunner, tmp_path: Path) -> None:
         ("", "the file is empty; it needs a header with id and treatment_date"),
         ("id,treatment_date\n", "the roster has a header but no patients"),
         ("id,name\np1,Ana\n", "the required column 'treatment_date' is missing"),
-        ("id,treatment_date,colour\np1,2024-01-31,red\n", "unknown column 'colour'; the columns are id, treatment_date, name, protocol, early_interval, early_years, years, weekends, holidays, done, lang"),
+        ("id,treatment_date,colour\np1,2024-01-31,red\n", "unknown column 'colour'; the columns are id, treatment_date, name, protocol, early_interval, early_years, years, weekends, holidays, done, lang, chart_lang"),
         ("id,treatment_date,id\np1,2024-01-31,p2\n", "the column 'id' appears twice"),
     ],
 )  # fmt: skip

@@ -111,6 +111,7 @@ def plan_(
     today: opt.Today = None,
     quiet: opt.Quiet = False,
     lang: opt.Language = None,
+    chart_lang: opt.ChartLanguage = None,
 ) -> None:
     """Plan follow-up visits from a treatment date.
 
@@ -234,6 +235,7 @@ def batch_(
     remind: opt.Remind = None,
     paper: opt.PaperSize = Paper.A4,
     lang: opt.Language = None,
+    chart_lang: opt.ChartLanguage = None,
 ) -> None:
     """Plan every patient of a roster: files per patient, a summary, and the rows that failed.
 

@@ -35,6 +35,7 @@ __all__ = [
     "Browse",
     "CalDAV",
     "CalendarName",
+    "ChartLanguage",
     "Country",
     "Done",
     "DryRun",
@@ -124,6 +125,7 @@ Done = Annotated[list[str] | None, _setting("done")]
 TrackExam = Annotated[list[str] | None, _setting("tracks")]
 Remind = Annotated[str | None, _setting("remind")]
 Language = Annotated[str | None, _setting("lang")]
+ChartLanguage = Annotated[str | None, _setting("chart_lang")]
 
 TrackEvery = Annotated[
     list[str] | None,
@@ -285,7 +287,8 @@ Examples:
 
 The roster is CSV with a header: id and treatment_date are required; name,
 protocol, early_interval, early_years, years, weekends, holidays, done
-(dates separated by ';') and lang are optional and override the options given here.
+(dates separated by ';'), lang and chart_lang are optional and override the options
+given here.
 """
 
 HOLIDAY_EXAMPLES = """\

@@ -369,6 +369,17 @@ FIELDS: tuple[Field, ...] = (
         ),
         _lang,
     ),
+    Field(
+        "chart_lang",
+        "--chart-lang",
+        "en|es|pt|pt-BR",
+        N_("Language of the chart page"),
+        N_(
+            "Add to the printed sheet, after the pages in the plan's language, one page "
+            "for the clinic's chart in this language: en, es, pt or pt-BR."
+        ),
+        _lang,
+    ),
 )
 _BY_NAME = {declared.name: declared for declared in FIELDS}
 
@@ -460,6 +471,7 @@ class Settings:
     done: tuple[date, ...] | None = None
     tracks: tuple[Track, ...] | None = None
     lang: str | None = None
+    chart_lang: str | None = None
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod

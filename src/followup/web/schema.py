@@ -50,6 +50,7 @@ _PROPERTIES: dict[str, dict[str, Any]] = {
         },
     },
     "lang": {"type": "string", "enum": list(LANGUAGES)},
+    "chart_lang": {"type": "string", "enum": list(LANGUAGES)},
 }
 if set(_PROPERTIES) != {declared.name for declared in FIELDS}:
     raise RuntimeError("the API schema must describe every setting, and nothing else")
