@@ -31,6 +31,7 @@ SINGLE = (
     "holidays_region",
     "remind",
     "lang",
+    "chart_lang",
 )
 # Rows a form may hold: more than anyone has, few enough to bound the work.
 MOST_ROWS = 100
@@ -70,6 +71,7 @@ class PlanForm:
             "weekends": settings.weekends,
             "remind": settings.remind,
             "lang": settings.lang,
+            "chart_lang": settings.chart_lang,
         }
         values = {name: _shown(value) for name, value in shown.items()}
         holidays = settings.holidays or ""
