@@ -21,6 +21,8 @@ from followup.console import RowReporter
 from followup.export import FILE_FORMATS, FORMATS, RenderOptions
 from followup.settings import Settings
 
+from .fhircheck import check_fhir
+
 TODAY = date(2026, 11, 26)
 
 GOOD = """\
@@ -251,6 +253,10 @@ def test_same_roster_same_bytes_whatever_jobs(runner: CliRunner, tmp_path: Path)
         code, _, _, out = _run(runner, tmp_path / jobs, roster, "--format", formats, "--jobs", jobs)
         assert code == 1  # the bad row
         outs.append(_digests(out))
+        fhir = sorted(out.glob("*.fhir.json"))
+        assert len(fhir) == 4
+        for path in fhir:
+            check_fhir(path.read_bytes())
     assert len(outs[0]) == 4 * len(FILE_FORMATS) + 2
     assert outs[0] == outs[1]
 
