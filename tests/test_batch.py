@@ -22,6 +22,8 @@ from followup.errors import install_command
 from followup.export import FILE_FORMATS, FORMATS, RenderOptions
 from followup.settings import Settings
 
+from .fhircheck import check_fhir
+
 TODAY = date(2026, 11, 26)
 
 GOOD = """\
@@ -180,7 +182,7 @@ def test_duplicate_ids_are_bad_rows(runner: CliRunner, tmp_path: Path) -> None:
         ("", "the file is empty; it needs a header with id and treatment_date"),
         ("id,treatment_date\n", "the roster has a header but no patients"),
         ("id,name\np1,Ana\n", "the required column 'treatment_date' is missing"),
-        ("id,treatment_date,colour\np1,2024-01-31,red\n", "unknown column 'colour'; the columns are id, treatment_date, name, protocol, early_interval, early_years, years, weekends, holidays, done, lang"),
+        ("id,treatment_date,colour\np1,2024-01-31,red\n", "unknown column 'colour'; the columns are id, treatment_date, name, protocol, early_interval, early_years, years, weekends, holidays, done, lang, chart_lang"),
         ("id,treatment_date,id\np1,2024-01-31,p2\n", "the column 'id' appears twice"),
     ],
 )  # fmt: skip
@@ -274,6 +276,10 @@ def test_same_roster_same_bytes_whatever_jobs(runner: CliRunner, tmp_path: Path)
         code, _, _, out = _run(runner, tmp_path / jobs, roster, "--format", formats, "--jobs", jobs)
         assert code == 1  # the bad row
         outs.append(_digests(out))
+        fhir = sorted(out.glob("*.fhir.json"))
+        assert len(fhir) == 4
+        for path in fhir:
+            check_fhir(path.read_bytes())
     assert len(outs[0]) == 4 * len(FILE_FORMATS) + 2
     assert outs[0] == outs[1]
 

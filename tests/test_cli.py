@@ -144,7 +144,7 @@ BAD_INPUT = [
     (
         [DATE, "-o", "plan.docx"],
         "Error: cannot write 'plan.docx': cannot tell the format from "
-        "'.docx'; use .ics, .csv, .xlsx, .md, .json, .html, .pdf or --format",
+        "'.docx'; use .ics, .csv, .xlsx, .md, .json, .fhir.json, .txt, .html, .pdf or --format",
     ),
     (
         [DATE, "--name", "AL", "-o", "missing/plan.ics"],
@@ -178,7 +178,7 @@ def test_bad_input_is_one_line_and_exit_2(
     ("args", "message"),
     [
         ([DATE, "--weekends", "sometimes"], "--weekends 'sometimes' is not allowed: choose next, previous or keep"),
-        ([DATE, "--format", "docx"], "--format 'docx' is not allowed: choose from table, ics, csv, xlsx, md, json, html, pdf"),
+        ([DATE, "--format", "docx"], "--format 'docx' is not allowed: choose from table, ics, csv, xlsx, md, json, fhir, note, html, pdf"),
         ([DATE, "--years", "ten"], "--years 'ten' is not a whole number"),
         ([DATE, "--years", "٣"], "--years '٣' is not a whole number"),
     ],

@@ -124,12 +124,13 @@ VARIANTS: dict[str, tuple[object, object]] = {
     "done": (None, ["2024-05-02"]),
     "tracks": (None, [{"exam": "Brain MRI", "every_months": 12}]),
     "lang": ("en", "es"),
+    "chart_lang": (None, "es"),
 }
 
 
 def _said(**settings: object) -> bytes:
     plan = followup.plan(**{**BASE, **settings}, today=TODAY)  # type: ignore[arg-type]
-    return b"".join(plan.render(kind) for kind in ("json", "ics", "csv"))
+    return b"".join(plan.render(kind) for kind in ("json", "ics", "csv", "html"))
 
 
 def test_every_declared_setting_has_two_values_to_compare() -> None:

@@ -31,6 +31,10 @@ CASES = {
     "ana-2024-01-31.xlsx.txt": ["2024-01-31", "--name", "Ana", "--format", "xlsx"],
     "ana-2024-01-31.pdf.txt": ["2024-01-31", "--name", "Ana", "--format", "pdf"],
     "ana-es-2024-01-31.html": ["2024-01-31", "--name", "Ana", "--lang", "es", "--format", "html"],
+    "ana-2024-01-31.fhir.json": ["2024-01-31", "--name", "Ana", "--format", "fhir"],
+    "ana-2024-01-31-es.fhir.json": ["2024-01-31", "--name", "Ana", "--format", "fhir", "--lang", "es"],
+    "ana-2024-01-31.note.txt": ["2024-01-31", "--name", "Ana", "--format", "note"],
+    "ana-2024-01-31-es.note.txt": ["2024-01-31", "--name", "Ana", "--format", "note", "--lang", "es"],
     "early-4-keep-2025-03-14.ics": [
         "2025-03-14", "--name", "AL", "--early-interval", "4", "--years", "7", "--weekends", "keep",
         "--remind", "0", "--format", "ics",

@@ -140,6 +140,29 @@ def test_a_saved_plan_file_opens_into_the_same_plan(page: Any, site: str, tmp_pa
     assert page.input_value("#f-years") == "7"
 
 
+def test_the_clinic_note_is_copied_with_one_click(browser: Any, site: str) -> None:
+    """Copy for the clinic note puts the note on the clipboard and says so; without the
+    script the button stays hidden and the note stays in a box to select."""
+    context = browser.new_context(
+        viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"]
+    )
+    page = context.new_page()
+    _plan(page, site, name="Ana")
+    page.click("text=Copy for the clinic note")
+    page.locator("p.copied", has_text="Copied.").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.input_value("#clinic-note")
+    assert copied.startswith("Follow-up as of ")
+    context.close()
+    bare = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    page = bare.new_page()
+    _plan(page, site, name="Ana")
+    assert not page.is_visible("button.copy")
+    assert page.is_visible("#clinic-note")
+    assert page.get_attribute("#clinic-note", "readonly") is not None
+    bare.close()
+
+
 def test_scan_rows_are_added_and_removed(page: Any, site: str) -> None:
     """With JavaScript, the row buttons act on the page itself, and the plan uses every row."""
     page.goto(f"{site}/en/")

@@ -154,6 +154,7 @@ class Plan:
             stamp=stamp,
             width=width,
             calendar_id=calendar_id,
+            chart_lang=self.settings.chart_lang,
         )
         return format_named(format, "format").render(self.schedule, options)
 

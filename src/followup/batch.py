@@ -278,7 +278,9 @@ def process(job: Job, line: int, record: Record, duplicates: set[str], loads: Lo
                 raise InvalidSetting("protocol", shown, not_allowed(shown, reason), ROW)
             schedule = schedule_for(settings, job.today, loads)
             # The id is unique in the roster: it keeps two patients' events apart.
-            options = replace(job.options, lang=language, calendar_id=patient_id)
+            options = replace(
+                job.options, lang=language, calendar_id=patient_id, chart_lang=settings.chart_lang
+            )
             # Render every format before writing any, so a row is written whole or not at all.
             outputs = {form: form.render(schedule, options) for form in job.formats}
         except FollowupError as error:

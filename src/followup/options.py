@@ -384,7 +384,8 @@ Examples:
 
 The roster is CSV with a header: id and treatment_date are required; name,
 protocol, early_interval, early_years, years, weekends, holidays, done
-(dates separated by ';') and lang are optional and override the options given here.
+(dates separated by ';'), lang and chart_lang are optional and override the options
+given here.
 """
 
 HOLIDAY_EXAMPLES = """\

@@ -480,6 +480,16 @@ class Settings:
         ),
         LANGUAGE,
     )
+    chart_lang: str | None = setting(
+        "--chart-lang",
+        "en|es|pt|pt-BR",
+        N_("Language of the chart page"),
+        N_(
+            "Add to the printed sheet, after the pages in the plan's language, one page "
+            "for the clinic's chart in this language: en, es, pt or pt-BR."
+        ),
+        LANGUAGE,
+    )
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -48,6 +48,7 @@ class RenderOptions:
     `version`: followup's version, printed on sheets; None: read when needed.
     `width` and `color`: for the terminal table.
     `calendar_id`: who the plan is for, in calendar UIDs, when it has no name.
+    `chart_lang`: adds to the sheet a page for the clinic's chart in that language.
     """
 
     remind: int = DEFAULT_REMIND
@@ -58,17 +59,21 @@ class RenderOptions:
     width: int = 120
     color: bool = False
     calendar_id: str | None = None
+    chart_lang: str | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.remind <= MAX_REMIND_DAYS:
             raise ValueError(f"remind {self.remind} outside 0–{MAX_REMIND_DAYS}")
         i18n.check(self.lang)
+        if self.chart_lang is not None:
+            i18n.check(self.chart_lang)
 
     @classmethod
     def for_settings(cls, settings: Settings, **options: Any) -> RenderOptions:
-        """Options for the settings' reminder and language, and `options` for the rest."""
+        """Options for the settings' reminder and languages, and `options` for the rest."""
         remind = DEFAULT_REMIND if settings.remind is None else settings.remind
-        return cls(remind=remind, lang=settings.lang or i18n.current(), **options)
+        lang = settings.lang or i18n.current()
+        return cls(remind=remind, lang=lang, chart_lang=settings.chart_lang, **options)
 
     @property
     def timestamp(self) -> datetime:
@@ -149,10 +154,27 @@ def _ics(schedule: Schedule, options: RenderOptions) -> bytes:
     )
 
 
+def _fhir(schedule: Schedule, options: RenderOptions) -> bytes:
+    from followup.export.fhir import to_fhir
+
+    return to_fhir(schedule, stamp=options.timestamp, calendar_id=options.calendar_id).encode()
+
+
+def _note(schedule: Schedule, options: RenderOptions) -> bytes:
+    from followup.export.note import to_note
+
+    return to_note(schedule).encode()
+
+
 def _html(schedule: Schedule, options: RenderOptions) -> bytes:
     from followup.export.sheet import to_html
 
-    return to_html(schedule, generated=options.timestamp, version=options.version_text).encode()
+    return to_html(
+        schedule,
+        generated=options.timestamp,
+        version=options.version_text,
+        chart_lang=options.chart_lang,
+    ).encode()
 
 
 def _pdf_library() -> None:
@@ -165,7 +187,11 @@ def _pdf(schedule: Schedule, options: RenderOptions) -> bytes:
     from followup.export.sheet import to_pdf
 
     return to_pdf(
-        schedule, generated=options.timestamp, version=options.version_text, paper=options.paper
+        schedule,
+        generated=options.timestamp,
+        version=options.version_text,
+        paper=options.paper,
+        chart_lang=options.chart_lang,
     )
 
 
@@ -184,6 +210,9 @@ FORMATS: dict[str, Format] = {
         ),
         Format("md", ".md", "text/markdown; charset=utf-8", False, _markdown),
         Format("json", ".json", "application/json", False, _json),
+        # R4's media type names its version; the double suffix keeps plan.json plain JSON.
+        Format("fhir", ".fhir.json", "application/fhir+json; fhirVersion=4.0", False, _fhir),
+        Format("note", ".txt", "text/plain; charset=utf-8", False, _note),
         Format("html", ".html", "text/html; charset=utf-8", False, _html),
         Format("pdf", ".pdf", "application/pdf", True, _pdf, _pdf_library),
     )
@@ -203,9 +232,15 @@ def format_named(name: str, option: str = "--format", *, files_only: bool = Fals
 
 
 def format_for_path(path: str) -> Format | None:
-    """The format a file name's suffix asks for, if any."""
-    suffix = PurePath(path).suffix.lower()
-    return next((each for each in FORMATS.values() if each.suffix == suffix), None)
+    """The format a file name's suffix asks for, if any; the longest suffix wins, so that
+    `plan.fhir.json` is FHIR and `plan.json` JSON."""
+    name = PurePath(path).name.lower()
+    found = [
+        each
+        for each in FORMATS.values()
+        if each.suffix and name.endswith(each.suffix) and len(name) > len(each.suffix)
+    ]
+    return max(found, key=lambda each: len(each.suffix or ""), default=None)
 
 
 def format_for(output: str | None, chosen: str | None) -> Format:

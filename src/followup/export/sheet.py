@@ -28,7 +28,15 @@ if TYPE_CHECKING:
     from fpdf import FPDF
     from markupsafe import Markup
 
-__all__ = ["SheetContent", "content", "require_pdf", "to_html", "to_pdf"]
+__all__ = [
+    "ChartContent",
+    "SheetContent",
+    "chart_content",
+    "content",
+    "require_pdf",
+    "to_html",
+    "to_pdf",
+]
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,29 @@ class SheetContent:
     questions: tuple[str, ...]
     notes_title: str
     notice: str
+    generated: str
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    number: str
+    date: str  # the weekday and the date shown
+    due: str  # the rule's date; a holiday's name would be in the plan's language
+    window: str  # the first and last day of the window
+    status: str
+
+
+@dataclass(frozen=True)
+class ChartContent:
+    """The page for the clinic's chart, in the clinic's language: the clinic note's lines
+    (the exams among them), then every visit with its window and status."""
+
+    lang: str
+    title: str
+    summary: list[str]
+    headers: tuple[str, str, str, str, str]
+    rows: list[ChartRow]
+    tracks_note: str | None
     generated: str
 
 
@@ -133,6 +164,43 @@ def content(schedule: Schedule, *, generated: datetime, version: str) -> SheetCo
     )
 
 
+def _chart_row(schedule: Schedule, visit: Visit) -> ChartRow:
+    opens, closes = visit.window
+    return ChartRow(
+        number=f"{visit.number}" if visit.track is None else f"{visit.number}*",
+        date=f"{i18n.column_weekday(visit.date)} {visit.date.isoformat()}",
+        due=visit.due_date.isoformat(),
+        window=f"{opens.isoformat()} – {closes.isoformat()}",
+        status=wording.status(schedule, visit),
+    )
+
+
+def chart_content(schedule: Schedule, *, generated: datetime, version: str) -> ChartContent:
+    """The chart's page, in the active language."""
+    from followup.export.note import note_items
+
+    return ChartContent(
+        lang=i18n.current(),
+        title=_("For the chart: {title}").format(title=wording.title(schedule)),
+        summary=note_items(schedule),
+        headers=("#", _("Date"), _("Due by the rule"), _("Window"), _("Status")),
+        rows=[_chart_row(schedule, visit) for visit in schedule.all_visits()],
+        tracks_note=_("* marks a visit of an extra track, named above.")
+        if schedule.track_visits
+        else None,
+        generated=_made(generated.date(), version),
+    )
+
+
+def _chart(
+    schedule: Schedule, chart_lang: str | None, generated: datetime, version: str
+) -> ChartContent | None:
+    if chart_lang is None:
+        return None
+    with i18n.using(chart_lang):
+        return chart_content(schedule, generated=generated, version=version)
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     # Imported here, not at the top: jinja2 would slow every command's start-up.
@@ -182,10 +250,15 @@ def _whole_dates(text: str) -> Markup:
     return Markup(_ISO_DATE.sub(r'<span class="nobr">\g<0></span>', escaped))  # noqa: S704
 
 
-def to_html(schedule: Schedule, *, generated: datetime, version: str) -> str:
-    """The sheet as one self-contained HTML page, from the `sheet.html` template."""
+def to_html(
+    schedule: Schedule, *, generated: datetime, version: str, chart_lang: str | None = None
+) -> str:
+    """The sheet as one self-contained HTML page, from the `sheet.html` template; with
+    `chart_lang`, a last page for the clinic's chart in that language."""
     sheet = content(schedule, generated=generated, version=version)
-    return _environment().get_template("sheet.html").render(sheet=sheet, version=version)
+    chart = _chart(schedule, chart_lang, generated, version)
+    template = _environment().get_template("sheet.html")
+    return template.render(sheet=sheet, chart=chart, version=version)
 
 
 _PAPER = {"a4": "A4", "letter": "Letter"}
@@ -201,9 +274,15 @@ def require_pdf() -> None:
 
 
 def to_pdf(
-    schedule: Schedule, *, generated: datetime, version: str, paper: Paper = Paper.A4
+    schedule: Schedule,
+    *,
+    generated: datetime,
+    version: str,
+    paper: Paper = Paper.A4,
+    chart_lang: str | None = None,
 ) -> bytes:
-    """The sheet as a PDF, drawn directly with fpdf2 (no browser needed)."""
+    """The sheet as a PDF, drawn directly with fpdf2 (no browser needed); with `chart_lang`,
+    a last page for the clinic's chart in that language."""
     require_pdf()
     sheet = content(schedule, generated=generated, version=version)
     pdf = _new_pdf(paper)
@@ -223,6 +302,9 @@ def to_pdf(
 
     _pdf_visits(pdf, sheet)
     _pdf_questions(pdf, sheet)
+    chart = _chart(schedule, chart_lang, generated, version)
+    if chart is not None:
+        _pdf_chart(pdf, chart)
     return bytes(pdf.output())
 
 
@@ -351,3 +433,41 @@ def _pdf_questions(pdf: FPDF, sheet: SheetContent) -> None:
     pdf.multi_cell(0, 5.2, sheet.notice, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("DejaVu", "", 11)
     pdf.multi_cell(0, 5.2, sheet.generated, new_x="LMARGIN", new_y="NEXT")
+
+
+def _pdf_chart(pdf: FPDF, chart: ChartContent) -> None:
+    """The chart's page: the clinic note's lines (the notice last), then the visits with
+    windows and statuses; tight enough for 30 visits on one page of Letter."""
+    from fpdf.fonts import FontFace
+
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.multi_cell(0, 7, chart.title, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(1)
+    pdf.set_font("DejaVu", "", 11)
+    for line in chart.summary:
+        pdf.multi_cell(0, 4.6, line, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(2)
+    rows = [list(chart.headers)] + [
+        [row.number, row.date, row.due, row.window, row.status] for row in chart.rows
+    ]
+    widths = [
+        _widest(pdf, [cells[column] for cells in rows], bold=True) + 2 * _PADDING + _SLACK
+        for column in range(4)
+    ]
+    pdf.set_font("DejaVu", "", 11)
+    with pdf.table(
+        col_widths=(*widths, pdf.epw - sum(widths)),
+        headings_style=FontFace(emphasis="BOLD", size_pt=11),
+        line_height=4.8,
+        padding=(0.4, _PADDING),
+        borders_layout="HORIZONTAL_LINES",
+        text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "LEFT"),
+        repeat_headings=1,
+    ) as table:
+        for cells in rows:
+            table.row(cells)
+    pdf.ln(1)
+    if chart.tracks_note:
+        pdf.multi_cell(0, 4.8, chart.tracks_note, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.multi_cell(0, 4.8, chart.generated, new_x="LMARGIN", new_y="NEXT")

@@ -27,7 +27,7 @@ from followup.web.limits import Limits, size_text
 from followup.web.pages import form_data, language
 from followup.web.planning import version
 from followup.web.rendering import page
-from followup.web.text import t
+from followup.web.text import TEXT, t
 
 __all__ = ["Zipped", "plan_roster", "router"]
 
@@ -93,10 +93,18 @@ def _page(request: Request, lang: str, status: int = 200, **context: Any) -> HTM
         status,
         section="clinic",
         formats=FILE_FORMATS,
+        labels={name: _format_label(name) for name in FILE_FORMATS},
         size=megabytes,
         rows=limits.roster_rows,
         **context,
     )
+
+
+def _format_label(name: str) -> str:
+    """`.ics` for a format named by its suffix; `clinic note, plain text (.txt)` for the others."""
+    suffix = FORMATS[name].suffix or ""
+    key = f"clinic.format.{name}"
+    return f"{t(key)} ({suffix})" if key in TEXT else suffix
 
 
 @router.get("/clinic")

@@ -41,6 +41,7 @@ LAID_OUT = frozenset(
         "tracks",
         "remind",
         "lang",
+        "chart_lang",
     }
 )
 FIELD_NAMES = frozenset(declared.name for declared in FIELDS)

@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, Response
 from followup import i18n, wording
 from followup.dates import Weekends
 from followup.errors import FollowupError
+from followup.export.note import to_note
 from followup.export.sheet import SheetContent, content
 from followup.patient import parse_patient
 from followup.protocols import DEFAULT_PROTOCOL, PRESETS
@@ -60,6 +61,7 @@ class Result:
     next_row: int | None
     next_sentence: str
     form: PlanForm
+    note: str  # the clinic note, to copy into a letter or a record
 
 
 def _result(settings: Settings, schedule: Schedule, form: PlanForm) -> Result:
@@ -68,9 +70,10 @@ def _result(settings: Settings, schedule: Schedule, form: PlanForm) -> Result:
         sheet = content(schedule, generated=datetime.now(UTC), version=version())
         upcoming = schedule.next_from(today)
         sentence = wording.next_visit(schedule, upcoming)
+        note = to_note(schedule)
     visits = schedule.all_visits()
     row = visits.index(upcoming.visit) if upcoming.visit in visits else None
-    return Result(settings.lang or "en", sheet, row, sentence, form)
+    return Result(settings.lang or "en", sheet, row, sentence, form, note)
 
 
 def _plan_page(

@@ -93,6 +93,17 @@ TEXT = {
     "plan.save_hint": N_(
         "Keep the plan file: open it here next time, add the scans done, and get the plan again."
     ),
+    "plan.note_title": N_("For the clinic note"),
+    "plan.note_label": N_("The plan in a few lines"),
+    "plan.note_hint": N_(
+        "For a clinic letter or the free-text note of a health record: select it and copy it."
+    ),
+    "plan.copy_note": N_("Copy for the clinic note"),
+    "plan.copied": N_("Copied."),
+    "plan.chart_hint": N_(
+        "Optional: adds to the PDF one page for the clinic's chart, in this language."
+    ),
+    "plan.no_chart": N_("No chart page"),
     # The Protocols pages
     "protocols.title": N_("Follow-up protocols"),
     "protocols.intro": N_(
@@ -109,9 +120,12 @@ TEXT = {
         "Upload a roster in CSV, one patient per row, and get back a zip file with each "
         "patient's files, summary.csv and errors.csv. The columns id and treatment_date "
         "are required; name, protocol, early_interval, early_years, years, weekends, "
-        "holidays, done (dates separated by ';') and lang are optional."
+        "holidays, done (dates separated by ';'), lang and chart_lang are optional."
     ),
     "clinic.roster": N_("Roster (CSV)"),
+    # "clinic.format." + a format's name: how the list of formats names it, beside its suffix
+    "clinic.format.fhir": N_("FHIR R4 CarePlan, for a health record"),
+    "clinic.format.note": N_("clinic note, plain text"),
     "clinic.limits": N_("At most {size} and {rows} patients."),
     "clinic.formats": N_("Files for each patient"),
     "clinic.partial": N_("If some rows cannot be planned, send the files of the others anyway"),

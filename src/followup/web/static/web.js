@@ -8,6 +8,14 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => window.print());
   }
 
+  // Copy for the clinic note: the text is in a box anyone can select; the button copies it.
+  for (const button of document.querySelectorAll("button.copy")) {
+    const box = document.getElementById(button.dataset.copy);
+    if (!box) continue;
+    button.hidden = false;
+    button.addEventListener("click", () => copyText(box, button));
+  }
+
   // After a problem, bring the list of problems into view and focus.
   const summary = document.getElementById("summary");
   if (summary) summary.focus();
@@ -91,4 +99,17 @@ async function fillRegions(country, region) {
   } catch (error) {
     // Without the list, the whole country is still a good choice.
   }
+}
+
+async function copyText(box, button) {
+  const status = button.nextElementSibling;
+  try {
+    await navigator.clipboard.writeText(box.value);
+  } catch (error) {
+    // Without the clipboard (an insecure origin, a refusal), select the text to copy by hand.
+    box.focus();
+    box.select();
+    return;
+  }
+  if (status) status.textContent = status.dataset.done;
 }
