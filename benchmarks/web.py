@@ -28,6 +28,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from followup import clock
 from followup.export import FORMATS, RenderOptions
 from followup.settings import KEYS, Settings
 from followup.web.forms import PlanForm
@@ -62,10 +63,10 @@ def _in_process(name: str, index: int) -> None:
     """The same plan as request `index`, without HTTP."""
     if name.startswith("POST /api/plan"):
         settings = Settings.from_mapping(json.loads(_json_body(index)), KEYS)
-        FORMATS["json"].render(plan(settings, Limits()), RenderOptions(lang="es"))
+        FORMATS["json"].render(plan(settings, Limits(), date.today()), RenderOptions(lang="es"))
     else:
         form = PlanForm({"treatment_date": _day(index), "name": "Ana", "lang": "es"})
-        _planned("en", "/en/", form, Limits())
+        _planned("en", "/en/", form, Limits(), clock.now())
 
 
 def _loop_rate(name: str, count: int) -> float:

@@ -149,3 +149,47 @@ def test_every_declared_setting_changes_what_a_plan_says(name: str) -> None:
 def test_the_comparison_can_fail() -> None:
     """The negative control: the same value twice gives the same plan."""
     assert _said(years=5) == _said(years=5)
+
+
+def test_the_closed_sets_of_the_api_are_the_registries() -> None:
+    """`FormatName` names the format registry's formats, `Language` the catalogs' languages."""
+    from typing import get_args
+
+    from followup import i18n
+    from followup.export import FORMATS
+
+    assert set(get_args(followup.FormatName)) == set(FORMATS)
+    assert set(get_args(followup.Language)) == set(i18n.LANGUAGES)
+
+
+def test_the_typed_way_in_checks_like_the_others() -> None:
+    """`weekends="next"` moves Saturday 2026-01-31 to Monday, not Friday; `holidays="ES"` is
+    a calendar, not an AttributeError; a bad value raises InvalidSetting; a Spanish plan
+    renders in Spanish with its own reminders, without being told twice."""
+    saturday = followup.plan("2025-10-31", name="Ana", weekends="next", years=1, today=TODAY)
+    assert saturday.schedule.visits[0].due_date == date(2026, 1, 31)
+    assert saturday.schedule.visits[0].date == date(2026, 2, 2)
+    spain = followup.plan("2025-03-14", name="Ana", holidays="ES", today=TODAY)
+    assert spain.schedule.holidays == "ES"
+    with pytest.raises(followup.InvalidSetting, match="weekends"):
+        followup.plan("2025-03-14", weekends="sometimes")
+    with pytest.raises(followup.InvalidSetting, match="colour"):
+        followup.plan("2025-03-14", colour="red")
+    assert followup.Settings(weekends="next").weekends == followup.Weekends.NEXT  # type: ignore[arg-type]
+    with pytest.raises(followup.InvalidSetting):
+        followup.Settings(years="40")  # type: ignore[arg-type]
+    spanish = followup.plan("2025-03-14", name="Ana", lang="es", remind=3, today=TODAY)
+    calendar = followup.render(spanish, "ics")
+    assert b"Controles de seguimiento" in calendar
+    assert b"TRIGGER:-P2DT15H" in calendar
+    assert b"Follow-up visits" not in calendar
+
+
+def test_the_api_keeps_the_limits_it_documents() -> None:
+    """150 scans, 15 tracks and years as text are refused by the typed way in too."""
+    days = [f"2025-{month:02}-{day:02}" for month in range(4, 10) for day in range(1, 26)]
+    with pytest.raises(followup.InvalidSetting, match="at most 100 dates"):
+        followup.plan("2025-03-14", done=days)
+    tracks = [{"exam": f"E{i}", "every_months": 12} for i in range(15)]
+    with pytest.raises(followup.InvalidSetting, match="at most 10 tracks"):
+        followup.plan("2025-03-14", tracks=tracks)

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from icalendar import Calendar
 from typer.testing import CliRunner
 
-from followup import Schedule, Standing, Track, i18n
+from followup import Schedule, Standing, Track, i18n, render
 from followup.cli import app
-from followup.export import FORMATS, RenderOptions, format_for, render
+from followup.export import FORMATS, RenderOptions, format_for
 from followup.export.fhir import STATUS_OF, to_fhir
 from followup.export.ics import calendar_uid, to_ics, visit_uid
 from followup.protocols import IBERO_AMERICAN_2025

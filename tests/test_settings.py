@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from followup import FIELDS, InvalidSetting, Settings, schedule_for
 from followup.cli import app
-from followup.options import COMMAND_LINE, stamp_from_environment
+from followup.clock import stamp as stamp_from_environment
+from followup.options import COMMAND_LINE
 from followup.patient import PatientFile
 from followup.settings import KEYS, RosterRow, field_named
 

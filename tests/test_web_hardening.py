@@ -23,7 +23,7 @@ from followup.errors import InvalidSetting
 from followup.export import FORMATS, RenderOptions
 from followup.protocols import Track
 from followup.settings import KEYS
-from followup.web import api, create_app, pages
+from followup.web import create_app, json_api, pages
 from followup.web.guard import Guard, loggable
 from followup.web.limits import Limits
 
@@ -138,7 +138,7 @@ def test_plans_are_made_off_the_event_loop(
 
         return wrapper
 
-    for module in (api, pages):
+    for module in (json_api, pages):
         for name in ("download", "plan"):
             monkeypatch.setattr(module, name, recording(getattr(module, name)))
     client.post("/api/plan/ics", json=PLAN)
@@ -268,3 +268,15 @@ def test_a_client_gone_mid_body_is_one_log_line(caplog: pytest.LogCaptureFixture
     assert len(lines) == 1
     assert lines[0].startswith("POST /api/plan/ics 499 ")
     assert not any(record.exc_info for record in caplog.records)
+
+
+def test_the_web_reads_the_clock_once_and_keeps_source_date_epoch(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file made on the web is stamped as the command line stamps it: SOURCE_DATE_EPOCH
+    when set (the suite sets 2026-01-01), so two downloads of one plan are the same bytes."""
+    first = client.post("/api/plan/ics", json=PLAN).content
+    assert b"DTSTAMP:20260101T000000Z" in first
+    assert client.post("/api/plan/ics", json=PLAN).content == first
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # a day later
+    assert b"DTSTAMP:20260102T000000Z" in client.post("/api/plan/ics", json=PLAN).content

@@ -38,7 +38,7 @@ __all__ = [
 
 # The closed sets the public API names, as the registry and the catalogs hold them
 # (a test keeps them equal).
-FormatName = Literal["table", "ics", "csv", "xlsx", "md", "json", "html", "pdf"]
+FormatName = Literal["table", "ics", "csv", "xlsx", "md", "json", "fhir", "note", "html", "pdf"]
 Language = Literal["en", "es", "pt", "pt-BR"]
 
 

@@ -15,6 +15,7 @@ import typer
 import typer.main
 
 from followup import (
+    clock,
     console,
     i18n,
     serving,  # light: the web stack loads in serve()
@@ -110,7 +111,7 @@ def _text(lines: list[str]) -> None:
 def plan_(
     raw: dict[str, Any],
     from_file: opt.FromFile = None,
-    form: opt.PlanFormat = None,
+    format_: opt.PlanFormat = None,
     output: opt.Output = None,
     paper: opt.PaperSize = Paper.A4,
     today: opt.Today = None,
@@ -126,7 +127,7 @@ def plan_(
     settings = _dated(_settings(raw, from_file))
     day = _today(today)
     schedule = schedule_for(settings, day)
-    chosen = format_for(output, form)
+    chosen = format_for(output, format_)
     to_terminal = output in (None, "-") and sys.stdout.isatty()
     if chosen.binary and to_terminal:
         hint = _("it is not text: write it to a file, e.g. -o plan{suffix}")
@@ -134,7 +135,7 @@ def plan_(
     options = RenderOptions.for_settings(
         settings,
         paper=paper,
-        stamp=opt.stamp_from_environment(),
+        stamp=clock.stamp(),
         width=shutil.get_terminal_size((80, 24)).columns if output is None else TABLE_WIDTH,
         color=output is None and to_terminal,
     )
@@ -152,7 +153,7 @@ def next_(
     raw: dict[str, Any],
     from_file: opt.FromFile = None,
     today: opt.Today = None,
-    form: opt.NextFormat = "text",
+    format_: opt.NextFormat = "text",
 ) -> None:
     """Show the next visit to book: the first one not done yet, and how far away it is.
 
@@ -160,17 +161,17 @@ def next_(
     """
     settings = _dated(_settings(raw, from_file))
     day = _today(today)
-    if form not in ("text", "json"):
-        raise InvalidOption("--format", form, _("choose text or json"))
+    if format_ not in ("text", "json"):
+        raise InvalidOption("--format", format_, _("choose text or json"))
     schedule = schedule_for(settings, day)
     from followup import wording
     from followup.export.tables import next_json
 
     upcoming = schedule.next_from(day)
-    if form == "json":
+    if format_ == "json":
         _emit(next_json(schedule, day).encode(), None)
     else:
-        lines = [wording.next_visit(schedule, upcoming), *wording.next_footer(schedule)]
+        lines = [wording.next_sentence(schedule, upcoming), *wording.next_footer(schedule)]
         _text(console.fitted(lines, sys.stdout))
     console.tell_unrecorded(upcoming)
 
@@ -240,7 +241,7 @@ def batch_(
     if not 1 <= jobs <= 64:
         raise InvalidOption("--jobs", jobs, _("choose from 1 to 64"))
     day = _today(today)
-    options = RenderOptions.for_settings(defaults, paper=paper, stamp=opt.stamp_from_environment())
+    options = RenderOptions.for_settings(defaults, paper=paper, stamp=clock.stamp())
     job = batch.Job(out_dir, forms, replace(defaults, lang=None), options, day)
     with contextlib.ExitStack() as stack:
         # The bar goes to standard error, so that standard output keeps only the last line.
@@ -267,7 +268,7 @@ def push_(
 
     settings = _dated(_settings(raw, from_file))
     target = Target.parse(caldav, user, calendar)
-    options = RenderOptions.for_settings(settings, stamp=opt.stamp_from_environment())
+    options = RenderOptions.for_settings(settings, stamp=clock.stamp())
     _text(push(schedule_for(settings, _today(today)), options, target, dry_run=dry_run).lines())
 
 

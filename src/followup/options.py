@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -64,7 +62,6 @@ __all__ = [
     "User",
     "Version",
     "setting_options",
-    "stamp_from_environment",
     "tracks",
 ]
 
@@ -158,21 +155,6 @@ def _parameters(name: str) -> list[tuple[str, Any]]:
         exams, every = _PARTS[name]
         return [(exams, _annotation(name)), (every, TrackEvery)]
     return [(name, _annotation(name))]
-
-
-def stamp_from_environment() -> datetime:
-    """DTSTAMP: from SOURCE_DATE_EPOCH when set, for byte-identical rebuilds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        return datetime.now(UTC).replace(microsecond=0)
-    # Refused rather than ignored: a build that asked for a fixed time must not get another.
-    if not (epoch.isascii() and epoch.isdigit()) or int(epoch) >= _YEAR_10000:
-        reason = _("use a whole number of seconds since 1970, before the year 10000")
-        raise InvalidOption("SOURCE_DATE_EPOCH", epoch, reason)
-    return datetime.fromtimestamp(int(epoch), UTC)
-
-
-_YEAR_10000 = 253402300800  # 10000-01-01T00:00:00Z, the end of what datetime represents
 
 
 def tracks(exams: list[str] | None, every: list[str] | None) -> list[dict[str, str]] | None:

@@ -35,7 +35,7 @@ __all__ = [
     "months",
     "moved_note",
     "next_footer",
-    "next_visit",
+    "next_sentence",
     "phase_label",
     "phase_rule",
     "rule",
@@ -223,7 +223,7 @@ def visit_details(schedule: Schedule, visit: Visit) -> list[str]:
     return [head, timing, window_line]
 
 
-def next_visit(schedule: Schedule, upcoming: Next) -> str:
+def next_sentence(schedule: Schedule, upcoming: Next) -> str:
     """One sentence: the visit to book now, and where it stands."""
     visit, days = upcoming.visit, upcoming.days_until
     if visit is None or days is None:

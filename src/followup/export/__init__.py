@@ -30,7 +30,6 @@ __all__ = [
     "RenderOptions",
     "format_for",
     "format_named",
-    "render",
 ]
 
 
@@ -265,8 +264,3 @@ def format_for(output: str | None, chosen: str | None) -> Format:
             ),
         )
     return found
-
-
-def render(schedule: Schedule, form: str, options: RenderOptions | None = None) -> bytes:
-    """The schedule in the format named `form` (see `FORMATS`)."""
-    return format_named(form).render(schedule, options or RenderOptions())

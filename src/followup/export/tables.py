@@ -206,7 +206,7 @@ def next_json(schedule: Schedule, today: date) -> str:
         "end_date": schedule.end_date.isoformat(),
         "protocol": {"id": schedule.protocol.id, "name": _(schedule.protocol.name)},
         "source": _source_json(schedule.protocol.source),
-        "sentence": wording.next_visit(schedule, upcoming),
+        "sentence": wording.next_sentence(schedule, upcoming),
         "disclaimer": wording.disclaimer(),
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from followup import i18n
 from followup.errors import not_allowed
-from followup.web import api, clinic, pages, protocol_pages
+from followup.web import clinic, json_api, pages, protocol_pages
 from followup.web.guard import Answer, Guard, Scope
 from followup.web.languages import from_accept_language, from_path
 from followup.web.limits import Limits, size_text
@@ -47,7 +47,7 @@ def _answer(limits: Limits, scope: Scope, status: int) -> Answer:
         else:
             message = t("error.failed")
     if scope["path"].startswith("/api/"):
-        body = api.problem(None, message, status).body
+        body = json_api.problem(None, message, status).body
         return status, [(b"content-type", b"application/json")], bytes(body)
     try:
         text = page_text("error.html", language, scope["path"], message=message)
@@ -72,7 +72,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
         else:
             message = str(getattr(error, "detail", ""))
     if path.startswith("/api/"):
-        response = api.problem(field, message, status)
+        response = json_api.problem(field, message, status)
         response.headers.update(headers or {})
         return response
     return page("error.html", language, path, status, headers, message=message)
@@ -101,8 +101,8 @@ async def _failed(request: Request, error: Exception) -> Response:
 
 
 async def _refused(request: Request, error: Exception) -> Response:
-    assert isinstance(error, api.BadRequest)  # noqa: S101 - registered for this type only
-    return api.problem(error.field, error.message)
+    assert isinstance(error, json_api.BadRequest)  # noqa: S101 - registered for this type only
+    return json_api.problem(error.field, error.message)
 
 
 def create_app(limits: Limits | None = None) -> Guard:
@@ -118,14 +118,14 @@ def create_app(limits: Limits | None = None) -> Guard:
         redoc_url=None,
     )
     web.state.limits = limits
-    web.include_router(api.router)
+    web.include_router(json_api.router)
     web.include_router(protocol_pages.router)
     web.include_router(clinic.router)
     web.include_router(pages.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.add_exception_handler(HTTPException, _http_error)
     web.add_exception_handler(RequestValidationError, _http_error)
-    web.add_exception_handler(api.BadRequest, _refused)
+    web.add_exception_handler(json_api.BadRequest, _refused)
     web.add_exception_handler(Exception, _failed)
 
     def answer(scope: Scope, status: int) -> Answer:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import HTMLResponse, Response
 
-from followup import i18n, wording
+from followup import clock, i18n, wording
+from followup.clock import Moment
 from followup.dates import Weekends
 from followup.errors import FollowupError
 from followup.export.note import to_note
@@ -64,12 +64,11 @@ class Result:
     note: str  # the clinic note, to copy into a letter or a record
 
 
-def _result(settings: Settings, schedule: Schedule, form: PlanForm) -> Result:
-    today = date.today()
+def _result(settings: Settings, schedule: Schedule, form: PlanForm, when: Moment) -> Result:
     with i18n.using(settings.lang or "en"):
-        sheet = content(schedule, generated=datetime.now(UTC), version=version())
-        upcoming = schedule.next_from(today)
-        sentence = wording.next_visit(schedule, upcoming)
+        sheet = content(schedule, generated=when.stamp, version=version())
+        upcoming = schedule.next_from(when.today)
+        sentence = wording.next_sentence(schedule, upcoming)
         note = to_note(schedule)
     visits = schedule.all_visits()
     row = visits.index(upcoming.visit) if upcoming.visit in visits else None
@@ -103,16 +102,16 @@ def _plan_page(
     )
 
 
-def _planned(lang: str, path: str, form: PlanForm, limits: Limits) -> HTMLResponse:
+def _planned(lang: str, path: str, form: PlanForm, limits: Limits, when: Moment) -> HTMLResponse:
     """The page with the form's plan, or with what to correct: CPU work, run off the loop."""
     try:
         settings = settings_from(form.raw(), FORM, lang)
-        schedule = plan(settings, limits)
+        schedule = plan(settings, limits, when.today)
     except FollowupError as error:
         with i18n.using(lang):
             form.refuse(error)
         return _plan_page(lang, path, form)
-    return _plan_page(lang, path, form, result=_result(settings, schedule, form))
+    return _plan_page(lang, path, form, result=_result(settings, schedule, form, when))
 
 
 @router.get("/")
@@ -146,7 +145,8 @@ async def submit(request: Request, lang: str) -> HTMLResponse:
         action = data.get("action")
     if isinstance(action, str) and action not in ("", "plan"):
         return _plan_page(chosen, request.url.path, form.with_rows(action))
-    return await run_in_threadpool(_planned, chosen, request.url.path, form, _limits(request))
+    when = clock.now()
+    return await run_in_threadpool(_planned, chosen, request.url.path, form, _limits(request), when)
 
 
 @router.post("/{lang}/download/{kind}", response_model=None)
@@ -157,14 +157,15 @@ async def download_file(request: Request, lang: str, kind: str) -> Response:
         raise HTTPException(404)
     async with form_data(request) as data:
         form = PlanForm.read(data, _lists(data))
-    return await run_in_threadpool(_download, chosen, form, kind, _limits(request))
+    when = clock.now()
+    return await run_in_threadpool(_download, chosen, form, kind, _limits(request), when)
 
 
-def _download(lang: str, form: PlanForm, kind: str, limits: Limits) -> Response:
+def _download(lang: str, form: PlanForm, kind: str, limits: Limits, when: Moment) -> Response:
     """The file, or the form with what to correct: CPU work, run off the loop."""
     try:
         settings = settings_from(form.raw(), FORM, lang)
-        content_bytes, media_type, name = download(settings, kind, limits)
+        content_bytes, media_type, name = download(settings, kind, limits, when)
     except FollowupError as error:
         with i18n.using(lang):
             form.refuse(error)
@@ -200,7 +201,10 @@ async def open_plan_file(request: Request, lang: str) -> HTMLResponse:
             return _plan_page(chosen, path, empty, open_error=_not_text(name))
         except FollowupError as error:
             return _plan_page(chosen, path, empty, open_error=str(error))
-    return await run_in_threadpool(_planned, chosen, path, PlanForm.of(settings), _limits(request))
+    when = clock.now()
+    return await run_in_threadpool(
+        _planned, chosen, path, PlanForm.of(settings), _limits(request), when
+    )
 
 
 def _not_text(name: str) -> str:

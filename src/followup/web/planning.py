@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
 from followup import i18n
 from followup.api import Loads, schedule_for
+from followup.clock import Moment
 from followup.errors import InvalidSetting, Origin, not_allowed
 from followup.export import FILE_FORMATS, Format, RenderOptions, format_named
 from followup.patient import to_toml
@@ -64,10 +65,10 @@ def settings_from(raw: dict[str, object], origin: Origin, language: str) -> Sett
     return settings if settings.lang else replace(settings, lang=language)
 
 
-def plan(settings: Settings, limits: Limits, today: date | None = None) -> Schedule:
-    """The settings' plan, as seen today; refused when it holds more visits than `limits`
+def plan(settings: Settings, limits: Limits, today: date) -> Schedule:
+    """The settings' plan, as seen `today`; refused when it holds more visits than `limits`
     allow, so that no request asks for more work than a plan's worth."""
-    schedule = schedule_for(settings, today or date.today(), _LOADS)
+    schedule = schedule_for(settings, today, _LOADS)
     count = len(schedule.visits) + len(schedule.track_visits) + len(schedule.dropped)
     if count > limits.plan_visits:
         field = "tracks" if settings.tracks else "years"
@@ -77,16 +78,14 @@ def plan(settings: Settings, limits: Limits, today: date | None = None) -> Sched
     return schedule
 
 
-def render_options(settings: Settings) -> RenderOptions:
-    return RenderOptions.for_settings(
-        settings, stamp=datetime.now(UTC).replace(microsecond=0), version=version()
-    )
+def render_options(settings: Settings, stamp: datetime) -> RenderOptions:
+    return RenderOptions.for_settings(settings, stamp=stamp, version=version())
 
 
 Download = tuple[bytes, str, str]  # content, media type, file name
 
 
-def download(settings: Settings, kind: str, limits: Limits) -> Download:
+def download(settings: Settings, kind: str, limits: Limits, when: Moment) -> Download:
     """The plan as a file of the format `kind`, or the plan file; `format_named` refuses others.
 
     CPU work: callers on the event loop run it in a worker thread.
@@ -95,8 +94,8 @@ def download(settings: Settings, kind: str, limits: Limits) -> Download:
         return to_toml(settings).encode(), TOML_TYPE, file_name(settings, ".toml")
     chosen: Format = format_named(kind, "format", files_only=True)
     chosen.require()
-    schedule = plan(settings, limits)
-    data = chosen.render(schedule, render_options(settings))
+    schedule = plan(settings, limits, when.today)
+    data = chosen.render(schedule, render_options(settings, when.stamp))
     return data, chosen.media_type, file_name(settings, chosen.suffix or "")
 
 

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from followup import i18n
+from followup import clock, i18n
 from followup.dates import parse_date
 from followup.errors import FollowupError, InvalidDate, InvalidOption, InvalidSetting, MissingValue
 from followup.i18n import _
@@ -166,7 +166,8 @@ async def _plan_file(request: Request, kind: str) -> Response:
         _typed(data, PLAN_REQUEST["properties"])
     try:
         settings = settings_from(data, KEYS, language)
-        content, media_type, name = await run_in_threadpool(download, settings, kind, limits)
+        when = clock.now()
+        content, media_type, name = await run_in_threadpool(download, settings, kind, limits, when)
     except FollowupError as error:
         raise _refusal(error) from None
     return Response(
@@ -190,7 +191,7 @@ async def next_json(request: Request) -> Response:
         with i18n.using(language):
             if today_text is not None and not isinstance(today_text, str):
                 raise InvalidDate(repr(today_text), _("give the day as YYYY-MM-DD"))
-            today = parse_date(today_text) if today_text else date.today()
+            today = parse_date(today_text) if today_text else clock.now().today
         settings = settings_from(data, KEYS, language)
         text = await run_in_threadpool(_next_text, settings, limits, today)
     except FollowupError as error:
