@@ -17,39 +17,82 @@ import gettext
 import os
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 __all__ = [
     "LANGUAGES",
     "N_",
+    "TONGUES",
+    "Tongue",
     "_",
     "activate",
     "babel_locale",
+    "closest",
     "column_weekday",
     "current",
     "from_environment",
     "long_date",
     "ngettext",
     "short_date",
+    "tongue",
     "using",
     "weekday",
 ]
 
-LANGUAGES = ("en", "es", "pt", "pt-BR")
-# Our language codes, as gettext catalogs and Babel locales name them.
-_CATALOG = {"es": "es", "pt": "pt", "pt-BR": "pt_BR"}
-_BABEL = {"en": "en", "es": "es", "pt": "pt_PT", "pt-BR": "pt_BR"}
+
+@dataclass(frozen=True)
+class Tongue:
+    """One language followup speaks: its code (a BCP 47 tag), its name in itself, its
+    gettext catalog (None: the messages' own English), its Babel locale, the holidays
+    package's names for it (best first), and whether table columns take the short
+    weekday names."""
+
+    code: str
+    endonym: str
+    catalog: str | None
+    babel: str
+    holiday_names: tuple[str, ...]
+    short_weekdays: bool = False
+
+
+# The one table of languages: adding a language is a line here and its catalog.
+TONGUES = (
+    Tongue("en", "English", None, "en", ("en_US",)),
+    Tongue("es", "Español", "es", "es", ("es",)),
+    Tongue("pt", "Português", "pt", "pt_PT", ("pt_PT", "pt_BR"), short_weekdays=True),
+    Tongue("pt-BR", "Português (Brasil)", "pt_BR", "pt_BR", ("pt_BR", "pt_PT"), True),
+)
+LANGUAGES = tuple(tongue.code for tongue in TONGUES)
+_TONGUE = {tongue.code: tongue for tongue in TONGUES}
 LOCALES = Path(__file__).parent / "locales"
+
+
+def tongue(code: str) -> Tongue:
+    """The language `code` names, one of `LANGUAGES`."""
+    return _TONGUE[code]
+
+
+def closest(language: str, region: str = "") -> str | None:
+    """The language we speak for a locale's language and region (`pt`, `BR` → `pt-BR`;
+    `pt`, `AO` → `pt`; `fr` → None): the regional variant when there is one, else the base."""
+    language, region = language.lower(), region.upper()
+    regional = f"{language}-{region}"
+    if region and regional in _TONGUE:
+        return regional
+    return language if language in _TONGUE else None
+
 
 _language: ContextVar[str] = ContextVar("followup_language", default="en")
 
 
 @functools.cache
 def _translation(language: str) -> gettext.NullTranslations:
-    if language == "en":
+    catalog = _TONGUE[language].catalog
+    if catalog is None:
         return gettext.NullTranslations()
-    return gettext.translation("followup", LOCALES, languages=[_CATALOG[language]])
+    return gettext.translation("followup", LOCALES, languages=[catalog])
 
 
 def _(message: str) -> str:
@@ -105,9 +148,7 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> str:
             continue
         tag = value.split(".")[0].split("@")[0].replace("-", "_")
         language, _sep, region = tag.partition("_")
-        if language == "pt":
-            return "pt-BR" if region.upper() == "BR" else "pt"
-        return language if language in ("en", "es") else "en"
+        return closest(language, region) or "en"
     return "en"
 
 
@@ -117,12 +158,12 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 def _babel(day: date, pattern: str) -> str:
     from babel.dates import format_date
 
-    return format_date(day, pattern, locale=_BABEL[_language.get()])
+    return format_date(day, pattern, locale=_TONGUE[_language.get()].babel)
 
 
 def babel_locale(language: str) -> str:
     """The Babel locale that writes `language`, one of `LANGUAGES`: `pt_PT` for `pt`."""
-    return _BABEL[language]
+    return _TONGUE[language].babel
 
 
 def weekday(day: date) -> str:
@@ -135,7 +176,7 @@ def weekday(day: date) -> str:
 def column_weekday(day: date) -> str:
     """The day of the week for a table column: Portuguese names ("segunda-feira")
     are too long for one, so Portuguese gets the abbreviations its calendars print."""
-    if _language.get() in ("pt", "pt-BR"):
+    if _TONGUE[_language.get()].short_weekdays:
         return _babel(day, "EEE")
     return weekday(day)
 

@@ -95,10 +95,6 @@ def region_names(country: str) -> dict[str, str]:
     return names
 
 
-# Our languages as the holidays package names them, most specific first.
-_NAMES_IN = {"en": ("en_US",), "es": ("es",), "pt": ("pt_PT", "pt_BR"), "pt-BR": ("pt_BR", "pt_PT")}
-
-
 def public_holidays(code: str, language: str = "en") -> Holidays:
     """The public holidays of a country (`PT`) or one of its subdivisions (`ES-MD`).
 
@@ -117,7 +113,8 @@ def public_holidays(code: str, language: str = "en") -> Holidays:
         ).format(country=country, subdivision=subdivision)
         raise InvalidSetting("holidays", code, not_allowed(code, reason))
     offered = _holidays.list_localized_countries().get(country, [])
-    names_in = next((name for name in _NAMES_IN.get(language, ()) if name in offered), None)
+    wanted = i18n.tongue(language).holiday_names if language in i18n.LANGUAGES else ()
+    names_in = next((name for name in wanted if name in offered), None)
     calendar = _holidays.country_holidays(country, subdiv=subdivision or None, language=names_in)
     return Holidays(
         code=f"{country}-{subdivision}" if subdivision else country, name_of=calendar.get

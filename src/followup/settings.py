@@ -154,10 +154,14 @@ DATES = Shape(_dates, {"type": "array", "items": _DATE_SCHEMA, "maxItems": MAX_D
 
 
 def _choice(values: Callable[[], Iterable[str]], reason: str) -> Callable[[object], str]:
+    """One of `values`; `reason`, a message with {choices}, lists them when another is given."""
+
     def convert(value: object) -> str:
         text = _text(value).strip()
-        if text not in set(values()):
-            raise _Refused(not_allowed(text, _(reason)))
+        allowed = tuple(values())
+        if text not in allowed:
+            choices = ", ".join(allowed[:-1]) + _(" or ") + allowed[-1]
+            raise _Refused(not_allowed(text, _(reason).format(choices=choices)))
         return text
 
     return convert
@@ -167,10 +171,10 @@ def _weekends(value: object) -> Weekends:
     return Weekends(_choice(lambda: (rule.value for rule in Weekends), _CHOOSE_RULE)(value))
 
 
-_CHOOSE_RULE = N_("choose next, previous or keep")
+_CHOOSE_RULE = N_("choose {choices}")
 WEEKENDS = Shape(_weekends, {"type": "string", "enum": [rule.value for rule in Weekends]})
 LANGUAGE = Shape(
-    _choice(lambda: LANGUAGES, N_("choose en, es, pt or pt-BR")),
+    _choice(lambda: LANGUAGES, N_("choose {choices}")),
     {"type": "string", "enum": list(LANGUAGES)},
 )
 
@@ -472,21 +476,18 @@ class Settings:
     )
     lang: str | None = setting(
         "--lang",
-        "en|es|pt|pt-BR",
+        "|".join(LANGUAGES),
         N_("Language"),
-        N_(
-            "Language of everything written: en, es, pt or pt-BR "
-            "[default: from the environment's locale, else en]."
-        ),
+        N_("Language of everything written [default: from the environment's locale, else en]."),
         LANGUAGE,
     )
     chart_lang: str | None = setting(
         "--chart-lang",
-        "en|es|pt|pt-BR",
+        "|".join(LANGUAGES),
         N_("Language of the chart page"),
         N_(
             "Add to the printed sheet, after the pages in the plan's language, one page "
-            "for the clinic's chart in this language: en, es, pt or pt-BR."
+            "for the clinic's chart in this language."
         ),
         LANGUAGE,
     )

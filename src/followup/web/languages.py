@@ -6,19 +6,17 @@ link or a bookmark shows the page as it was.
 
 from __future__ import annotations
 
-from followup.i18n import LANGUAGES
+from followup.i18n import LANGUAGES, TONGUES, closest
 
 __all__ = ["ENDONYMS", "from_accept_language", "from_path", "path_in"]
 
 # Each language named in itself, for the links that switch to it.
-ENDONYMS = {"en": "English", "es": "Español", "pt": "Português", "pt-BR": "Português (Brasil)"}
+ENDONYMS = {tongue.code: tongue.endonym for tongue in TONGUES}
 
 
 def _language_of(tag: str) -> str | None:
-    primary, _dash, region = tag.strip().lower().partition("-")
-    if primary == "pt":
-        return "pt-BR" if region == "br" else "pt"
-    return primary if primary in ("en", "es") else None
+    primary, _dash, region = tag.strip().partition("-")
+    return closest(primary, region.partition("-")[0])
 
 
 def _weight(parameters: list[str]) -> float:
