@@ -1,8 +1,12 @@
-"""`followup push`: a plan kept in step in a CalDAV calendar, against a real Radicale server.
+"""`followup push`: a plan kept in step in a calendar store, in memory and on a real server.
+
+The store-level tests run twice, through the `store` fixture: on a `MemoryStore`
+and on the CalDAV store talking to Radicale, so that the store in memory is held
+to what a real server does. The command-line tests need the real server.
 
 One Radicale per test module (per xdist worker), on 127.0.0.1 and a free port,
 with htpasswd logins and its storage in a temporary folder; nothing is sent
-anywhere else. Each test uses a calendar of its own, named after the person.
+anywhere else. Each test uses a calendar of its own.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ import threading
 import time
 import types
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -28,9 +33,28 @@ from icalendar import Calendar as ICalendar
 from icalendar import Event as IEvent
 from typer.testing import CliRunner
 
-from followup import push as push_module
 from followup.cli import app
-from followup.errors import install_command
+from followup.errors import PushFailed, install_command
+from followup.export import RenderOptions
+from followup.push import (
+    Action,
+    CalendarStore,
+    Conflict,
+    MemoryStore,
+    Refused,
+    Report,
+    Stored,
+    StoredCalendar,
+    Target,
+    UidTaken,
+    account,
+    items,
+    prefix_for,
+    push_to,
+)
+from followup.push import caldav as caldav_store
+from followup.push.store import ANY
+from followup.schedule import Schedule, make_schedule
 
 from .conftest import loaded_by_a_calendar_run, missing
 
@@ -168,6 +192,335 @@ def _same_as_plan(stored: dict[str, tuple[str, str]], planned: dict[str, IEvent]
         ]
 
 
+@pytest.fixture(params=["memory", "radicale"])
+def store(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[CalendarStore]:
+    """An account with no calendar of the test's own yet: in memory, or Ana's on Radicale."""
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    server: Server = request.getfixturevalue("server")
+    monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", USERS["ana"])
+    with caldav_store.connected(Target(server.url, "ana")) as dav:
+        yield dav
+
+
+STAMP = datetime(2026, 1, 1, tzinfo=UTC)
+SCAN_DONE = date(2024, 6, 2)
+
+
+def _plan(name: str, *, years: int = 1, done: bool = False) -> tuple[Schedule, RenderOptions]:
+    """A plan of 4 visits from 2024-01-31 (3 after the scan done on 2024-06-02)."""
+    scans = (SCAN_DONE,) if done else ()
+    schedule = make_schedule(date(2024, 1, 31), years=years, name=name, done=scans)
+    return schedule, RenderOptions(remind=7, stamp=STAMP)
+
+
+def _unique(what: str) -> str:
+    """A calendar name no other test uses (the server lives as long as the module)."""
+    return f"{what} {uuid.uuid4().hex[:8]}"
+
+
+def _held(store: CalendarStore, calendar: str) -> dict[str, Stored]:
+    """Every object in the calendar called `calendar`, with its text, by name."""
+    found = store.find(calendar)
+    assert found is not None
+    return {each.name: each for each in store.get([s.href for s in store.listing(found)])}
+
+
+def _uids(held: dict[str, Stored]) -> set[str]:
+    return {str(_events(each.text or "")[0]["UID"]) for each in held.values()}
+
+
+def _dentist() -> str:
+    """An event someone added by hand, with a UID of its own."""
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//someone//phone//EN\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uuid.uuid4()}\r\nDTSTAMP:20250101T000000Z\r\nDTSTART;VALUE=DATE:20250602\r\n"
+        "SUMMARY:Dentist\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+
+def _counts(report: Report) -> tuple[int, int, int, int]:
+    """Added, updated, removed, unchanged."""
+    added, updated, removed = (report.count(action) for action in Action)
+    return added, updated, removed, report.unchanged
+
+
+def _said(report: Report) -> list[tuple[str, str, str]]:
+    """Each change: what, to which object, and how a person is told."""
+    return [(change.action, change.name, change.label) for change in report.changes]
+
+
+def test_a_store_writes_only_on_its_conditions(store: CalendarStore) -> None:
+    """Each write names the version it replaces; ETags change on every write; one UID per calendar.
+
+    A new object where one is, a stale ETag, or an ETag for an object gone, is a
+    `Conflict`; a new object with a UID the calendar holds is `UidTaken`;
+    removing an object already gone is no error.
+    """
+    name = _unique("Store")
+    assert store.find(name) is None
+    calendar = store.create(name)
+    assert store.find(name) == calendar
+    href = calendar.href_for("one.ics")
+    store.put(href, _dentist(), etag=None)
+    (first,) = store.get([href])
+    assert first.name == "one.ics"
+    assert first.etag is not None
+    assert [each.href for each in store.listing(calendar)] == [href]
+    with pytest.raises(Conflict):
+        store.put(href, _dentist(), etag=None)
+    moved = (first.text or "").replace("SUMMARY:Dentist", "SUMMARY:Dentist (moved)")
+    store.put(href, moved, etag=first.etag)
+    (second,) = store.get([href])
+    assert second.etag not in (None, first.etag)
+    assert "Dentist (moved)" in (second.text or "")
+    with pytest.raises(Conflict):
+        store.put(href, _dentist(), etag=first.etag)
+    with pytest.raises(Conflict):
+        store.delete(href, etag=first.etag)
+    with pytest.raises(UidTaken):
+        store.put(calendar.href_for("copy.ics"), moved, etag=None)
+    with pytest.raises(Conflict):
+        store.put(calendar.href_for("gone.ics"), _dentist(), etag=ANY)
+    store.delete(href, etag=second.etag or ANY)
+    store.delete(href, etag=second.etag or ANY)  # already gone: what was wanted
+    assert store.get([href]) == []
+    assert store.listing(calendar) == []
+
+
+def test_a_first_push_adds_every_visit_and_a_second_changes_nothing(store: CalendarStore) -> None:
+    """The calendar is created and holds one object per visit, named after its UID; again: no write."""
+    schedule, options = _plan("Ana First")
+    name = _unique("First")
+    report = push_to(store, schedule, options, name)
+    assert (_counts(report), report.created, report.calendar) == ((4, 0, 0, 0), True, name)
+    held = _held(store, name)
+    wanted = {item.name: item for item in items(schedule, options)}
+    assert set(held) == set(wanted)
+    assert all(each.startswith(prefix_for(schedule)) for each in held)
+    assert _uids(held) == {item.uid for item in wanted.values()}
+
+    again = push_to(store, schedule, options, name)
+    assert (_counts(again), again.created) == ((0, 0, 0, 4), False)
+    assert _held(store, name) == held  # not one ETag changed
+
+
+def test_a_changed_plan_updates_in_place_and_removes_by_uid(store: CalendarStore) -> None:
+    """After a scan done, the kept visits are rewritten where they are; the dropped one is deleted."""
+    name = _unique("Done")
+    push_to(store, *_plan("Ana Done"), name)
+    before = _held(store, name)
+    schedule, options = _plan("Ana Done", done=True)
+    report = push_to(store, schedule, options, name)
+    assert _counts(report) == (0, 3, 1, 0)
+    after = _held(store, name)
+    assert _uids(after) == {item.uid for item in items(schedule, options)}
+    assert set(after) < set(before)  # the same objects, one fewer
+    assert all(after[each].href == before[each].href for each in after)
+    assert all(after[each].etag != before[each].etag for each in after)
+    (gone,) = set(before) - set(after)
+    (removed,) = [c for c in report.changes if c.action == "remove"]
+    assert removed.name == gone
+    assert removed.label.startswith("2025-01-31 Follow-up CT/MRI, chest + abdomen (4 of 4)")
+    assert _counts(push_to(store, schedule, options, name)) == (0, 0, 0, 3)
+
+
+def test_a_dry_run_says_exactly_what_a_push_does_and_writes_nothing(store: CalendarStore) -> None:
+    """A dry run creates no calendar and writes nothing; its changes are those the push then makes."""
+    name = _unique("Dry")
+    first = _plan("Ana Dry")
+    dry = push_to(store, *first, name, dry_run=True)
+    assert (_counts(dry), dry.created, dry.dry_run) == ((4, 0, 0, 0), True, True)
+    assert store.find(name) is None
+    assert _said(push_to(store, *first, name)) == _said(dry)
+    before = _held(store, name)
+    later = _plan("Ana Dry", done=True)
+    dry = push_to(store, *later, name, dry_run=True)
+    assert (_counts(dry), dry.created) == ((0, 3, 1, 0), False)
+    assert dry.lines()[-2:] == [
+        "would remove: 2025-01-31 Follow-up CT/MRI, chest + abdomen (4 of 4) – Ana Dry",
+        f"Dry run, nothing changed: 0 to add, 3 to update, 1 to remove, 0 unchanged in {name!r}",
+    ]
+    assert _held(store, name) == before
+    assert _said(push_to(store, *later, name)) == _said(dry)
+
+
+def test_what_is_not_this_plans_is_left_alone(store: CalendarStore) -> None:
+    """An event added by hand, and another person's plan in the same calendar, survive every push."""
+    name = _unique("Family")
+    push_to(store, *_plan("Ana"), name)
+    bob = push_to(store, *_plan("Bob", years=2), name)
+    assert _counts(bob) == (8, 0, 0, 0)
+    calendar = store.find(name)
+    assert calendar is not None
+    store.put(calendar.href_for("dentist.ics"), _dentist(), etag=None)
+    before = _held(store, name)
+    assert len(before) == 13
+    shorter = push_to(store, *_plan("Ana", done=True), name)
+    assert _counts(shorter) == (0, 3, 1, 0)
+    after = _held(store, name)
+    others = {each for each, held in before.items() if "Ana" not in (held.text or "")}
+    assert len(others) == 9
+    assert {each: after[each] for each in others} == {each: before[each] for each in others}
+    assert _counts(push_to(store, *_plan("Bob", years=2), name)) == (0, 0, 0, 8)
+
+
+@dataclass
+class _Meddling:
+    """A store through which others act while a push runs.
+
+    `after_get`: what someone else does right after the push reads; `writes`:
+    how many writes go through before the connection drops (None: all).
+    """
+
+    inner: CalendarStore
+    after_get: Callable[[list[Stored]], None] = lambda found: None
+    writes: int | None = None
+    made: list[str] = field(default_factory=list)
+
+    def find(self, name: str) -> StoredCalendar | None:
+        return self.inner.find(name)
+
+    def create(self, name: str) -> StoredCalendar:
+        return self.inner.create(name)
+
+    def listing(self, calendar: StoredCalendar) -> list[Stored]:
+        return self.inner.listing(calendar)
+
+    def get(self, hrefs: Sequence[str]) -> list[Stored]:
+        found = self.inner.get(hrefs)
+        self.after_get(found)
+        return found
+
+    def _count(self, href: str) -> None:
+        if self.writes is not None and len(self.made) == self.writes:
+            raise ConnectionAbortedError("the network dropped")
+        self.made.append(href)
+
+    def put(self, href: str, text: str, *, etag: str | None) -> None:
+        self._count(href)
+        self.inner.put(href, text, etag=etag)
+
+    def delete(self, href: str, *, etag: str) -> None:
+        self._count(href)
+        self.inner.delete(href, etag=etag)
+
+
+def test_an_interrupted_push_converges(store: CalendarStore) -> None:
+    """A push cut off after two writes leaves an event too many, never one too few; the next finishes."""
+    name = _unique("Cut")
+    push_to(store, *_plan("Ana Cut"), name)
+    later = _plan("Ana Cut", done=True)
+    cut = _Meddling(store, writes=2)
+    with pytest.raises(ConnectionAbortedError):
+        push_to(cut, *later, name)
+    assert len(cut.made) == 2
+    assert len(_held(store, name)) == 4  # the removal comes last
+    assert _counts(push_to(store, *later, name)) == (0, 1, 1, 2)
+    assert _counts(push_to(store, *later, name)) == (0, 0, 0, 3)
+
+
+def test_a_change_made_meanwhile_is_reported_not_overwritten(store: CalendarStore) -> None:
+    """An event changed between the read and the write stops the push; the change is kept.
+
+    The next push, reading the change, updates the event and converges.
+    """
+    name = _unique("Race")
+    push_to(store, *_plan("Ana Race"), name)
+
+    def someone_moves_the_first(found: list[Stored]) -> None:
+        first = next(each for each in found if "DTSTART;VALUE=DATE:20240430" in (each.text or ""))
+        edited = (first.text or "").replace("SUMMARY:", "SUMMARY:Moved by hand: ")
+        store.put(first.href, edited, etag=first.etag)
+
+    later = _plan("Ana Race", done=True)
+    with pytest.raises(PushFailed) as failed:
+        push_to(_Meddling(store, someone_moves_the_first), *later, name)
+    assert str(failed.value) == (
+        "2024-06-02 Follow-up CT/MRI, chest + abdomen (1 of 3), done – Ana Race: "
+        "changed on the server since it was read; run push again"
+    )
+    assert sum("Moved by hand" in (each.text or "") for each in _held(store, name).values()) == 1
+    assert _counts(push_to(store, *later, name)) == (0, 3, 1, 0)
+    assert _counts(push_to(store, *later, name)) == (0, 0, 0, 3)
+
+
+def test_a_copy_under_another_name_is_reported(store: CalendarStore) -> None:
+    """A visit already in the calendar under another name (an imported file) stops the push."""
+    name = _unique("Imported")
+    schedule, options = _plan("Ana Import")
+    calendar = store.create(name)
+    first = items(schedule, options)[0]
+    store.put(calendar.href_for("imported-1.ics"), first.text, etag=None)
+    with pytest.raises(PushFailed) as failed:
+        push_to(store, schedule, options, name)
+    assert str(failed.value) == (
+        "2024-04-30 Follow-up CT/MRI, chest + abdomen (1 of 4) – Ana Import: the calendar already "
+        "holds this event under another name (imported from a file?): delete that copy, "
+        "or push to another calendar"
+    )
+
+
+class _Refusing(MemoryStore):
+    """A store whose server refuses every write, for a reason of its own."""
+
+    def put(self, href: str, text: str, *, etag: str | None) -> None:
+        raise Refused("calendar.example.org", 403)
+
+
+def test_a_refused_write_names_the_visit() -> None:
+    """A write the server refuses stops the push: which server, which visit, and the status."""
+    with pytest.raises(PushFailed) as failed:
+        push_to(_Refusing(), *_plan("Ana Refused"), "Refused")
+    assert str(failed.value) == (
+        "calendar.example.org refused to write "
+        "2024-04-30 Follow-up CT/MRI, chest + abdomen (1 of 4) – Ana Refused: HTTP 403"
+    )
+
+
+def test_a_text_that_is_not_icalendar_is_refused(store: CalendarStore) -> None:
+    """A store keeps no text that is not iCalendar: `Refused`, with a server's 400."""
+    calendar = store.create(_unique("Refused"))
+    with pytest.raises(Refused) as refused:
+        store.put(calendar.href_for("broken.ics"), "not iCalendar", etag=None)
+    assert refused.value.status == 400
+    assert store.listing(calendar) == []
+
+
+def _task(uid: str) -> str:
+    """A calendar object that holds a task, not an event."""
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//someone//phone//EN\r\nBEGIN:VTODO\r\n"
+        f"UID:{uid}\r\nDTSTAMP:20250101T000000Z\r\nSUMMARY:Call the clinic\r\n"
+        "END:VTODO\r\nEND:VCALENDAR\r\n"
+    )
+
+
+def test_an_object_of_ours_that_is_not_one_event_is_replaced_or_removed(
+    store: CalendarStore,
+) -> None:
+    """Under this plan's names, an object that is no event is rewritten, or removed by its name."""
+    name = _unique("Odd")
+    schedule, options = _plan("Ana Odd")
+    push_to(store, schedule, options, name)
+    calendar = store.find(name)
+    assert calendar is not None
+    first = items(schedule, options)[0]
+    (held,) = store.get([calendar.href_for(first.name)])
+    store.put(held.href, _task(first.uid), etag=held.etag)
+    stray = f"{prefix_for(schedule)}stray.ics"
+    store.put(calendar.href_for(stray), _task(str(uuid.uuid4())), etag=None)
+    report = push_to(store, schedule, options, name)
+    assert _said(report) == [
+        ("update", first.name, "2024-04-30 Follow-up CT/MRI, chest + abdomen (1 of 4) – Ana Odd"),
+        ("remove", stray, stray),
+    ]
+    assert _counts(push_to(store, schedule, options, name)) == (0, 0, 0, 4)
+
+
 def test_first_and_second_push(runner: CliRunner, server: Server, tmp_path: Path) -> None:
     """A first push adds every visit, as `plan` writes it; a second one changes nothing."""
     settings = ["2025-03-14", "--name", "Ana First", "--remind", "7"]
@@ -189,22 +542,6 @@ def test_first_and_second_push(runner: CliRunner, server: Server, tmp_path: Path
     assert _stored(calendar) == stored  # not one ETag changed
 
 
-def test_a_scan_done_updates_and_removes_the_dropped_visit(
-    runner: CliRunner, server: Server, tmp_path: Path
-) -> None:
-    """After --done shortens the plan, the push updates the visits and deletes the dropped one."""
-    settings = [DATE, "--name", "Ana Done", "--years", "1"]
-    assert _push(runner, server, *settings).exit_code == 0
-    calendar = _calendar(server, "Follow-up visits – Ana Done")
-    assert len(_stored(calendar)) == 4
-    later = [*settings, "--done", "2024-06-02"]
-    result = _push(runner, server, *later)
-    assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("0 added, 3 updated, 1 removed, 0 unchanged in ")
-    _same_as_plan(_stored(calendar), _plan_events(runner, tmp_path, *later))
-    assert _push(runner, server, *later).stdout.startswith("0 added, 0 updated, 0 removed, 3 ")
-
-
 def test_a_track_is_pushed_too(runner: CliRunner, server: Server, tmp_path: Path) -> None:
     """An extra track's visits are objects of their own, with the track's UIDs."""
     settings = ["2025-03-14", "--name", "Ana Track", "--track", "Brain MRI", "--every", "12"]
@@ -214,49 +551,6 @@ def test_a_track_is_pushed_too(runner: CliRunner, server: Server, tmp_path: Path
     stored = _stored(_calendar(server, "Follow-up visits – Ana Track"))
     _same_as_plan(stored, _plan_events(runner, tmp_path, *settings))
     assert sum("Brain MRI" in text for _etag, text in stored.values()) == 10
-
-
-def test_two_people_share_a_calendar(runner: CliRunner, server: Server) -> None:
-    """Two people's plans in one calendar: each push adds, keeps or removes only its own."""
-    ana = ["2025-03-14", "--name", "Ana", "--calendar", "Family"]
-    bob = ["2025-03-14", "--name", "Bob", "--calendar", "Family", "--years", "3"]
-    assert _push(runner, server, *ana).exit_code == 0
-    result = _push(runner, server, *bob)
-    assert result.exit_code == 0, result.output
-    assert result.stdout == "10 added, 0 updated, 0 removed, 0 unchanged in 'Family'\n"
-    calendar = _calendar(server, "Family")
-    before = _stored(calendar)
-    assert len(before) == 29
-    shorter = _push(runner, server, *ana, "--years", "2")
-    assert shorter.stdout == "0 added, 8 updated, 11 removed, 0 unchanged in 'Family'\n"
-    after = _stored(calendar)
-    bobs = {name for name, (_etag, text) in before.items() if "– Bob" in text}
-    assert len(bobs) == 10
-    assert {name: after[name] for name in bobs} == {name: before[name] for name in bobs}
-    assert _push(runner, server, *bob).stdout.endswith("0 removed, 10 unchanged in 'Family'\n")
-
-
-def test_an_event_added_by_hand_is_left_alone(runner: CliRunner, server: Server) -> None:
-    """An event someone added to the calendar survives pushes that change and remove visits."""
-    settings = ["2025-03-14", "--name", "Ana Hand"]
-    assert _push(runner, server, *settings).exit_code == 0
-    calendar = _calendar(server, "Follow-up visits – Ana Hand")
-    dentist = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//someone//phone//EN\r\nBEGIN:VEVENT\r\n"
-        f"UID:{uuid.uuid4()}\r\nDTSTAMP:20250101T000000Z\r\nDTSTART;VALUE=DATE:20250602\r\n"
-        "SUMMARY:Dentist\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    )
-    client = _client(server)
-    answer = client.put(
-        str(calendar.url) + "dentist.ics", dentist, {"Content-Type": "text/calendar"}
-    )
-    assert answer.status == 201
-    before = _stored(calendar)["dentist.ics"]
-    result = _push(runner, server, *settings, "--years", "3", "--remind", "3")
-    assert result.stdout.startswith("0 added, 10 updated, 9 removed, 0 unchanged in ")
-    stored = _stored(calendar)
-    assert stored["dentist.ics"] == before
-    assert len(stored) == 11
 
 
 def test_dry_run_changes_nothing(runner: CliRunner, server: Server) -> None:
@@ -284,59 +578,6 @@ def test_dry_run_changes_nothing(runner: CliRunner, server: Server) -> None:
         "in 'Follow-up visits – Ana Dry'",
     ]
     assert _stored(calendar) == before
-
-
-def test_a_change_made_meanwhile_is_reported_not_overwritten(
-    runner: CliRunner, server: Server, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An event changed between the read and the write gets a 412: exit 1, run push again.
-
-    The change made meanwhile is kept; the next push, reading it, updates it and converges.
-    """
-    settings = [DATE, "--name", "Ana Race", "--years", "1"]
-    assert _push(runner, server, *settings).exit_code == 0
-    calendar = _calendar(server, "Follow-up visits – Ana Race")
-    read = push_module._read
-
-    def read_then_someone_writes(client: Any, url: str, prefix: str) -> Any:
-        found = read(client, url, prefix)
-        first = next(each for each in found if "DTSTART;VALUE=DATE:20240430" in (each.text or ""))
-        edited = (first.text or "").replace("SUMMARY:", "SUMMARY:Moved by hand: ")
-        answer = _client(server).put(first.url, edited, {"Content-Type": "text/calendar"})
-        assert answer.status == 204
-        return found
-
-    monkeypatch.setattr(push_module, "_read", read_then_someone_writes)
-    later = [*settings, "--done", "2024-06-02"]
-    result = _push(runner, server, *later)
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "Error: 2024-06-02 Follow-up CT/MRI, chest + abdomen (1 of 3), done – Ana Race: "
-        "changed on the server since it was read; run push again\n"
-    )
-    assert sum("Moved by hand" in text for _etag, text in _stored(calendar).values()) == 1
-    monkeypatch.setattr(push_module, "_read", read)
-    again = _push(runner, server, *later)
-    assert again.exit_code == 0, again.output
-    assert again.stdout.startswith("0 added, 3 updated, 1 removed, 0 unchanged")
-    assert _push(runner, server, *later).stdout.startswith("0 added, 0 updated, 0 removed, 3 ")
-
-
-def test_an_imported_copy_is_a_conflict(runner: CliRunner, server: Server, tmp_path: Path) -> None:
-    """A visit already in the calendar under another name (an imported file) gets a 409: exit 1."""
-    client = _client(server)
-    calendar = client.get_principal().make_calendar(name="Imported")
-    planned = _plan_events(runner, tmp_path, DATE, "--name", "Ana Import", "--years", "1")
-    copy = ICalendar.new(prodid="-//phone//import//EN")
-    copy.add_component(next(iter(planned.values())))
-    url = str(cast("Calendar", calendar).url) + "imported-1.ics"
-    assert client.put(url, copy.to_ical().decode(), {"Content-Type": "text/calendar"}).status == 201
-    result = _push(
-        runner, server, DATE, "--name", "Ana Import", "--years", "1", "--calendar", "Imported"
-    )
-    assert result.exit_code == 1
-    assert "the calendar already holds this event under another name" in result.stderr
-    assert result.stderr.count("\n") == 1
 
 
 def test_a_calendar_address_is_used_directly(runner: CliRunner, server: Server) -> None:
@@ -436,7 +677,7 @@ def test_a_silent_server_times_out(runner: CliRunner, monkeypatch: pytest.Monkey
     """A server that accepts and never answers: exit 1 after the timeout, one line."""
     if importlib.util.find_spec("caldav") is None:
         missing("caldav", "pip install -e '.[dev]'")
-    monkeypatch.setattr(push_module, "TIMEOUT", 0.3)
+    monkeypatch.setattr(caldav_store, "TIMEOUT", 0.3)
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen()
@@ -526,7 +767,7 @@ def test_the_password_is_asked_for_on_a_terminal(
     """On a terminal, with no password stored, push asks for it without echo (getpass)."""
     monkeypatch.delenv("FOLLOWUP_CALDAV_PASSWORD", raising=False)
     monkeypatch.setitem(sys.modules, "keyring", None)
-    monkeypatch.setattr(push_module, "_can_ask", lambda: True)
+    monkeypatch.setattr(account, "_can_ask", lambda: True)
     prompts = []
 
     def getpass(prompt: str) -> str:

@@ -1,0 +1,77 @@
+"""Pushing a plan into a calendar account over CalDAV, and keeping it in step there.
+
+A front end beside the command line: it talks to the network only when asked
+(`followup push`), and imports the `caldav` library only then. The push itself
+(`sync`: the plan's objects, the changes, what is said) reads and writes
+through a `CalendarStore` (`store`): a CalDAV account (`caldav`) for real, or
+calendars in memory (`memory`), on which the same tests run. Who logs in where,
+and with which password, is `account`'s.
+"""
+
+from __future__ import annotations
+
+from followup import i18n
+from followup.export import RenderOptions
+from followup.export.ics import calendar_name
+from followup.push.account import PASSWORD_VARIABLE, Target, password_for
+from followup.push.caldav import CalDAVStore, connected
+from followup.push.memory import MemoryStore
+from followup.push.store import (
+    CalendarStore,
+    Conflict,
+    Refused,
+    Stored,
+    StoredCalendar,
+    UidTaken,
+    WriteFailed,
+)
+from followup.push.sync import (
+    Action,
+    Change,
+    Item,
+    Report,
+    changes,
+    items,
+    prefix_for,
+    push_to,
+)
+from followup.schedule import Schedule
+
+__all__ = [
+    "PASSWORD_VARIABLE",
+    "Action",
+    "CalDAVStore",
+    "CalendarStore",
+    "Change",
+    "Conflict",
+    "Item",
+    "MemoryStore",
+    "Refused",
+    "Report",
+    "Stored",
+    "StoredCalendar",
+    "Target",
+    "UidTaken",
+    "WriteFailed",
+    "changes",
+    "items",
+    "password_for",
+    "prefix_for",
+    "push",
+    "push_to",
+]
+
+
+def push(
+    schedule: Schedule, options: RenderOptions, target: Target, *, dry_run: bool = False
+) -> Report:
+    """Make the calendar hold this plan's visits, as `followup push` does.
+
+    The calendar is `target.calendar` in the account (the plan's calendar name
+    when None; created when missing), or the calendar at `target.url` itself.
+    Raises `PushFailed` when the server cannot be used or refuses a change.
+    """
+    with i18n.using(options.lang):
+        name = target.calendar or calendar_name(schedule)
+    with connected(target) as store:
+        return push_to(store, schedule, options, name, dry_run=dry_run)

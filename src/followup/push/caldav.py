@@ -1,0 +1,261 @@
+"""A CalDAV account as a calendar store, over the `caldav` library.
+
+The library (and the HTTP and XML ones under it) is imported only when a push
+connects, never by the rest of followup. Failures of the network, the login or
+the server end as one line (`PushFailed`) that says which; a write refused
+because the object changed meanwhile is a `Conflict`, as in every store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn, cast
+from urllib.parse import unquote, urljoin, urlsplit
+from xml.sax.saxutils import escape
+
+from followup.errors import InvalidOption, MissingDependency, PushFailed, install_command
+from followup.i18n import _
+from followup.push.account import Target, password_for
+from followup.push.store import Conflict, Refused, Stored, StoredCalendar, UidTaken
+
+if TYPE_CHECKING:
+    from caldav.collection import Calendar, Principal
+    from caldav.davclient import DAVClient
+
+__all__ = ["TIMEOUT", "CalDAVStore", "connected", "library"]
+
+TIMEOUT = 30.0  # seconds to wait for each answer from the server
+_CALENDAR_TYPE = "{urn:ietf:params:xml:ns:caldav}calendar"
+_DISPLAY_NAME = "{DAV:}displayname"
+_RESOURCE_TYPE = "{DAV:}resourcetype"
+_ETAG = "{DAV:}getetag"
+
+
+def library() -> Any:
+    """The caldav library, or how to install it."""
+    try:
+        import caldav
+    except ImportError:
+        message = _("pushing to a calendar account needs the caldav extra: {command}")
+        raise MissingDependency(message.format(command=install_command("caldav"))) from None
+    # The library logs what it finds odd; a person sees only our one line.
+    logger = logging.getLogger("caldav")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+    return caldav
+
+
+@contextlib.contextmanager
+def connected(target: Target) -> Iterator[CalDAVStore]:
+    """The account `target` names, as a store, logged in with the password found for it.
+
+    Every failure of the network, the login or the server while it is in use
+    is raised as `PushFailed`, one line that says what went wrong.
+    """
+    caldav = library()
+    client = caldav.DAVClient(
+        url=target.url,
+        username=target.user,
+        password=password_for(target),
+        timeout=TIMEOUT,
+        ssl_verify_cert=True,
+        enable_rfc6764=False,
+    )
+    with client, _reported(target):
+        yield CalDAVStore(client, target)
+
+
+def _fail(message: str) -> NoReturn:
+    raise PushFailed(message)
+
+
+@contextlib.contextmanager
+def _reported(target: Target) -> Iterator[None]:
+    """Failures of the network, the login or the server, as one line that says which."""
+    from caldav.lib import error
+    from caldav.lib.http_sync import requests as http
+
+    host = target.host
+    try:
+        yield
+    except error.AuthorizationError as refused:
+        status = refused.status or 401
+        if target.user is None:
+            _fail(
+                _("{host} asks for a login (HTTP {status}): give --user").format(
+                    host=host, status=status
+                )
+            )
+        _fail(
+            _("{host} refused the login (HTTP {status}): check --user and the password").format(
+                host=host, status=status
+            )
+        )
+    except http.exceptions.SSLError as failed:
+        _fail(
+            _("no secure connection to {host}: {reason}").format(host=host, reason=_cause(failed))
+        )
+    except http.exceptions.Timeout:
+        _fail(
+            _("{host} did not answer within {seconds:g} seconds").format(host=host, seconds=TIMEOUT)
+        )
+    except http.exceptions.RequestException as failed:
+        _fail(_("cannot reach {host}: {reason}").format(host=host, reason=_cause(failed)))
+    except error.DAVError as failed:
+        _fail(
+            _("{url} is not a CalDAV address: {reason}").format(
+                url=target.url, reason=_reason(failed)
+            )
+        )
+
+
+def _cause(failure: BaseException) -> str:
+    """The innermost reason of a network failure, such as 'Connection refused'."""
+    found, seen = str(failure), set()
+    reason: BaseException | None = failure
+    while reason is not None and id(reason) not in seen:
+        seen.add(id(reason))
+        if isinstance(reason, OSError) and reason.strerror:
+            found = reason.strerror
+        reason = reason.__cause__ or reason.__context__
+    return found
+
+
+def _reason(failure: Exception) -> str:
+    status = getattr(failure, "status", None)
+    return f"HTTP {status}" if status else type(failure).__name__
+
+
+@dataclass
+class CalDAVStore:
+    """The calendars of a CalDAV account, or the one calendar at `target.url`.
+
+    Objects are read with one PROPFIND (names and ETags) and one
+    calendar-multiget REPORT (their text); each write is one PUT or DELETE
+    with `If-None-Match: *` (a new object) or `If-Match` on the ETag.
+    """
+
+    client: DAVClient
+    target: Target
+
+    @functools.cached_property
+    def principal(self) -> Principal:
+        """The account of the user logged in, asked for once."""
+        return self.client.get_principal()
+
+    def find(self, name: str) -> StoredCalendar | None:
+        """The calendar at the target's address, else the account's calendar called `name`."""
+        at_address = self._at_address()
+        if at_address is not None:
+            return at_address
+        calendars = self.client.get_calendars(self.principal)
+        named = [each for each in calendars if each.get_display_name() == name]
+        if len(named) > 1:
+            urls = ", ".join(str(each.url) for each in named)
+            reason = _(
+                "{count} calendars have that name ({urls}): give the address of one as --caldav"
+            )
+            raise InvalidOption("--calendar", name, reason.format(count=len(named), urls=urls))
+        return StoredCalendar(_folder(str(named[0].url)), name) if named else None
+
+    def _at_address(self) -> StoredCalendar | None:
+        """The calendar the target's address is itself; None when it is an account's."""
+        target = self.target
+        answer = self.client.propfind(target.url, props=[_RESOURCE_TYPE, _DISPLAY_NAME], depth=0)
+        results = answer.parse_propfind() if answer.status == 207 else []
+        if not results:
+            _fail(
+                _("{url} is not a CalDAV address: it answered HTTP {status}").format(
+                    url=target.url, status=answer.status
+                )
+            )
+        found = results[0].properties
+        if _CALENDAR_TYPE not in (found.get(_RESOURCE_TYPE) or []):
+            return None
+        shown = found.get(_DISPLAY_NAME)
+        if target.calendar is not None and target.calendar != shown:
+            reason = _("{url} is itself a calendar, named {name!r}: leave out --calendar")
+            raise InvalidOption(
+                "--calendar", target.calendar, reason.format(url=target.url, name=shown)
+            )
+        return StoredCalendar(_folder(target.url), str(shown or target.url))
+
+    def create(self, name: str) -> StoredCalendar:
+        from caldav.lib.error import DAVError
+
+        try:  # a sync client's calendar, not a coroutine
+            made = cast("Calendar", self.principal.make_calendar(name=name))
+        except DAVError as refused:
+            reason = _(
+                "{host} did not create the calendar {name!r} ({reason}): create it, then push"
+            )
+            _fail(reason.format(host=self.target.host, name=name, reason=_reason(refused)))
+        return StoredCalendar(_folder(str(made.url)), name)
+
+    def listing(self, calendar: StoredCalendar) -> list[Stored]:
+        url = calendar.href
+        answer = self.client.propfind(url, props=[_ETAG, _RESOURCE_TYPE], depth=1)
+        if answer.status != 207:
+            _fail(_("cannot list {url}: HTTP {status}").format(url=url, status=answer.status))
+        return [
+            Stored(urljoin(url, result.href), result.properties.get(_ETAG))
+            for result in answer.parse_propfind()
+            if not result.properties.get(_RESOURCE_TYPE)
+        ]
+
+    def get(self, hrefs: Sequence[str]) -> list[Stored]:
+        folders: dict[str, list[str]] = {}
+        for href in hrefs:
+            folders.setdefault(href.rpartition("/")[0] + "/", []).append(href)
+        return [each for url, inside in folders.items() for each in self._multiget(url, inside)]
+
+    def _multiget(self, url: str, hrefs: list[str]) -> list[Stored]:
+        """The objects of one calendar, read in one calendar-multiget REPORT."""
+        asked = {_path(href): href for href in hrefs}
+        listed = "".join(f"<D:href>{escape(urlsplit(href).path)}</D:href>" for href in hrefs)
+        query = (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            '<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+            f"<D:prop><D:getetag/><C:calendar-data/></D:prop>{listed}</C:calendar-multiget>"
+        )
+        answer = self.client.report(url, query, depth=None)
+        if answer.status != 207:
+            _fail(_("cannot read {url}: HTTP {status}").format(url=url, status=answer.status))
+        return [
+            Stored(asked[_path(result.href)], result.etag, result.calendar_data)
+            for result in answer.parse_calendar_query()
+            if _path(result.href) in asked and result.calendar_data
+        ]
+
+    def put(self, href: str, text: str, *, etag: str | None) -> None:
+        condition = {"If-None-Match": "*"} if etag is None else {"If-Match": etag}
+        headers = {**condition, "Content-Type": "text/calendar; charset=utf-8"}
+        self._check(self.client.put(href, text, headers).status, href, new=etag is None)
+
+    def delete(self, href: str, *, etag: str) -> None:
+        status = self.client.delete(href, {"If-Match": etag}).status
+        if status != 404:  # already gone: what was wanted
+            self._check(status, href, new=False)
+
+    def _check(self, status: int, href: str, *, new: bool) -> None:
+        """A write's answer: done, or the reason it was not."""
+        if status == 412 or (status == 409 and not new):
+            raise Conflict(href)
+        if status == 409:
+            raise UidTaken(href)
+        if not 200 <= status < 300:
+            raise Refused(self.target.host, status)
+
+
+def _folder(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _path(href: str) -> str:
+    """An address as its path alone, decoded: the same object however a server spells it."""
+    return unquote(urlsplit(href).path)
