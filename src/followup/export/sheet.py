@@ -9,9 +9,6 @@ the package, so every accented letter prints.
 
 from __future__ import annotations
 
-import functools
-import html
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
@@ -20,13 +17,12 @@ from typing import TYPE_CHECKING
 from followup import i18n, wording
 from followup.errors import MissingDependency, install_command
 from followup.export import Paper
+from followup.export.templates import environment
 from followup.i18n import _
 from followup.schedule import Schedule, Visit
 
 if TYPE_CHECKING:
-    import jinja2
     from fpdf import FPDF
-    from markupsafe import Markup
 
 __all__ = [
     "ChartContent",
@@ -201,55 +197,6 @@ def _chart(
         return chart_content(schedule, generated=generated, version=version)
 
 
-@functools.cache
-def _environment() -> jinja2.Environment:
-    # Imported here, not at the top: jinja2 would slow every command's start-up.
-    import jinja2
-
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("followup", "templates"),
-        autoescape=True,
-        finalize=_e,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    environment.filters["whole_dates"] = _whole_dates
-    return environment
-
-
-def _e(value: object) -> object:
-    """The template's finalize: escape text with html.escape, as the sheet always has.
-
-    markupsafe writes quotes as &#34; and &#39;, html.escape as &quot; and
-    &#x27;; escaping here, before autoescape (which leaves `Markup` alone),
-    keeps the page the same byte for byte. Anything else autoescape escapes.
-    """
-    if isinstance(value, str) and not hasattr(value, "__html__"):
-        from markupsafe import Markup
-
-        # Safe: the text has just been escaped.
-        return Markup(html.escape(value, quote=True))  # noqa: S704
-    return value
-
-
-_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-
-
-def _whole_dates(text: str) -> Markup:
-    """The filter `whole_dates`: text escaped as `_e` does, each ISO date in a `nobr` span.
-
-    Browsers may end a line after a hyphen, splitting `2025-09-` from `25`; the
-    span keeps every date of the page's running text whole.
-    """
-    from markupsafe import Markup
-
-    escaped = html.escape(text, quote=True)
-    # Safe: the text has just been escaped, and only digits and hyphens are wrapped.
-    return Markup(_ISO_DATE.sub(r'<span class="nobr">\g<0></span>', escaped))  # noqa: S704
-
-
 def to_html(
     schedule: Schedule, *, generated: datetime, version: str, chart_lang: str | None = None
 ) -> str:
@@ -257,7 +204,7 @@ def to_html(
     `chart_lang`, a last page for the clinic's chart in that language."""
     sheet = content(schedule, generated=generated, version=version)
     chart = _chart(schedule, chart_lang, generated, version)
-    template = _environment().get_template("sheet.html")
+    template = environment().get_template("sheet.html")
     return template.render(sheet=sheet, chart=chart, version=version)
 
 

@@ -1,15 +1,15 @@
-"""Pages drawn from the Jinja2 templates in `followup/web/templates`, in one language."""
+"""Pages drawn from the Jinja2 templates in `followup/web/templates`, in one language, with
+the one environment the sheet is drawn with (so the result page shows the sheet's parts)."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-import jinja2
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
 from followup import i18n, wording
+from followup.export.templates import add_templates, environment
 from followup.settings import field_named
 from followup.web.languages import ENDONYMS, path_in
 from followup.web.text import t
@@ -17,25 +17,24 @@ from followup.web.text import t
 __all__ = ["page", "page_text"]
 
 
-@functools.cache
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("followup.web", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    environment.globals.update(
-        t=t,
-        _=i18n._,
-        label=_label,
-        attributes=_attributes,
-        bounds=_bounds,
-        languages=ENDONYMS,
-        path_in=path_in,
-    )
-    return environment
+# The web's pages live beside the sheet's templates, in the one environment.
+add_templates("followup.web")
+_GLOBALS: dict[str, Any] = {}
+
+
+def _globals() -> dict[str, Any]:
+    """What every page may call: messages, labels, and each setting's input attributes."""
+    if not _GLOBALS:
+        _GLOBALS.update(
+            t=t,
+            _=i18n._,
+            label=_label,
+            attributes=_attributes,
+            bounds=_bounds,
+            languages=ENDONYMS,
+            path_in=path_in,
+        )
+    return _GLOBALS
 
 
 def _label(name: str) -> str:
@@ -69,9 +68,10 @@ def page_text(template: str, language: str, path: str, **context: Any) -> str:
     context.setdefault("section", "")
     with i18n.using(language):
         return (
-            _environment()
+            environment()
             .get_template(template)
             .render(
+                **_globals(),
                 lang=language,
                 path=path,
                 home=f"/{language}/",
