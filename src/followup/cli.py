@@ -203,10 +203,11 @@ def protocols_show(protocol: opt.ProtocolArgument, lang: opt.Language = None) ->
     """Show a protocol: its phases with their ranges, its tracks, and its quoted source."""
     from followup.api import load_protocol
     from followup.export.protocol_text import protocol_details
+    from followup.protocols import DEFAULT_PROTOCOL
 
     _settings({"lang": lang})
     chosen = Settings.from_mapping({"protocol": protocol}, Argument("protocol"))
-    _emit(protocol_details(load_protocol(chosen.protocol)).encode(), None)
+    _emit(protocol_details(load_protocol(chosen.protocol), DEFAULT_PROTOCOL).encode(), None)
 
 
 def _file_formats(text: str) -> tuple[Format, ...]:

@@ -17,11 +17,13 @@ from followup.i18n import _, ngettext
 from followup.i18n import long_date as long_date
 from followup.i18n import short_date as short_date
 from followup.i18n import weekday as weekday
-from followup.protocols import Phase, Track
+from followup.protocols import Phase, Protocol, Track
 from followup.schedule import Next, Schedule, Standing, Visit
 
 __all__ = [
+    "Choice",
     "Fact",
+    "ProtocolView",
     "about",
     "choices",
     "counted_from",
@@ -38,6 +40,7 @@ __all__ = [
     "next_sentence",
     "phase_label",
     "phase_rule",
+    "protocol_view",
     "rule",
     "short_date",
     "source",
@@ -401,3 +404,61 @@ def about(schedule: Schedule) -> list[Fact]:
     facts.extend(Fact("note", _("Note"), _(note)) for note in protocol.notes)
     facts.append(Fact("notice", _("Notice"), disclaimer()))
     return facts
+
+
+class Choice(NamedTuple):
+    """A choice a protocol leaves open: the setting that makes it, and the range allowed
+    (`3–4 months`). Each front end names the setting its own way (a flag, a label)."""
+
+    field: str
+    range: str
+
+
+class ProtocolView(NamedTuple):
+    """A protocol as every output describes it, in the active language: `followup
+    protocols show`, the web's protocol page and the API's protocol list."""
+
+    id: str
+    default: bool
+    name: str
+    exam: str
+    phases: list[str]
+    tracks: list[str]
+    choices: list[Choice]
+    start: str
+    citation: str
+    url: str | None
+    quote: str
+    quoted_from: str
+    checked: str
+    notes: list[str]
+
+
+def protocol_view(protocol: Protocol, default: str) -> ProtocolView:
+    """Everything a plan from `protocol` rests on; `default` is the default protocol's id."""
+    source = protocol.source
+    first = protocol.phases[0]
+    choices = []
+    if first.allowed[0] != first.allowed[1]:
+        choices.append(
+            Choice("early_interval", _("{range} months").format(range=span(*first.allowed)))
+        )
+    if first.until_allowed is not None:
+        low, high = (months // 12 for months in first.until_allowed)
+        choices.append(Choice("early_years", _("{range} years").format(range=span(low, high))))
+    return ProtocolView(
+        id=protocol.id,
+        default=protocol.id == default,
+        name=_(protocol.name),
+        exam=_(protocol.exam),
+        phases=[phase_rule(phase) for phase in protocol.phases],
+        tracks=[track_rule(track) for track in protocol.tracks],
+        choices=choices,
+        start=_(protocol.start_hint),
+        citation=source.citation,
+        url=source.url,
+        quote=source.quote,
+        quoted_from=_(source.quoted_from),
+        checked=_(source.verification),
+        notes=[_(note) for note in protocol.notes],
+    )

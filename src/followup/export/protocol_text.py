@@ -25,26 +25,20 @@ def protocol_list(presets: dict[str, Protocol], default: Protocol) -> str:
     return "\n".join(lines) + "\n"
 
 
-def protocol_details(protocol: Protocol) -> str:
+def protocol_details(protocol: Protocol, default: Protocol) -> str:
     """`followup protocols show`: everything a plan from this protocol rests on."""
-    source = protocol.source
-    first = protocol.phases[0]
+    view = wording.protocol_view(protocol, default.id)
     lines = [
-        f"{_(protocol.name)} [{protocol.id}]",
+        f"{view.name} [{view.id}]",
         "",
-        _("Exam: {exam}").format(exam=_(protocol.exam)),
+        _("Exam: {exam}").format(exam=view.exam),
         _("Phases (months after the treatment date):"),
-        *(f"  {wording.phase_rule(phase)}" for phase in protocol.phases),
+        *(f"  {phase}" for phase in view.phases),
     ]
-    if protocol.tracks:
+    if view.tracks:
         lines.append(_("Extra tracks:"))
-        lines.extend(f"  {wording.track_rule(track)}" for track in protocol.tracks)
-    options = []
-    if first.allowed[0] != first.allowed[1]:
-        options.append(f"{field_named('early_interval').flag} {wording.span(*first.allowed)}")
-    if first.until_allowed is not None:
-        low, high = (m // 12 for m in first.until_allowed)
-        options.append(f"{field_named('early_years').flag} {wording.span(low, high)}")
+        lines.extend(f"  {track}" for track in view.tracks)
+    options = [f"{field_named(choice.field).flag} {choice.range}" for choice in view.choices]
     options.append(
         _("{flag} 1–{most} (default {default})").format(
             flag=field_named("years").flag, most=MAX_YEARS, default=DEFAULT_YEARS
@@ -52,18 +46,16 @@ def protocol_details(protocol: Protocol) -> str:
     )
     lines += [
         _("Choices: {options}.").format(options=", ".join(options)),
-        _("Start: {hint}.").format(hint=_(protocol.start_hint)),
+        _("Start: {hint}.").format(hint=view.start),
         "",
-        _("Source: {citation}").format(citation=source.citation)
-        + (f" {source.url}" if source.url else ""),
+        _("Source: {citation}").format(citation=view.citation)
+        + (f" {view.url}" if view.url else ""),
     ]
-    if source.quote:
+    if view.quote:
         lines.append(
-            _("Wording: “{quote}” ({origin})").format(
-                quote=source.quote, origin=_(source.quoted_from)
-            )
+            _("Wording: “{quote}” ({origin})").format(quote=view.quote, origin=view.quoted_from)
         )
-    lines.append(_("Checked: {verification}").format(verification=_(source.verification)))
-    lines.extend(_("Note: {note}").format(note=_(note)) for note in protocol.notes)
+    lines.append(_("Checked: {verification}").format(verification=view.checked))
+    lines.extend(_("Note: {note}").format(note=note) for note in view.notes)
     lines += ["", wording.disclaimer()]
     return "\n".join(lines) + "\n"

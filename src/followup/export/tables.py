@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from followup import wording
 from followup.i18n import N_, _
-from followup.protocols import Protocol, Source
+from followup.protocols import Protocol
 from followup.schedule import Schedule, Standing, Visit
 
 if TYPE_CHECKING:
@@ -205,7 +205,7 @@ def next_json(schedule: Schedule, today: date) -> str:
         "visits_done": len(schedule.done),
         "end_date": schedule.end_date.isoformat(),
         "protocol": {"id": schedule.protocol.id, "name": _(schedule.protocol.name)},
-        "source": _source_json(schedule.protocol.source),
+        "source": protocol_json(schedule.protocol)["source"],
         "sentence": wording.next_sentence(schedule, upcoming),
         "disclaimer": wording.disclaimer(),
     }
@@ -221,11 +221,13 @@ def _notes(schedule: Schedule) -> dict[str, str]:
 
 
 def protocol_json(protocol: Protocol) -> dict[str, Any]:
-    """A protocol as JSON: its phases with the ranges the source gives, and its source."""
+    """A protocol as JSON: its phases with the ranges the source gives, and its source, in
+    the words of its one description (`wording.protocol_view`)."""
+    view = wording.protocol_view(protocol, "")
     return {
-        "id": protocol.id,
-        "name": _(protocol.name),
-        "exam": _(protocol.exam),
+        "id": view.id,
+        "name": view.name,
+        "exam": view.exam,
         "phases": [
             {
                 "from_month": phase.from_month,
@@ -234,21 +236,20 @@ def protocol_json(protocol: Protocol) -> dict[str, Any]:
                 "allowed_months": list(phase.allowed),
                 "until_allowed": list(phase.until_allowed) if phase.until_allowed else None,
                 "label": wording.phase_label(phase),
+                "rule": rule,
             }
-            for phase in protocol.phases
+            for phase, rule in zip(protocol.phases, view.phases, strict=True)
         ],
-        "source": _source_json(protocol.source),
-    }
-
-
-def _source_json(source: Source) -> dict[str, str | int | None]:
-    return {
-        "citation": source.citation,
-        "year": source.year,
-        "url": source.url,
-        "quote": source.quote,
-        "quoted_from": _(source.quoted_from),
-        "verification": _(source.verification),
+        "start": view.start,
+        "notes": view.notes,
+        "source": {
+            "citation": view.citation,
+            "year": protocol.source.year,
+            "url": view.url,
+            "quote": view.quote,
+            "quoted_from": view.quoted_from,
+            "verification": view.checked,
+        },
     }
 
 

@@ -112,8 +112,6 @@ TEXT = {
     ),
     "protocols.default": N_("The default"),
     "protocols.use": N_("Plan with this protocol"),
-    "protocols.months_range": N_("{low}–{high} months"),
-    "protocols.years_range": N_("{low}–{high} years"),
     # The Clinic page
     "clinic.title": N_("Plan a clinic's roster"),
     "clinic.intro": N_(
