@@ -216,7 +216,7 @@ def test_protocols_lists_and_shows(runner: CliRunner, centre: Path) -> None:
         in shown
     )
     assert "Checked: Only the Sarcoma FAQ of kicksarcoma.org.au" in shown
-    assert "--early-interval 3–4, --early-years 2–3" in shown
+    assert "--early-interval 3–4 months, --early-years 2–3 years" in shown
     local = runner.invoke(app, ["protocols", "show", str(centre)])
     assert local.exit_code == 0
     assert "Our centre, liver metastases [file:centre.toml]" in local.stdout
