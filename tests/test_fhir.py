@@ -15,9 +15,10 @@ from typer.testing import CliRunner
 
 from followup import Schedule, Standing, Track, i18n, render
 from followup.cli import app
-from followup.export import FORMATS, RenderOptions, format_for
+from followup.export import FORMATS, RenderOptions
 from followup.export.fhir import STATUS_OF, to_fhir
 from followup.export.ics import calendar_uid, to_ics, visit_uid
+from followup.options import format_for
 from followup.protocols import IBERO_AMERICAN_2025
 from followup.schedule import make_schedule
 

@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 
 from followup import PRESETS, Schedule, Track, Weekends, i18n
 from followup.cli import app
-from followup.export import FORMATS, format_for
+from followup.export import FORMATS
 from followup.export.note import MOST_LINES, WIDTH, compact_rule, note_lines, to_note
+from followup.options import format_for
 from followup.protocols import IBERO_AMERICAN_2025, Phase, Source
 from followup.public_holidays import public_holidays
 from followup.schedule import make_schedule

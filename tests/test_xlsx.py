@@ -18,9 +18,10 @@ from typer.testing import CliRunner
 import followup
 from followup import i18n, wording
 from followup.cli import app
-from followup.export import FORMATS, RenderOptions, format_for
+from followup.export import FORMATS, RenderOptions
 from followup.export.tables import headers, rows
 from followup.export.xlsx import MAX_WIDTH, to_xlsx
+from followup.options import format_for
 from followup.protocols import IBERO_AMERICAN_2025, Track
 
 from .conftest import loaded_by_a_calendar_run

@@ -24,10 +24,10 @@ from followup import options as opt
 from followup.api import schedule_for
 from followup.dates import parse_date
 from followup.errors import InvalidOption, InvalidSetting, MissingValue
-from followup.export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions, format_for
+from followup.export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions
 from followup.files import read_text, write_output
 from followup.i18n import _
-from followup.options import COMMAND_LINE, Argument
+from followup.options import COMMAND_LINE, Argument, format_for
 from followup.settings import Settings
 
 __all__ = ["app", "main"]
@@ -287,10 +287,8 @@ def serve_(
 def holidays_(country: opt.Country = None, lang: opt.Language = None) -> None:
     """List the codes that --holidays accepts: countries, or the regions of one."""
     _settings({"lang": lang})
-    from followup.public_holidays import listing
-
     try:
-        _text(listing(country))
+        _text(console.holiday_lines(country))
     except InvalidSetting as error:
         raise error.at(Argument("COUNTRY")) from None
 

@@ -15,7 +15,14 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from followup import i18n
-from followup.errors import FollowupError, InvalidOption, MissingDependency, PushFailed
+from followup.errors import (
+    FollowupError,
+    InvalidOption,
+    InvalidSetting,
+    MissingDependency,
+    PushFailed,
+    not_allowed,
+)
 from followup.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -34,6 +41,7 @@ __all__ = [
     "UnknownCommand",
     "error_console",
     "fitted",
+    "holiday_lines",
     "tell_batch",
     "tell_unrecorded",
     "tell_written",
@@ -347,3 +355,26 @@ def tell_batch(report: Report, folder: Path) -> None:
         "{failed} row failed, see {errors}", "{failed} rows failed, see {errors}", report.failed
     )
     typer.echo(f"{planned}; {failed.format(**counts, errors=report.errors)}")
+
+
+def holiday_lines(country: str | None) -> list[str]:
+    """`followup holidays`: every country code and its name; or, for one country, the codes
+    of its regions. Names are in the active language; an alias (`UK`) lists the country it
+    stands for (`GB`)."""
+    import holidays
+
+    from followup import public_holidays
+
+    named = public_holidays.countries(i18n.current())
+    if country is None:
+        return [f"{code}  {name}" for code, name in named]
+    code = country.strip().upper()
+    if code not in holidays.list_supported_countries():
+        reason = _("unknown country code; run 'followup holidays'")
+        raise InvalidSetting("holidays", country, not_allowed(country, reason))
+    code = str(getattr(holidays.country_holidays(code), "country", code))
+    label = f"{dict(named).get(code, code)} ({code})"
+    found = public_holidays.regions(code)
+    if not found:
+        return [_("{country}: no regions").format(country=label)]
+    return [f"{label}:"] + [f"  {region}  {name}" for region, name in found]

@@ -14,13 +14,13 @@ import inspect
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from followup.errors import InvalidOption
-from followup.export import FILE_FORMATS, Paper
+from followup.errors import InvalidOption, UnusableOutput
+from followup.export import FILE_FORMATS, FORMATS, Format, Paper, format_named
 from followup.i18n import N_, _
 from followup.settings import FIELDS, field_named
 
@@ -61,6 +61,7 @@ __all__ = [
     "Today",
     "User",
     "Version",
+    "format_for",
     "setting_options",
     "tracks",
 ]
@@ -438,3 +439,40 @@ Version = Annotated[
     bool,
     typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
 ]
+
+
+def format_for_path(path: str) -> Format | None:
+    """The format a file name's suffix asks for, if any; the longest suffix wins, so that
+    `plan.fhir.json` is FHIR and `plan.json` JSON."""
+    name = PurePath(path).name.lower()
+    found = [
+        each
+        for each in FORMATS.values()
+        if each.suffix and name.endswith(each.suffix) and len(name) > len(each.suffix)
+    ]
+    return max(found, key=lambda each: len(each.suffix or ""), default=None)
+
+
+def format_for(output: str | None, chosen: str | None) -> Format:
+    """The command line's choice of format: the one `--format` names, else the one
+    `output`'s suffix asks for; the table for none.
+
+    `output` is a file name, or None or "-" for standard output.
+    """
+    if chosen is not None:
+        return format_named(chosen)
+    if output is None or output == "-":
+        return FORMATS["table"]
+    if output.endswith("/") or Path(output).is_dir():
+        raise UnusableOutput(output, _("that is a folder; give a file name"))
+    found = format_for_path(output)
+    if found is None:
+        known = ", ".join(each.suffix for each in FORMATS.values() if each.suffix)
+        suffix = PurePath(output).suffix.lower()
+        raise UnusableOutput(
+            output,
+            _("cannot tell the format from {suffix!r}; use {known} or --format").format(
+                suffix=suffix or _("no suffix"), known=known
+            ),
+        )
+    return found

@@ -16,7 +16,7 @@ from followup.dates import Holidays
 from followup.errors import InvalidSetting, not_allowed
 from followup.i18n import _
 
-__all__ = ["Place", "countries", "listing", "public_holidays", "region_names", "regions"]
+__all__ = ["Place", "countries", "public_holidays", "region_names", "regions"]
 
 Place = tuple[str, str]  # code, name
 
@@ -63,26 +63,6 @@ def _sort_key(name: str) -> str:
     import unicodedata
 
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-
-
-def listing(country: str | None) -> list[str]:
-    """Every country code and its name; or, for one country, the codes of its regions.
-
-    Names are in the active language; an alias (`UK`) lists the country it stands for (`GB`).
-    """
-    named = countries(i18n.current())
-    if country is None:
-        return [f"{code}  {name}" for code, name in named]
-    code = country.strip().upper()
-    if code not in _holidays.list_supported_countries():
-        reason = _("unknown country code; run 'followup holidays'")
-        raise InvalidSetting("holidays", country, not_allowed(country, reason))
-    code = str(getattr(_holidays.country_holidays(code), "country", code))
-    label = f"{dict(named).get(code, code)} ({code})"
-    found = regions(code)
-    if not found:
-        return [_("{country}: no regions").format(country=label)]
-    return [f"{label}:"] + [f"  {region}  {name}" for region, name in found]
 
 
 def region_names(country: str) -> dict[str, str]:

@@ -13,11 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path, PurePath
 from typing import Any
 
 from followup import i18n
-from followup.errors import InvalidOption, UnusableOutput
+from followup.errors import InvalidOption
 from followup.i18n import _
 from followup.schedule import MAX_REMIND_DAYS, Schedule
 from followup.settings import DEFAULT_REMIND, Settings
@@ -28,7 +27,6 @@ __all__ = [
     "Format",
     "Paper",
     "RenderOptions",
-    "format_for",
     "format_named",
 ]
 
@@ -228,39 +226,3 @@ def format_named(name: str, option: str = "--format", *, files_only: bool = Fals
         choices = ", ".join(known)
         raise InvalidOption(option, name, _("choose from {formats}").format(formats=choices))
     return chosen
-
-
-def format_for_path(path: str) -> Format | None:
-    """The format a file name's suffix asks for, if any; the longest suffix wins, so that
-    `plan.fhir.json` is FHIR and `plan.json` JSON."""
-    name = PurePath(path).name.lower()
-    found = [
-        each
-        for each in FORMATS.values()
-        if each.suffix and name.endswith(each.suffix) and len(name) > len(each.suffix)
-    ]
-    return max(found, key=lambda each: len(each.suffix or ""), default=None)
-
-
-def format_for(output: str | None, chosen: str | None) -> Format:
-    """The format `--format` names, else the one `output`'s suffix asks for; the table for none.
-
-    `output` is a file name, or None or "-" for standard output.
-    """
-    if chosen is not None:
-        return format_named(chosen)
-    if output is None or output == "-":
-        return FORMATS["table"]
-    if output.endswith("/") or Path(output).is_dir():
-        raise UnusableOutput(output, _("that is a folder; give a file name"))
-    found = format_for_path(output)
-    if found is None:
-        known = ", ".join(each.suffix for each in FORMATS.values() if each.suffix)
-        suffix = PurePath(output).suffix.lower()
-        raise UnusableOutput(
-            output,
-            _("cannot tell the format from {suffix!r}; use {known} or --format").format(
-                suffix=suffix or _("no suffix"), known=known
-            ),
-        )
-    return found
