@@ -193,3 +193,30 @@ def test_the_api_keeps_the_limits_it_documents() -> None:
     tracks = [{"exam": f"E{i}", "every_months": 12} for i in range(15)]
     with pytest.raises(followup.InvalidSetting, match="at most 10 tracks"):
         followup.plan("2025-03-14", tracks=tracks)
+
+
+def test_every_command_has_a_library_call() -> None:
+    """What each command does, a Python program can do with one call of the package
+    (sqlite-utils' rule): the command line only parses, calls and prints."""
+    from typer.main import get_command
+
+    import followup.push
+    import followup.web
+    from followup.cli import app
+
+    calls = {
+        "plan": followup.plan,
+        "next": followup.Plan.next,
+        "protocols": followup.protocol,
+        "holidays": followup.holiday_places,
+        "batch": followup.run_roster,
+        "push": followup.push.push_to,
+        "serve": followup.web.create_app,
+    }
+    commands = set(get_command(app).commands)  # type: ignore[attr-defined]
+    assert commands == set(calls)
+    assert all(callable(call) for call in calls.values())
+    assert followup.protocol("uk-high-grade").id == "uk-high-grade"
+    assert ("ES-MD", "Madrid") in followup.holiday_places("es")
+    with pytest.raises(followup.InvalidSetting):
+        followup.protocol("nope")

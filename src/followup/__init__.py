@@ -60,6 +60,7 @@ from followup.settings import FIELDS, Field, Settings
 
 if TYPE_CHECKING:
     from followup.dates import Holidays
+    from followup.public_holidays import Place
 
 __version__ = _installed_version("followup")
 
@@ -97,6 +98,7 @@ __all__ = [
     "Visit",
     "Weekends",
     "__version__",
+    "holiday_places",
     "holidays_of",
     "load_protocol",
     "load_protocol_file",
@@ -104,6 +106,7 @@ __all__ = [
     "make_schedule",
     "parse_date",
     "plan",
+    "protocol",
     "render",
     "schedule_for",
 ]
@@ -119,3 +122,19 @@ def holidays_of(code: str, language: str = "en") -> Holidays:
     from followup.public_holidays import public_holidays as load
 
     return load(code, language)
+
+
+def holiday_places(country: str | None = None, language: str = "en") -> tuple[Place, ...]:
+    """What `followup holidays` lists: every country with public holidays (code, name in
+    `language`), or the regions of one country (`ES-MD`, `Madrid`)."""
+    from followup import public_holidays
+
+    if country is None:
+        return public_holidays.countries(language)
+    return public_holidays.regions(country.strip().upper())
+
+
+def protocol(choice: str) -> Protocol:
+    """What `followup protocols show` shows: a preset by its id, or a centre's protocol file
+    (`.toml`), checked as the `protocol` setting is."""
+    return load_protocol(Settings.from_mapping({"protocol": choice}).protocol)
