@@ -23,8 +23,6 @@ from importlib.metadata import version as _installed_version
 from typing import TYPE_CHECKING
 
 from followup.api import (
-    FormatName,
-    Language,
     Loads,
     Plan,
     load_protocol,
@@ -45,7 +43,8 @@ from followup.errors import (
     MissingValue,
     UnusableOutput,
 )
-from followup.export import FORMATS, Format, Paper, RenderOptions
+from followup.export import FORMATS, Format, FormatName, Paper, RenderOptions
+from followup.i18n import Language
 from followup.protocols import (
     DEFAULT_PROTOCOL,
     IBERO_AMERICAN_2025,

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from followup import i18n
 from followup.dates import Holidays
 from followup.errors import MissingValue
-from followup.export import Paper, RenderOptions, format_named
+from followup.export import FormatName, Paper, RenderOptions, format_named
 from followup.files import read_text
 from followup.i18n import _
 from followup.protocols import DEFAULT_PROTOCOL, Protocol, preset
@@ -24,8 +24,6 @@ from followup.schedule import Next, Schedule, make_schedule
 from followup.settings import KEYS, ProtocolChoice, Settings
 
 __all__ = [
-    "FormatName",
-    "Language",
     "Loads",
     "Plan",
     "load_protocol",
@@ -35,11 +33,6 @@ __all__ = [
     "render",
     "schedule_for",
 ]
-
-# The closed sets the public API names, as the registry and the catalogs hold them
-# (a test keeps them equal).
-FormatName = Literal["table", "ics", "csv", "xlsx", "md", "json", "fhir", "note", "html", "pdf"]
-Language = Literal["en", "es", "pt", "pt-BR"]
 
 
 def load_protocol_file(path: Path) -> Protocol:

@@ -20,11 +20,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 __all__ = [
     "LANGUAGES",
     "N_",
     "TONGUES",
+    "Language",
     "Tongue",
     "_",
     "activate",
@@ -65,6 +67,8 @@ TONGUES = (
     Tongue("pt-BR", "Português (Brasil)", "pt_BR", "pt_BR", ("pt_BR", "pt_PT"), True),
 )
 LANGUAGES = tuple(tongue.code for tongue in TONGUES)
+# The same codes for type checkers (a test keeps them equal).
+Language = Literal["en", "es", "pt", "pt-BR"]
 _TONGUE = {tongue.code: tongue for tongue in TONGUES}
 LOCALES = Path(__file__).parent / "locales"
 
