@@ -499,6 +499,66 @@ def test_the_zip_holds_what_followup_batch_writes(
     assert zipped == written
 
 
+def test_a_roster_never_touches_the_servers_disk(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Nothing is written to the server's disk for a roster, not even a large upload (which
+    the form parser would keep in a temporary file over 1 MB): no file opened for writing,
+    no folder made, the temporary folder left empty."""
+    import builtins
+    import os
+    import tempfile
+
+    app = create_app(limits=Limits(roster_rows=300))
+    long_rows = b"".join(b"x%d,2024-01-31,%s\n" % (n, b"N" * 9000) for n in range(130))
+    roster = b"id,treatment_date,name\np-001,2024-01-31,Ana\np-002,2023-06-15,Bea\n" + long_rows
+    assert len(roster) > 1024 * 1024
+    written: list[str] = []
+    real_os_open, real_open, real_mkdir = os.open, io.open, os.mkdir
+
+    def os_open(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            written.append(str(path))
+        return real_os_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    def open_(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if set(mode) & set("wax+"):
+            written.append(str(file))
+        return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    def mkdir(path: object, *args: object, **kwargs: object) -> None:
+        written.append(str(path))
+        real_mkdir(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    with TestClient(app) as web:
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+        monkeypatch.setattr(os, "open", os_open)
+        monkeypatch.setattr(os, "mkdir", mkdir)
+        monkeypatch.setattr(io, "open", open_)
+        monkeypatch.setattr(builtins, "open", open_)
+        answer = web.post(
+            "/en/clinic",
+            files={"roster": ("roster.csv", roster, "text/csv")},
+            data={"format": ["ics", "pdf"], "partial": "yes"},
+        )
+        monkeypatch.undo()
+    assert answer.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(answer.content)).namelist()
+    assert "plans/p-002.pdf" in names
+    assert written == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_form_that_is_not_one_is_refused(client: TestClient) -> None:
+    """A multipart body without its boundary, or with two files, is a bad request."""
+    broken = client.post(
+        "/en/clinic", content=b"x", headers={"content-type": "multipart/form-data"}
+    )
+    assert broken.status_code == 400
+    two = {"roster": ("a.csv", ROSTER, "text/csv"), "other": ("b.csv", ROSTER, "text/csv")}
+    assert client.post("/en/clinic", files=two).status_code == 400
+
+
 def test_a_roster_over_the_limits_is_refused_clearly(client: TestClient) -> None:
     """More rows than allowed, no file, or a file that is no roster: a message, status 400."""
     many = b"id,treatment_date\n" + b"".join(b"p%d,2024-01-31\n" % n for n in range(60))

@@ -1,7 +1,8 @@
 """The Clinic page: a roster in, a zip of every patient's files out, through `run_roster`.
 
-The roster's rows, the files and the zip are held in memory from the request
-to the answer: no folder is made on the server's disk for them.
+The upload, its rows, the files and the zip are held in memory from the request
+to the answer: nothing is written to the server's disk, not even by the form
+parser, which would keep a large upload in a temporary file.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ import contextlib
 import io
 import stat
 import zipfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import IO, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.responses import HTMLResponse, Response
 
 from followup import i18n
@@ -26,7 +28,7 @@ from followup.export import FILE_FORMATS, FORMATS, RenderOptions
 from followup.roster import Outcome, RosterJob, run_roster
 from followup.roster_file import UnusableRoster, read_roster_bytes
 from followup.web.limits import Limits, size_text
-from followup.web.pages import form_data, language
+from followup.web.pages import MOST_FIELDS, form_data, language
 from followup.web.planning import version
 from followup.web.rendering import page
 from followup.web.text import t
@@ -130,12 +132,37 @@ def _formats(data: FormData) -> tuple[str, ...]:
     return tuple(name for name in FILE_FORMATS if name in asked) or ("ics",)
 
 
+@contextlib.asynccontextmanager
+async def _form(request: Request, limits: Limits) -> AsyncIterator[FormData]:
+    """The request's form, an uploaded roster kept in memory whatever its size.
+
+    Starlette keeps an upload over 1 MB in a temporary file on disk; here the
+    bound is the largest body the page takes, which the guard holds requests to.
+    """
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind != "multipart/form-data":
+        async with form_data(request) as data:  # a form without a file
+            yield data
+        return
+    async with contextlib.aclosing(request.stream()) as body:
+        parser = MultiPartParser(request.headers, body, max_files=1, max_fields=MOST_FIELDS)
+        parser.spool_max_size = limits.for_path(request.url.path)
+        try:
+            data = await parser.parse()
+        except MultiPartException as error:
+            raise HTTPException(400, error.message) from None
+    try:
+        yield data
+    finally:
+        await data.close()
+
+
 @router.post("/{lang}/clinic", response_model=None)
 async def clinic_run(request: Request, lang: str) -> Response:
     """The zip of the roster's files; the page with the rows that failed, unless asked."""
     chosen = language(lang, request)
     limits: Limits = request.app.state.limits
-    async with form_data(request) as data:
+    async with _form(request, limits) as data:
         formats = _formats(data)
         partial = data.get("partial") == "yes"
         upload = data.get("roster")
