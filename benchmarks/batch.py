@@ -98,8 +98,10 @@ def _our_words(followup: str, roster: Path) -> dict[str, object]:
 
     with roster.open(encoding="utf-8") as handle:
         _, first = handle.readline(), handle.readline().strip().split(",")
+    # Seen from the treatment date, so that every visit is ahead and has its reminder.
+    seen = ["--today", first[1]]
     data = subprocess.run(
-        [followup, "plan", first[1], "--name", first[2], "--format", "ics", "-o", "-"],
+        [followup, "plan", first[1], "--name", first[2], *seen, "--format", "ics", "-o", "-"],
         capture_output=True,
         check=True,
     ).stdout

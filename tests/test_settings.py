@@ -19,7 +19,8 @@ from followup.cli import app
 from followup.clock import stamp as stamp_from_environment
 from followup.options import COMMAND_LINE
 from followup.patient import PatientFile
-from followup.settings import KEYS, RosterRow, field_named
+from followup.roster_file import RosterRow
+from followup.settings import KEYS, field_named
 
 TREATMENT = "2024-01-31"
 LONG_NAME = "x" * 101

@@ -12,8 +12,9 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Self
 
 import pytest
 
@@ -436,6 +437,126 @@ def test_a_good_roster_downloads_at_once(client: TestClient) -> None:
     archive = zipfile.ZipFile(io.BytesIO(answer.content))
     assert "plans/p-001.ics" in archive.namelist()
     assert archive.read("plans/errors.csv").decode("utf-8-sig").strip() == "line,id,reason"
+
+
+def test_the_zip_holds_private_files_under_plans(client: TestClient) -> None:
+    """The zip's files are compressed, readable by their owner only once unpacked, and dated
+    now, as the folder of `followup batch` would hold them; patients in roster order."""
+    files = {"roster": ("roster.csv", ROSTER, "text/csv")}
+    answer = client.post("/en/clinic", files=files, data={"format": "json", "partial": "yes"})
+    archive = zipfile.ZipFile(io.BytesIO(answer.content))
+    entries = archive.infolist()
+    assert [entry.filename for entry in entries] == [
+        "plans/p-001.json",
+        "plans/p-002.json",
+        "plans/errors.csv",
+        "plans/summary.csv",
+    ]
+    for entry in entries:
+        assert entry.compress_type == zipfile.ZIP_DEFLATED
+        assert entry.external_attr >> 16 == 0o100600
+        assert abs(datetime(*entry.date_time) - datetime.now()) < timedelta(hours=1)
+    summary = archive.read("plans/summary.csv").decode("utf-8-sig").splitlines()
+    assert (
+        summary[0]
+        == "id,name,protocol,visits,visits_done,next_visit,next_date,days_until,status,files"
+    )
+    assert [line.split(",")[0] for line in summary[1:]] == ["p-001", "p-002"]
+    errors = archive.read("plans/errors.csv").decode("utf-8-sig").splitlines()
+    assert errors[1].startswith("4,p-003,column 'treatment_date'")
+
+
+def test_the_zip_holds_what_followup_batch_writes(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """At the same moment, the roster's zip holds the very files, byte for byte, that
+    `followup batch` writes into its folder: each patient's, the summary and the errors."""
+    from followup import batch
+    from followup.export import FORMATS, RenderOptions
+    from followup.web import clinic
+    from followup.web.planning import version
+
+    made = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Self:
+            return cls.fromtimestamp(made.timestamp(), tz)
+
+    monkeypatch.setattr(clinic, "datetime", Frozen)
+    chosen = ["ics", "csv", "json", "html"]
+    files = {"roster": ("roster.csv", ROSTER, "text/csv")}
+    answer = client.post("/en/clinic", files=files, data={"format": chosen, "partial": "yes"})
+    archive = zipfile.ZipFile(io.BytesIO(answer.content))
+    zipped = {name.removeprefix("plans/"): archive.read(name) for name in archive.namelist()}
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(ROSTER)
+    options = RenderOptions(lang="en", stamp=made, version=version())
+    forms = tuple(FORMATS[name] for name in chosen)
+    batch.run(roster, batch.Job(tmp_path / "out", forms, Settings(), options, date.today()))
+    written = {file.name: file.read_bytes() for file in (tmp_path / "out").iterdir()}
+    assert len(written) == 2 * len(chosen) + 2
+    assert zipped == written
+
+
+def test_a_roster_never_touches_the_servers_disk(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Nothing is written to the server's disk for a roster, not even a large upload (which
+    the form parser would keep in a temporary file over 1 MB): no file opened for writing,
+    no folder made, the temporary folder left empty."""
+    import builtins
+    import os
+    import tempfile
+
+    app = create_app(limits=Limits(roster_rows=300))
+    long_rows = b"".join(b"x%d,2024-01-31,%s\n" % (n, b"N" * 9000) for n in range(130))
+    roster = b"id,treatment_date,name\np-001,2024-01-31,Ana\np-002,2023-06-15,Bea\n" + long_rows
+    assert len(roster) > 1024 * 1024
+    written: list[str] = []
+    real_os_open, real_open, real_mkdir = os.open, io.open, os.mkdir
+
+    def os_open(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            written.append(str(path))
+        return real_os_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    def open_(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if set(mode) & set("wax+"):
+            written.append(str(file))
+        return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    def mkdir(path: object, *args: object, **kwargs: object) -> None:
+        written.append(str(path))
+        real_mkdir(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    with TestClient(app) as web:
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+        monkeypatch.setattr(os, "open", os_open)
+        monkeypatch.setattr(os, "mkdir", mkdir)
+        monkeypatch.setattr(io, "open", open_)
+        monkeypatch.setattr(builtins, "open", open_)
+        answer = web.post(
+            "/en/clinic",
+            files={"roster": ("roster.csv", roster, "text/csv")},
+            data={"format": ["ics", "pdf"], "partial": "yes"},
+        )
+        monkeypatch.undo()
+    assert answer.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(answer.content)).namelist()
+    assert "plans/p-002.pdf" in names
+    assert written == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_form_that_is_not_one_is_refused(client: TestClient) -> None:
+    """A multipart body without its boundary, or with two files, is a bad request."""
+    broken = client.post(
+        "/en/clinic", content=b"x", headers={"content-type": "multipart/form-data"}
+    )
+    assert broken.status_code == 400
+    two = {"roster": ("a.csv", ROSTER, "text/csv"), "other": ("b.csv", ROSTER, "text/csv")}
+    assert client.post("/en/clinic", files=two).status_code == 400
 
 
 def test_a_roster_over_the_limits_is_refused_clearly(client: TestClient) -> None:

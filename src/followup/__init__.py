@@ -14,7 +14,9 @@
 `Plan`: the settings, the `Schedule` of `Visit`s and the day it is seen from; a
 plan renders itself in any of `FORMATS`. `PRESETS` are the sourced protocols
 and `load_protocol_file` reads a centre's own; `make_schedule` plans from typed
-values. `followup.cli` is the command line, `followup.web` the web app.
+values. `run_roster` plans a clinic's roster: `Row`s from memory or from
+`read_roster` (a CSV file), each patient's files into a destination such as
+`FilesInMemory`. `followup.cli` is the command line, `followup.web` the web app.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ from followup.settings import FIELDS, Field, Settings
 if TYPE_CHECKING:
     from followup.dates import Holidays
     from followup.public_holidays import Place
+    from followup.roster import FilesInMemory, RosterJob, RosterReport, run_roster
+    from followup.roster_file import Row, UnusableRoster, read_roster
 
 __version__ = _installed_version("followup")
 
@@ -70,6 +74,7 @@ __all__ = [
     "IBERO_AMERICAN_2025",
     "PRESETS",
     "Field",
+    "FilesInMemory",
     "FollowupError",
     "Format",
     "FormatName",
@@ -87,6 +92,9 @@ __all__ = [
     "Plan",
     "Protocol",
     "RenderOptions",
+    "RosterJob",
+    "RosterReport",
+    "Row",
     "Schedule",
     "Settings",
     "Source",
@@ -94,6 +102,7 @@ __all__ = [
     "Status",
     "Track",
     "UnusableOutput",
+    "UnusableRoster",
     "Visit",
     "Weekends",
     "__version__",
@@ -106,7 +115,9 @@ __all__ = [
     "parse_date",
     "plan",
     "protocol",
+    "read_roster",
     "render",
+    "run_roster",
     "schedule_for",
 ]
 
@@ -137,3 +148,23 @@ def protocol(choice: str) -> Protocol:
     """What `followup protocols show` shows: a preset by its id, or a centre's protocol file
     (`.toml`), checked as the `protocol` setting is."""
     return load_protocol(Settings.from_mapping({"protocol": choice}).protocol)
+
+
+# Roster runs load when first asked for: a single plan, the command line's
+# usual work, does without them (start-up time is budgeted).
+_ROSTER = {
+    **dict.fromkeys(("FilesInMemory", "RosterJob", "RosterReport", "run_roster"), "roster"),
+    **dict.fromkeys(("Row", "UnusableRoster", "read_roster"), "roster_file"),
+}
+
+if not TYPE_CHECKING:  # type checkers read the imports above, and catch a misspelt name
+
+    def __getattr__(name: str) -> object:
+        if name not in _ROSTER:
+            raise AttributeError(f"module 'followup' has no attribute {name!r}")
+        from importlib import import_module
+
+        return getattr(import_module(f"followup.{_ROSTER[name]}"), name)
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_ROSTER})

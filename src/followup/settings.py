@@ -45,7 +45,6 @@ __all__ = [
     "Field",
     "Keys",
     "ProtocolChoice",
-    "RosterRow",
     "Settings",
     "field_named",
 ]
@@ -355,14 +354,6 @@ class Keys:
 
 
 KEYS = Keys()
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    """Settings in a roster row: `column 'years': …` (the run names the line and id)."""
-
-    def message(self, field: str, problem: str) -> str:
-        return _("column {column!r}: {problem}").format(column=field, problem=problem)
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,34 @@
-"""The Clinic page: a roster in, a zip of every patient's files out, through `followup.batch`.
+"""The Clinic page: a roster in, a zip of every patient's files out, through `run_roster`.
 
-The roster and the files are written to a temporary folder that is removed
-before the answer leaves, so nothing stays on the server.
+The upload, its rows, the files and the zip are held in memory from the request
+to the answer: nothing is written to the server's disk, not even by the form
+parser, which would keep a large upload in a temporary file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
-import tempfile
+import stat
 import zipfile
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.responses import HTMLResponse, Response
 
-from followup import batch, i18n
+from followup import i18n
 from followup.errors import FollowupError
 from followup.export import FILE_FORMATS, FORMATS, RenderOptions
-from followup.settings import Settings
+from followup.roster import Outcome, RosterJob, run_roster
+from followup.roster_file import UnusableRoster, read_roster_bytes
 from followup.web.limits import Limits, size_text
-from followup.web.pages import form_data, language
+from followup.web.pages import MOST_FIELDS, form_data, language
 from followup.web.planning import version
 from followup.web.rendering import page
 from followup.web.text import TEXT, t
@@ -45,39 +49,53 @@ class Zipped:
 
 
 def plan_roster(roster: bytes, formats: tuple[str, ...], lang: str, limits: Limits) -> Zipped:
-    """Plan every row into a temporary folder and zip what was written."""
-    with tempfile.TemporaryDirectory(prefix="followup-") as folder:
-        path = Path(folder) / "roster.csv"
-        path.write_bytes(roster)
-        with i18n.using(lang):
-            rows, _duplicates = batch.check_roster(path)
-            if rows > limits.roster_rows:
-                message = t("clinic.too_many", count=rows, rows=limits.roster_rows)
-                raise batch.UnusableRoster(path, message)
-            options = RenderOptions(
-                lang=lang, stamp=datetime.now(UTC).replace(microsecond=0), version=version()
-            )
-            out = Path(folder) / "plans"
-            forms = tuple(FORMATS[f] for f in formats)
-            job = batch.Job(out, forms, Settings(), options, date.today(), presets_only=True)
-            failed: list[tuple[str, str, str]] = []
+    """Plan every row and zip the files, all in memory."""
+    with i18n.using(lang):
+        rows = read_roster_bytes(roster)
+        if len(rows) > limits.roster_rows:
+            message = t("clinic.too_many", count=len(rows), rows=limits.roster_rows)
+            raise UnusableRoster(None, message)
+        stamp = datetime.now(UTC).replace(microsecond=0)
+        options = RenderOptions(lang=lang, stamp=stamp, version=version())
+        forms = tuple(FORMATS[f] for f in formats)
+        job = RosterJob(forms, date.today(), options=options, presets_only=True)
+        failed: list[tuple[str, str, str]] = []
 
-            def note(outcome: batch.Outcome, total: int) -> None:
-                if outcome.error is not None:
-                    failed.append((str(outcome.line), outcome.id, outcome.error))
+        def note(outcome: Outcome, total: int) -> None:
+            if outcome.error is not None:
+                failed.append((str(outcome.line), outcome.id, outcome.error))
 
-            # A temporary folder: no flush to disk, and the failures as they come, not as
-            # errors.csv keeps them (quoted for spreadsheets).
-            report = batch.run(path, job, on_row=note, durable=False)
-        return Zipped(_zip(out), report.total, report.written, failed)
+        # The failures as they come, not as errors.csv keeps them (quoted for spreadsheets).
+        archive = _Zip(stamp)
+        report = run_roster(rows, job, archive, on_row=note)
+    return Zipped(archive.buffer.getvalue(), report.total, report.written, failed)
 
 
-def _zip(folder: Path) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for file in sorted(folder.iterdir()):
-            archive.write(file, f"plans/{file.name}")
-    return buffer.getvalue()
+class _Zip:
+    """A `roster.Destination` that puts each file in a zip, under `plans/`, as it comes:
+    compressed at once, rather than every file held until the end."""
+
+    def __init__(self, made: datetime) -> None:
+        self.buffer = io.BytesIO()
+        self.archive = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_DEFLATED)
+        self.moment = made.astimezone().timetuple()[:6]  # zip times are local
+
+    def __enter__(self) -> _Zip:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.archive.close()
+
+    def write(self, name: str, data: bytes) -> None:
+        entry = zipfile.ZipInfo(f"plans/{name}", date_time=self.moment)
+        entry.external_attr = (stat.S_IFREG | 0o600) << 16  # readable by its owner only
+        self.archive.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
+
+    @contextlib.contextmanager
+    def stream(self, name: str) -> Iterator[IO[bytes]]:
+        buffer = io.BytesIO()
+        yield buffer
+        self.write(name, buffer.getvalue())
 
 
 def _page(request: Request, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -122,12 +140,37 @@ def _formats(data: FormData) -> tuple[str, ...]:
     return tuple(name for name in FILE_FORMATS if name in asked) or ("ics",)
 
 
+@contextlib.asynccontextmanager
+async def _form(request: Request, limits: Limits) -> AsyncIterator[FormData]:
+    """The request's form, an uploaded roster kept in memory whatever its size.
+
+    Starlette keeps an upload over 1 MB in a temporary file on disk; here the
+    bound is the largest body the page takes, which the guard holds requests to.
+    """
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind != "multipart/form-data":
+        async with form_data(request) as data:  # a form without a file
+            yield data
+        return
+    async with contextlib.aclosing(request.stream()) as body:
+        parser = MultiPartParser(request.headers, body, max_files=1, max_fields=MOST_FIELDS)
+        parser.spool_max_size = limits.for_path(request.url.path)
+        try:
+            data = await parser.parse()
+        except MultiPartException as error:
+            raise HTTPException(400, error.message) from None
+    try:
+        yield data
+    finally:
+        await data.close()
+
+
 @router.post("/{lang}/clinic", response_model=None)
 async def clinic_run(request: Request, lang: str) -> Response:
     """The zip of the roster's files; the page with the rows that failed, unless asked."""
     chosen = language(lang, request)
     limits: Limits = request.app.state.limits
-    async with form_data(request) as data:
+    async with _form(request, limits) as data:
         formats = _formats(data)
         partial = data.get("partial") == "yes"
         upload = data.get("roster")
@@ -143,7 +186,7 @@ async def clinic_run(request: Request, lang: str) -> Response:
             return _page(request, chosen, 413, problem=problem, chosen=formats)
     try:
         zipped = await run_in_threadpool(plan_roster, roster, formats, chosen, limits)
-    except batch.UnusableRoster as error:
+    except UnusableRoster as error:
         return _page(request, chosen, 400, problem=error.problem, chosen=formats)
     except FollowupError as error:
         return _page(request, chosen, 400, problem=str(error), chosen=formats)
