@@ -28,9 +28,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from followup import clock
-from followup.export import FORMATS, RenderOptions
-from followup.settings import KEYS, Settings
+from followup import _clock as clock
+from followup._export import FORMATS, RenderOptions
+from followup._settings import KEYS, Settings
 from followup.web.forms import PlanForm
 from followup.web.limits import Limits
 from followup.web.pages import _planned

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
-from followup import i18n
+from followup import _i18n as i18n
 
 settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True)
 settings.register_profile("dev", max_examples=60, deadline=None)

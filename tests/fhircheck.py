@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from followup.export.fhir import (
+from followup._export.fhir import (
     ACTIVITY_KINDS,
     ACTIVITY_STATUSES,
     BUNDLE_TYPES,

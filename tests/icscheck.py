@@ -10,7 +10,10 @@ from datetime import datetime, time, timedelta
 import icalendar
 import vobject
 
-from followup import Schedule, Visit
+from followup import (
+    Schedule,
+    Visit,
+)
 
 
 def written(schedule: Schedule) -> list[tuple[Visit, bool]]:

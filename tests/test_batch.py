@@ -15,12 +15,12 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from followup import batch
+from followup import _batch as batch
+from followup._console import RowReporter
+from followup._errors import install_command
+from followup._export import FILE_FORMATS, FORMATS, RenderOptions
+from followup._settings import Settings
 from followup.cli import app
-from followup.console import RowReporter
-from followup.errors import install_command
-from followup.export import FILE_FORMATS, FORMATS, RenderOptions
-from followup.settings import Settings
 
 from .fhircheck import check_fhir
 

@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 import followup
-from followup import i18n
+from followup import _i18n as i18n
+from followup._export import Paper, RenderOptions
+from followup._export.sheet import to_html, to_pdf
+from followup._patient import parse_patient, to_toml
 from followup.cli import app
-from followup.export import Paper, RenderOptions
-from followup.export.sheet import to_html, to_pdf
-from followup.patient import parse_patient, to_toml
 
 from .test_sheet import _boxes, _overlaps, _schedule
 
@@ -156,8 +156,8 @@ def test_a_roster_row_can_ask_for_its_chart_page(runner: CliRunner, tmp_path: Pa
 
 def test_the_chart_summary_is_the_clinic_note_in_the_charts_language() -> None:
     """The chart page's lines are the clinic note's, whole, in the chart's language."""
-    from followup.export.note import note_items
-    from followup.export.sheet import chart_content
+    from followup._export.note import note_items
+    from followup._export.sheet import chart_content
 
     schedule = followup.make_schedule(date(2024, 1, 31), name="Ana", today=date(2024, 2, 1))
     with i18n.using("pt-BR"):

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from followup import errors
+from followup import _errors as errors
+from followup._errors import install_command
 from followup.cli import app
-from followup.errors import install_command
 
 DATE = "2024-01-31"
 
@@ -118,7 +118,7 @@ def test_next_and_its_note_wrap_between_words_on_a_narrow_terminal(
 ) -> None:
     """On a 60-column terminal, `next` and its note were cut mid-word (`soft t` / `issue`) by the
     terminal: each line now fits, broken between words, and no word is lost."""
-    from followup import console
+    from followup import _console as console
 
     args = ["next", "2025-03-14", "--today", "2025-12-01", "--lang", lang]
     wide = runner.invoke(app, args)
@@ -153,7 +153,7 @@ def test_the_width_is_the_terminals(monkeypatch: pytest.MonkeyPatch) -> None:
     import struct
     import termios
 
-    from followup.console import terminal_width
+    from followup._console import terminal_width
 
     monkeypatch.delenv("COLUMNS", raising=False)
     leader, follower = os.openpty()
@@ -213,7 +213,7 @@ def test_a_name_is_quoted_as_a_shell_reads_it_back() -> None:
     """A name with both kinds of quote or a `$` is quoted so that the shell keeps it whole."""
     import shlex
 
-    from followup.console import _quoted
+    from followup._console import _quoted
 
     for name in ["Ana", "Ana María", "O'Neil", 'O\'Neil "Bo"', "Ana $HOME"]:
         assert shlex.split(f"--name {_quoted(name)}") == ["--name", name]
@@ -267,7 +267,7 @@ def test_a_refusal_we_cannot_tell_keeps_the_option_and_value() -> None:
     import typer
     import typer.main
 
-    from followup.console import _usage_message
+    from followup._console import _usage_message
 
     serve = typer.main.get_command(app).commands["serve"]  # type: ignore[attr-defined]
     port = next(param for param in serve.params if param.name == "port")
@@ -287,7 +287,7 @@ def test_every_command_names_its_extra_arguments() -> None:
     """Every command, nested ones too, uses the command class that names extra arguments."""
     import typer.main
 
-    from followup.console import Command
+    from followup._console import Command
 
     def commands(group: object) -> list[object]:
         found: list[object] = []
@@ -335,8 +335,8 @@ def test_each_country_is_listed_once_by_its_iso_code(runner: CliRunner) -> None:
 def test_every_region_listed_has_a_name_and_a_usable_code(runner: CliRunner, country: str) -> None:
     """A nameless `ES-Barcelona` line was listed, a code --holidays then refused: each region
     line now has a name, and its code plans; the web offers the same regions."""
-    from followup.options import COMMAND_LINE
-    from followup.settings import Settings
+    from followup._options import COMMAND_LINE
+    from followup._settings import Settings
     from followup.web import places
 
     heading, *lines = _listed(runner, country)

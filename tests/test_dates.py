@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup.dates import Holidays, Weekends, is_weekend, move, parse_date
-from followup.errors import InvalidDate
+from followup._dates import Holidays, Weekends, is_weekend, move, parse_date
+from followup._errors import InvalidDate
 
 
 def test_reads_an_iso_date() -> None:

@@ -11,13 +11,13 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 import followup
-from followup.settings import FIELDS
+from followup._settings import FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,8 +36,8 @@ NEW_SETTING = """
 PROBE = r"""
 import json, subprocess, sys
 from starlette.testclient import TestClient
-from followup.patient import parse_patient
-from followup.settings import KEYS, Settings, InvalidSetting
+from followup._patient import parse_patient
+from followup._settings import KEYS, Settings, InvalidSetting
 from followup.web import create_app
 from pathlib import Path
 
@@ -79,7 +79,7 @@ def test_a_setting_declared_once_reaches_every_front_end(tmp_path: Path) -> None
     limits, and refuse a value outside them as they refuse any other."""
     package = tmp_path / "followup"
     shutil.copytree(ROOT / "src" / "followup", package)
-    settings = package / "settings.py"
+    settings = package / "_settings.py"
     text = settings.read_text(encoding="utf-8")
     anchor = "    origins: Mapping[str, Origin]"
     assert anchor in text
@@ -130,7 +130,8 @@ VARIANTS: dict[str, tuple[object, object]] = {
 
 def _said(**settings: object) -> bytes:
     plan = followup.plan(**{**BASE, **settings}, today=TODAY)  # type: ignore[arg-type]
-    return b"".join(plan.render(kind) for kind in ("json", "ics", "csv", "html"))
+    stamp = datetime(2024, 8, 1, tzinfo=UTC)
+    return b"".join(plan.render(kind, stamp=stamp) for kind in ("json", "ics", "csv", "html"))
 
 
 def test_every_declared_setting_has_two_values_to_compare() -> None:
@@ -155,8 +156,8 @@ def test_the_closed_sets_of_the_api_are_the_registries() -> None:
     """`FormatName` names the format registry's formats, `Language` the catalogs' languages."""
     from typing import get_args
 
-    from followup import i18n
-    from followup.export import FORMATS
+    from followup import _i18n as i18n
+    from followup._export import FORMATS
 
     assert set(get_args(followup.FormatName)) == set(FORMATS)
     assert set(get_args(followup.Language)) == set(i18n.LANGUAGES)

@@ -9,8 +9,12 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup import IBERO_AMERICAN_2025, InvalidSetting, Weekends
-from followup.schedule import Status, make_schedule
+from followup import (
+    IBERO_AMERICAN_2025,
+    InvalidSetting,
+    Weekends,
+)
+from followup._schedule import Status, make_schedule
 
 TODAY = date(2026, 11, 26)
 

@@ -13,14 +13,22 @@ from hypothesis import HealthCheck, given, settings
 from icalendar import Calendar
 from typer.testing import CliRunner
 
-from followup import Schedule, Standing, Track, i18n, render
+from followup import (
+    Schedule,
+    Standing,
+    Track,
+    render,
+)
+from followup import (
+    _i18n as i18n,
+)
+from followup._export import FORMATS, RenderOptions
+from followup._export.fhir import STATUS_OF, to_fhir
+from followup._export.ics import calendar_uid, to_ics, visit_uid
+from followup._options import format_for
+from followup._protocols import IBERO_AMERICAN_2025
+from followup._schedule import make_schedule
 from followup.cli import app
-from followup.export import FORMATS, RenderOptions
-from followup.export.fhir import STATUS_OF, to_fhir
-from followup.export.ics import calendar_uid, to_ics, visit_uid
-from followup.options import format_for
-from followup.protocols import IBERO_AMERICAN_2025
-from followup.schedule import make_schedule
 
 from .conftest import GOLDEN
 from .fhircheck import care_plan, check_fhir, code_errors, round_trip, schema_errors
@@ -36,7 +44,7 @@ def _fhir(schedule: Schedule, calendar_id: str | None = None) -> dict[str, Any]:
 
 def _ana(**extra: Any) -> Schedule:
     """Ana's plan with two scans recorded, a brain MRI track and Madrid's holidays."""
-    from followup.public_holidays import public_holidays
+    from followup._public_holidays import public_holidays
 
     values: dict[str, Any] = {
         "protocol": IBERO_AMERICAN_2025.with_tracks((Track("Brain MRI", 12),)),

@@ -27,9 +27,9 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from followup import i18n
+from followup import _i18n as i18n
+from followup._protocols import PRESETS
 from followup.cli import main
-from followup.protocols import PRESETS
 
 pytestmark = pytest.mark.untraced
 

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from followup import batch
+from followup import _batch as batch
+from followup._export import FORMATS, RenderOptions
+from followup._export.tables import inert
+from followup._files import folder_lock
+from followup._settings import Settings
 from followup.cli import app
-from followup.export import FORMATS, RenderOptions
-from followup.export.tables import inert
-from followup.files import folder_lock
-from followup.settings import Settings
 
 DATE = "2025-03-14"
 

@@ -12,9 +12,13 @@ import vobject
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup import IBERO_AMERICAN_2025, Schedule, Weekends
-from followup.export.ics import to_ics
-from followup.schedule import make_schedule
+from followup import (
+    IBERO_AMERICAN_2025,
+    Schedule,
+    Weekends,
+)
+from followup._export.ics import to_ics
+from followup._schedule import make_schedule
 
 from .icscheck import check_file, unfold
 

@@ -25,13 +25,19 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup import Schedule, Weekends, i18n
-from followup.dates import Holidays
-from followup.export import ics
-from followup.export.ics import calendar_uid, to_ics, visit_uid
-from followup.protocols import PRESETS, Track
-from followup.public_holidays import public_holidays
-from followup.schedule import make_schedule
+from followup import (
+    Schedule,
+    Weekends,
+)
+from followup import (
+    _i18n as i18n,
+)
+from followup._dates import Holidays
+from followup._export import ics
+from followup._export.ics import calendar_uid, to_ics, visit_uid
+from followup._protocols import PRESETS, Track
+from followup._public_holidays import public_holidays
+from followup._schedule import make_schedule
 
 from .conftest import missing
 from .icscheck import alarms, check_file, written

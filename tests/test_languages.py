@@ -13,7 +13,7 @@ import pytest
 from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
-from followup import i18n
+from followup import _i18n as i18n
 from followup.cli import app
 
 from .conftest import need_tool
@@ -228,7 +228,7 @@ def test_every_command_takes_lang(runner: CliRunner) -> None:
     """plan, next, batch, protocols and holidays all accept --lang, offering every language."""
     import typer.main
 
-    from followup.settings import field_named
+    from followup._settings import field_named
 
     assert field_named("lang").metavar.split("|") == list(i18n.LANGUAGES)
     group = typer.main.get_command(app)

@@ -17,10 +17,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from followup import IBERO_AMERICAN_2025, Track, Weekends, i18n
+from followup import (
+    IBERO_AMERICAN_2025,
+    Track,
+    Weekends,
+)
+from followup import (
+    _i18n as i18n,
+)
+from followup._dates import Holidays
+from followup._schedule import make_schedule
 from followup.cli import app
-from followup.dates import Holidays
-from followup.schedule import make_schedule
 
 # Treatment on 1 October 2025: visit 1 is due on Thursday 1 January 2026.
 START = date(2025, 10, 1)

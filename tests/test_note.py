@@ -12,14 +12,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from followup import PRESETS, Schedule, Track, Weekends, i18n
+from followup import (
+    PRESETS,
+    Schedule,
+    Track,
+    Weekends,
+)
+from followup import (
+    _i18n as i18n,
+)
+from followup._export import FORMATS
+from followup._export.note import MOST_LINES, WIDTH, compact_rule, note_lines, to_note
+from followup._options import format_for
+from followup._protocols import IBERO_AMERICAN_2025, Phase, Source
+from followup._public_holidays import public_holidays
+from followup._schedule import make_schedule
 from followup.cli import app
-from followup.export import FORMATS
-from followup.export.note import MOST_LINES, WIDTH, compact_rule, note_lines, to_note
-from followup.options import format_for
-from followup.protocols import IBERO_AMERICAN_2025, Phase, Source
-from followup.public_holidays import public_holidays
-from followup.schedule import make_schedule
 
 TRACKS = {"en": "Brain MRI", "es": "RM cerebral", "pt": "RM de crânio", "pt-BR": "RM de crânio"}
 

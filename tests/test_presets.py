@@ -6,9 +6,15 @@ from datetime import date
 
 import pytest
 
-from followup import InvalidSetting, Weekends, wording
-from followup.protocols import PRESETS, preset
-from followup.schedule import make_schedule
+from followup import (
+    InvalidSetting,
+    Weekends,
+)
+from followup import (
+    _wording as wording,
+)
+from followup._protocols import PRESETS, preset
+from followup._schedule import make_schedule
 
 START = date(2024, 1, 15)
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from followup import IBERO_AMERICAN_2025, Phase
-from followup.wording import phase_label, phase_rule
+from followup import (
+    IBERO_AMERICAN_2025,
+    Phase,
+)
+from followup._wording import phase_label, phase_rule
 
 
 def test_the_seed_rule_as_phases() -> None:

@@ -33,9 +33,10 @@ from icalendar import Calendar as ICalendar
 from icalendar import Event as IEvent
 from typer.testing import CliRunner
 
+from followup._errors import PushFailed, install_command
+from followup._export import RenderOptions
+from followup._schedule import Schedule, make_schedule
 from followup.cli import app
-from followup.errors import PushFailed, install_command
-from followup.export import RenderOptions
 from followup.push import (
     Action,
     CalendarStore,
@@ -54,7 +55,6 @@ from followup.push import (
 )
 from followup.push import caldav as caldav_store
 from followup.push.store import ANY
-from followup.schedule import Schedule, make_schedule
 
 from .conftest import loaded_by_a_calendar_run, missing
 

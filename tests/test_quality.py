@@ -67,7 +67,7 @@ def test_an_arrow_pointing_up_is_caught(tmp_path: Path) -> None:
     config.write_text(
         "[importlinter]\nroot_package = followup\n\n"
         "[importlinter:contract:upside-down]\nname = upside down\ntype = layers\n"
-        "layers =\n    followup.schedule\n    followup.cli\n",
+        "layers =\n    followup._schedule\n    followup.cli\n",
         encoding="utf-8",
     )
     done = _run("lint-imports", "--no-cache", str(config))

@@ -15,9 +15,9 @@ import vobject
 from typer.testing import CliRunner
 
 from followup import Standing
+from followup._export.ics import to_ics
+from followup._schedule import make_schedule
 from followup.cli import app
-from followup.export.ics import to_ics
-from followup.schedule import make_schedule
 
 STAMP = __import__("datetime").datetime(2026, 1, 1, tzinfo=__import__("datetime").UTC)
 

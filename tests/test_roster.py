@@ -14,11 +14,16 @@ from pathlib import Path
 import pytest
 
 import followup
-from followup import batch, roster
-from followup.export import FORMATS, RenderOptions
-from followup.roster import FilesInMemory, Outcome, RosterJob, run_roster
-from followup.roster_file import Row, UnusableRoster, read_roster, read_roster_bytes
-from followup.settings import Settings
+from followup import (
+    _batch as batch,
+)
+from followup import (
+    _roster as roster,
+)
+from followup._export import FORMATS, RenderOptions
+from followup._roster import FilesInMemory, Outcome, RosterJob, run_roster
+from followup._roster_file import Row, UnusableRoster, read_roster, read_roster_bytes
+from followup._settings import Settings
 
 TODAY = date(2026, 11, 26)
 OPTIONS = RenderOptions(stamp=datetime(2026, 1, 1, tzinfo=UTC), version="0.1.0")
@@ -252,9 +257,9 @@ def test_roster_runs_are_in_the_public_api_and_load_when_asked_for() -> None:
         followup.run_rosters  # type: ignore[attr-defined]  # noqa: B018
     script = (
         "import sys, followup\n"
-        "print('followup.roster' in sys.modules)\n"
+        "print('followup._roster' in sys.modules)\n"
         "followup.run_roster\n"
-        "print('followup.roster' in sys.modules)\n"
+        "print('followup._roster' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.stdout.split() == ["False", "True"], done.stderr

@@ -11,11 +11,17 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup import IBERO_AMERICAN_2025, InvalidSetting, Phase, Schedule, Weekends
-from followup.dates import is_weekend
-from followup.options import COMMAND_LINE
-from followup.schedule import clean_name, make_schedule
-from followup.settings import Settings
+from followup import (
+    IBERO_AMERICAN_2025,
+    InvalidSetting,
+    Phase,
+    Schedule,
+    Weekends,
+)
+from followup._dates import is_weekend
+from followup._options import COMMAND_LINE
+from followup._schedule import clean_name, make_schedule
+from followup._settings import Settings
 
 treatment_dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))
 early_intervals = st.sampled_from([3, 4])

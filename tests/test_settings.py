@@ -14,13 +14,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from followup import FIELDS, InvalidSetting, Settings, schedule_for
+from followup import (
+    FIELDS,
+    InvalidSetting,
+    Settings,
+    schedule_for,
+)
+from followup._clock import stamp as stamp_from_environment
+from followup._options import COMMAND_LINE
+from followup._patient import PatientFile
+from followup._roster_file import RosterRow
+from followup._settings import KEYS, field_named
 from followup.cli import app
-from followup.clock import stamp as stamp_from_environment
-from followup.options import COMMAND_LINE
-from followup.patient import PatientFile
-from followup.roster_file import RosterRow
-from followup.settings import KEYS, field_named
 
 TREATMENT = "2024-01-31"
 LONG_NAME = "x" * 101
@@ -200,9 +205,9 @@ def test_an_unknown_preset_from_python_is_a_setting_error() -> None:
 
 
 def test_the_holidays_function_survives_its_module_being_imported() -> None:
-    """`followup.holidays_of` stays a function once `followup.public_holidays` is imported."""
+    """`followup.holidays_of` stays a function once `followup._public_holidays` is imported."""
     import followup
-    import followup.public_holidays
+    import followup._public_holidays
 
     assert callable(followup.holidays_of)
     assert followup.holidays_of("PT").code == "PT"

@@ -17,11 +17,15 @@ import pytest
 from typer.testing import CliRunner
 
 import followup
-from followup import i18n, wording
-from followup.cli import app
-from followup.errors import install_command
-from followup.export import Paper
-from followup.export.sheet import (
+from followup import (
+    _i18n as i18n,
+)
+from followup import (
+    _wording as wording,
+)
+from followup._errors import install_command
+from followup._export import Paper
+from followup._export.sheet import (
     _PADDING,
     _col_widths,
     _label_column,
@@ -31,6 +35,7 @@ from followup.export.sheet import (
     to_html,
     to_pdf,
 )
+from followup.cli import app
 
 from .conftest import need_tool
 

@@ -8,8 +8,8 @@ from importlib import resources
 from pathlib import Path
 
 import followup
-from followup.export.sheet import to_html
-from followup.protocols import IBERO_AMERICAN_2025
+from followup._export.sheet import to_html
+from followup._protocols import IBERO_AMERICAN_2025
 
 from .conftest import loaded_by_a_calendar_run
 

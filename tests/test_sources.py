@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from followup import wording
+from followup import _wording as wording
+from followup._protocols import PRESETS, Protocol
+from followup._schedule import make_schedule
 from followup.cli import app
-from followup.protocols import PRESETS, Protocol
-from followup.schedule import make_schedule
 
 from .readme import README
 

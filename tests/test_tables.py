@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from followup import Weekends
-from followup.export.tables import HEADERS, to_csv, to_json, to_markdown
-from followup.schedule import make_schedule
+from followup._export.tables import HEADERS, to_csv, to_json, to_markdown
+from followup._schedule import make_schedule
 
 
 def test_csv_reads_back_with_one_row_per_visit() -> None:

@@ -16,11 +16,16 @@ import pytest
 from rich.cells import cell_len
 
 import followup
-from followup import i18n, wording
-from followup.export.tables import terminal_table
-from followup.i18n import _
-from followup.protocols import IBERO_AMERICAN_2025, Track
-from followup.public_holidays import public_holidays
+from followup import (
+    _i18n as i18n,
+)
+from followup import (
+    _wording as wording,
+)
+from followup._export.tables import terminal_table
+from followup._i18n import _
+from followup._protocols import IBERO_AMERICAN_2025, Track
+from followup._public_holidays import public_holidays
 
 LANGUAGES = ("en", "es", "pt", "pt-BR")
 WIDTHS = (40, 60, 80, 120)

@@ -18,11 +18,11 @@ pytest.importorskip("fastapi", reason="the web extra: pip install -e '.[dev]'")
 from starlette.testclient import TestClient
 
 from followup import Settings
-from followup.api import schedule_for
-from followup.errors import InvalidSetting
-from followup.export import FORMATS, RenderOptions
-from followup.protocols import Track
-from followup.settings import KEYS
+from followup._api import schedule_for
+from followup._errors import InvalidSetting
+from followup._export import FORMATS, RenderOptions
+from followup._protocols import Track
+from followup._settings import KEYS
 from followup.web import create_app, json_api, pages
 from followup.web.guard import Guard, loggable
 from followup.web.limits import Limits

@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
-from followup.api import schedule_for
-from followup.settings import KEYS, Settings
+from followup._api import schedule_for
+from followup._settings import KEYS, Settings
 from followup.web.limits import Limits
 from tests import webfuzz
 

@@ -22,7 +22,11 @@ pytest.importorskip("fastapi", reason="the web extra: pip install -e '.[dev]'")
 
 from starlette.testclient import TestClient
 
-from followup import Settings, render, schedule_for
+from followup import (
+    Settings,
+    render,
+    schedule_for,
+)
 from followup.web import create_app
 from followup.web.guard import HEADERS
 from followup.web.languages import from_accept_language, path_in
@@ -471,8 +475,8 @@ def test_the_zip_holds_what_followup_batch_writes(
 ) -> None:
     """At the same moment, the roster's zip holds the very files, byte for byte, that
     `followup batch` writes into its folder: each patient's, the summary and the errors."""
-    from followup import batch
-    from followup.export import FORMATS, RenderOptions
+    from followup import _batch as batch
+    from followup._export import FORMATS, RenderOptions
     from followup.web import clinic
     from followup.web.planning import version
 

@@ -12,8 +12,8 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from followup._errors import install_command
 from followup.cli import app
-from followup.errors import install_command
 
 
 def test_serve_has_help(runner: CliRunner) -> None:
@@ -66,7 +66,7 @@ def test_serve_without_the_extra_says_how_to_install_it(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Exit 1 and one line naming the extra, as for the PDF."""
-    from followup import serving as server
+    from followup import _serving as server
 
     monkeypatch.setattr(server, "find_spec", lambda name: None if name == "uvicorn" else object())
     result = runner.invoke(app, ["serve"])
@@ -82,7 +82,7 @@ def test_a_port_out_of_range_is_bad_input(runner: CliRunner) -> None:
 def test_the_command_line_does_not_import_the_web_stack() -> None:
     """Importing the CLI, or running a plan, loads no FastAPI, Starlette or uvicorn."""
     code = (
-        "import sys, followup.cli, followup.web, followup.serving\n"
+        "import sys, followup.cli, followup.web, followup._serving\n"
         "web = {'fastapi', 'starlette', 'uvicorn', 'followup.web.application'}\n"
         "print(sorted(web & set(sys.modules)))\n"
     )
@@ -96,7 +96,7 @@ def test_serve_open_says_so_when_no_browser_opens(
     """`serve --open` on a machine with no browser says where to go instead of nothing."""
     import webbrowser
 
-    from followup import serving as server
+    from followup import _serving as server
 
     monkeypatch.setattr(webbrowser, "open", lambda url: False)
     server._open("http://127.0.0.1:8765/")

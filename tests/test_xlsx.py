@@ -16,13 +16,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 import followup
-from followup import i18n, wording
+from followup import (
+    _i18n as i18n,
+)
+from followup import (
+    _wording as wording,
+)
+from followup._export import FORMATS, RenderOptions
+from followup._export.tables import headers, rows
+from followup._export.xlsx import MAX_WIDTH, to_xlsx
+from followup._options import format_for
+from followup._protocols import IBERO_AMERICAN_2025, Track
 from followup.cli import app
-from followup.export import FORMATS, RenderOptions
-from followup.export.tables import headers, rows
-from followup.export.xlsx import MAX_WIDTH, to_xlsx
-from followup.options import format_for
-from followup.protocols import IBERO_AMERICAN_2025, Track
 
 from .conftest import loaded_by_a_calendar_run
 

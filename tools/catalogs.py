@@ -28,7 +28,11 @@ def code_messages() -> Catalog:
     """Every message the code marks for translation."""
     catalog = Catalog(project="followup", domain="followup")
     for _filename, _line, message, _comments, _context in extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS
+        str(PACKAGE),
+        method_map=[("**.py", "python")],
+        keywords=KEYWORDS,
+        # Babel skips folders whose names start with "_"; the package's private ones count.
+        directory_filter=lambda path: not Path(path).name.startswith("."),
     ):
         catalog.add(message)
     return catalog

@@ -28,7 +28,7 @@ def plan_options() -> str:
     """The options of `followup plan`, as its help gives them."""
     import typer.main
 
-    from followup import i18n
+    from followup import _i18n as i18n
     from followup.cli import app
 
     i18n.activate("en")
@@ -53,7 +53,7 @@ def plan_options() -> str:
 
 def settings_keys() -> str:
     """The settings: a patient file's keys, a roster's columns, the API's keys."""
-    from followup.settings import FIELDS
+    from followup._settings import FIELDS
 
     rows = ["| key | value | in a roster |", "|---|---|---|"]
     for declared in FIELDS:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from importlib.metadata import version as _installed_version
 from typing import TYPE_CHECKING
 
-from followup.api import (
+from followup._api import (
     Loads,
     Plan,
     load_protocol,
@@ -34,8 +34,8 @@ from followup.api import (
     render,
     schedule_for,
 )
-from followup.dates import Weekends, parse_date
-from followup.errors import (
+from followup._dates import Weekends, parse_date
+from followup._errors import (
     FollowupError,
     InvalidDate,
     InvalidFile,
@@ -45,9 +45,9 @@ from followup.errors import (
     MissingValue,
     UnusableOutput,
 )
-from followup.export import FORMATS, Format, FormatName, Paper, RenderOptions
-from followup.i18n import Language
-from followup.protocols import (
+from followup._export import FORMATS, Format, FormatName, Paper, RenderOptions
+from followup._i18n import Language
+from followup._protocols import (
     DEFAULT_PROTOCOL,
     IBERO_AMERICAN_2025,
     PRESETS,
@@ -56,14 +56,14 @@ from followup.protocols import (
     Source,
     Track,
 )
-from followup.schedule import Next, Schedule, Standing, Status, Visit, make_schedule
-from followup.settings import FIELDS, Field, Settings
+from followup._schedule import Next, Schedule, Standing, Status, Visit, make_schedule
+from followup._settings import FIELDS, Field, Settings
 
 if TYPE_CHECKING:
-    from followup.dates import Holidays
-    from followup.public_holidays import Place
-    from followup.roster import FilesInMemory, RosterJob, RosterReport, run_roster
-    from followup.roster_file import Row, UnusableRoster, read_roster
+    from followup._dates import Holidays
+    from followup._public_holidays import Place
+    from followup._roster import FilesInMemory, RosterJob, RosterReport, run_roster
+    from followup._roster_file import Row, UnusableRoster, read_roster
 
 __version__ = _installed_version("followup")
 
@@ -125,11 +125,11 @@ __all__ = [
 def holidays_of(code: str, language: str = "en") -> Holidays:
     """A country's (`PT`) or region's (`ES-MD`) public holidays, for `plan(holidays=...)`.
 
-    (Not named after its module, `followup.public_holidays`, which would replace
+    (Not named after its module, `followup._public_holidays`, which would replace
     it as an attribute of the package once imported.)
     """
     # Imported when asked for: the holidays package takes long to load.
-    from followup.public_holidays import public_holidays as load
+    from followup._public_holidays import public_holidays as load
 
     return load(code, language)
 
@@ -137,7 +137,7 @@ def holidays_of(code: str, language: str = "en") -> Holidays:
 def holiday_places(country: str | None = None, language: str = "en") -> tuple[Place, ...]:
     """What `followup holidays` lists: every country with public holidays (code, name in
     `language`), or the regions of one country (`ES-MD`, `Madrid`)."""
-    from followup import public_holidays
+    from followup import _public_holidays as public_holidays
 
     if country is None:
         return public_holidays.countries(language)
@@ -153,8 +153,8 @@ def protocol(choice: str) -> Protocol:
 # Roster runs load when first asked for: a single plan, the command line's
 # usual work, does without them (start-up time is budgeted).
 _ROSTER = {
-    **dict.fromkeys(("FilesInMemory", "RosterJob", "RosterReport", "run_roster"), "roster"),
-    **dict.fromkeys(("Row", "UnusableRoster", "read_roster"), "roster_file"),
+    **dict.fromkeys(("FilesInMemory", "RosterJob", "RosterReport", "run_roster"), "_roster"),
+    **dict.fromkeys(("Row", "UnusableRoster", "read_roster"), "_roster_file"),
 }
 
 if not TYPE_CHECKING:  # type checkers read the imports above, and catch a misspelt name

@@ -14,21 +14,19 @@ from typing import Any
 import typer
 import typer.main
 
-from followup import (
-    clock,
-    console,
-    i18n,
-    serving,  # light: the web stack loads in serve()
-)
-from followup import options as opt
-from followup.api import schedule_for
-from followup.dates import parse_date
-from followup.errors import InvalidOption, InvalidSetting, MissingValue
-from followup.export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions
-from followup.files import read_text, write_output
-from followup.i18n import _
-from followup.options import COMMAND_LINE, Argument, format_for
-from followup.settings import Settings
+from followup import _clock as clock
+from followup import _console as console
+from followup import _i18n as i18n
+from followup import _options as opt
+from followup import _serving as serving  # light: the web stack loads in serve()
+from followup._api import schedule_for
+from followup._dates import parse_date
+from followup._errors import InvalidOption, InvalidSetting, MissingValue
+from followup._export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions
+from followup._files import read_text, write_output
+from followup._i18n import _
+from followup._options import COMMAND_LINE, Argument, format_for
+from followup._settings import Settings
 
 __all__ = ["app", "main"]
 
@@ -70,7 +68,7 @@ def _settings(raw: dict[str, Any], from_file: Path | None = None) -> Settings:
     i18n.activate(asked if asked in i18n.LANGUAGES else i18n.from_environment())
     settings = Settings.from_mapping(raw, COMMAND_LINE)
     if from_file is not None:
-        from followup.patient import parse_patient
+        from followup._patient import parse_patient
 
         text = read_text(from_file, _("that is a folder, not a patient file"))
         settings = settings.over(parse_patient(text, from_file))
@@ -164,8 +162,8 @@ def next_(
     if format_ not in ("text", "json"):
         raise InvalidOption("--format", format_, _("choose text or json"))
     schedule = schedule_for(settings, day)
-    from followup import wording
-    from followup.export.tables import next_json
+    from followup import _wording as wording
+    from followup._export.tables import next_json
 
     upcoming = schedule.next_from(day)
     if format_ == "json":
@@ -192,8 +190,8 @@ def protocols_(ctx: typer.Context, lang: opt.Language = None) -> None:
     """List the follow-up protocols followup knows, or show one in full."""
     _settings({"lang": lang})
     if ctx.invoked_subcommand is None:
-        from followup.export.protocol_text import protocol_list
-        from followup.protocols import DEFAULT_PROTOCOL, PRESETS
+        from followup._export.protocol_text import protocol_list
+        from followup._protocols import DEFAULT_PROTOCOL, PRESETS
 
         _emit(protocol_list(PRESETS, DEFAULT_PROTOCOL).encode(), None)
 
@@ -201,9 +199,9 @@ def protocols_(ctx: typer.Context, lang: opt.Language = None) -> None:
 @protocols_app.command("show", cls=console.Command, epilog=opt.PROTOCOL_EXAMPLES)
 def protocols_show(protocol: opt.ProtocolArgument, lang: opt.Language = None) -> None:
     """Show a protocol: its phases with their ranges, its tracks, and its quoted source."""
-    from followup.api import load_protocol
-    from followup.export.protocol_text import protocol_details
-    from followup.protocols import DEFAULT_PROTOCOL
+    from followup._api import load_protocol
+    from followup._export.protocol_text import protocol_details
+    from followup._protocols import DEFAULT_PROTOCOL
 
     _settings({"lang": lang})
     chosen = Settings.from_mapping({"protocol": protocol}, Argument("protocol"))
@@ -235,7 +233,7 @@ def batch_(
     Bad rows do not stop the run; they are listed with their line and reason on
     standard error and in DIR/errors.csv, and the exit code is then 1.
     """
-    from followup import batch
+    from followup import _batch as batch
 
     defaults = _settings(raw)
     forms = _file_formats(formats)

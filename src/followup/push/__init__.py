@@ -10,9 +10,10 @@ and with which password, is `account`'s.
 
 from __future__ import annotations
 
-from followup import i18n
-from followup.export import RenderOptions
-from followup.export.ics import calendar_name
+from followup import _i18n as i18n
+from followup._export import RenderOptions
+from followup._export.ics import calendar_name
+from followup._schedule import Schedule
 from followup.push.account import PASSWORD_VARIABLE, Target, password_for
 from followup.push.caldav import CalDAVStore, connected
 from followup.push.memory import MemoryStore
@@ -35,7 +36,6 @@ from followup.push.sync import (
     prefix_for,
     push_to,
 )
-from followup.schedule import Schedule
 
 __all__ = [
     "PASSWORD_VARIABLE",

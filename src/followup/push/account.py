@@ -9,9 +9,9 @@ import sys
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from followup.errors import InvalidOption, MissingValue
-from followup.i18n import _
-from followup.schedule import NAME_LIMIT, clean_name
+from followup._errors import InvalidOption, MissingValue
+from followup._i18n import _
+from followup._schedule import NAME_LIMIT, clean_name
 
 __all__ = ["PASSWORD_VARIABLE", "Target", "password_for"]
 

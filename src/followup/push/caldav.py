@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
-from followup.errors import InvalidOption, MissingDependency, PushFailed, install_command
-from followup.i18n import _
+from followup._errors import InvalidOption, MissingDependency, PushFailed, install_command
+from followup._i18n import _
 from followup.push.account import Target, password_for
 from followup.push.store import Conflict, Refused, Stored, StoredCalendar, UidTaken
 

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from followup import i18n
-from followup.errors import PushFailed
-from followup.export import RenderOptions
-from followup.export.ics import calendar_uid
-from followup.i18n import _, ngettext
+from followup import _i18n as i18n
+from followup._errors import PushFailed
+from followup._export import RenderOptions
+from followup._export.ics import calendar_uid
+from followup._i18n import _, ngettext
+from followup._schedule import Schedule
 from followup.push.store import (
     ANY,
     CalendarStore,
@@ -32,7 +33,6 @@ from followup.push.store import (
     StoredCalendar,
     UidTaken,
 )
-from followup.schedule import Schedule
 
 if TYPE_CHECKING:
     from icalendar import Component, Event
@@ -73,7 +73,7 @@ def items(schedule: Schedule, options: RenderOptions) -> list[Item]:
     """
     from icalendar import Calendar
 
-    from followup.export.ics import PRODID, visit_events
+    from followup._export.ics import PRODID, visit_events
 
     prefix = prefix_for(schedule)
     found = []

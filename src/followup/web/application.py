@@ -11,8 +11,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from followup import i18n
-from followup.errors import not_allowed
+from followup import _i18n as i18n
+from followup._errors import not_allowed
 from followup.web import clinic, json_api, pages, protocol_pages
 from followup.web.guard import Answer, Guard, Scope
 from followup.web.languages import from_accept_language, from_path

@@ -22,11 +22,11 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.responses import HTMLResponse, Response
 
-from followup import i18n
-from followup.errors import FollowupError
-from followup.export import FILE_FORMATS, FORMATS, RenderOptions
-from followup.roster import Outcome, RosterJob, run_roster
-from followup.roster_file import UnusableRoster, read_roster_bytes
+from followup import _i18n as i18n
+from followup._errors import FollowupError
+from followup._export import FILE_FORMATS, FORMATS, RenderOptions
+from followup._roster import Outcome, RosterJob, run_roster
+from followup._roster_file import UnusableRoster, read_roster_bytes
 from followup.web.limits import Limits, size_text
 from followup.web.pages import MOST_FIELDS, form_data, language
 from followup.web.planning import version

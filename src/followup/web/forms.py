@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from followup.errors import FollowupError, InvalidSetting, MissingValue
-from followup.schedule import MAX_DONE, MAX_TRACKS
-from followup.settings import FIELDS, Settings
+from followup._errors import FollowupError, InvalidSetting, MissingValue
+from followup._schedule import MAX_DONE, MAX_TRACKS
+from followup._settings import FIELDS, Settings
 from followup.web.text import t
 
 __all__ = ["FORM", "OTHER", "SINGLE", "Form", "PlanForm"]

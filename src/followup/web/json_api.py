@@ -18,12 +18,17 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from followup import clock, i18n
-from followup.dates import parse_date
-from followup.errors import FollowupError, InvalidDate, InvalidOption, InvalidSetting, MissingValue
-from followup.i18n import _
-from followup.protocols import DEFAULT_PROTOCOL, PRESETS
-from followup.settings import KEYS, Settings
+from followup import (
+    _clock as clock,
+)
+from followup import (
+    _i18n as i18n,
+)
+from followup._dates import parse_date
+from followup._errors import FollowupError, InvalidDate, InvalidOption, InvalidSetting, MissingValue
+from followup._i18n import _
+from followup._protocols import DEFAULT_PROTOCOL, PRESETS
+from followup._settings import KEYS, Settings
 from followup.web import places
 from followup.web.limits import Limits
 from followup.web.planning import DOWNLOADS, disposition, download, plan, settings_from
@@ -135,7 +140,7 @@ async def plan_json(request: Request) -> Response:
 
 def _file_responses() -> dict[int | str, dict[str, Any]]:
     """A 200 of every file's media type, then the API's refusals."""
-    from followup.export import FORMATS
+    from followup._export import FORMATS
     from followup.web.planning import TOML_TYPE
 
     media = [FORMATS[kind].media_type for kind in DOWNLOADS if kind in FORMATS] + [TOML_TYPE]
@@ -200,7 +205,7 @@ async def next_json(request: Request) -> Response:
 
 
 def _next_text(settings: Settings, limits: Limits, today: date) -> str:
-    from followup.export.tables import next_json as to_json
+    from followup._export.tables import next_json as to_json
 
     schedule = plan(settings, limits, today)
     with i18n.using(settings.lang or "en"):
@@ -216,7 +221,7 @@ async def protocols(lang: str = "en") -> list[dict[str, Any]]:
 
 
 def _protocol(key: str) -> dict[str, Any]:
-    from followup.export.tables import protocol_json
+    from followup._export.tables import protocol_json
 
     return {"default": key == DEFAULT_PROTOCOL.id, **protocol_json(PRESETS[key])}
 

@@ -6,7 +6,7 @@ link or a bookmark shows the page as it was.
 
 from __future__ import annotations
 
-from followup.i18n import LANGUAGES, TONGUES, closest
+from followup._i18n import LANGUAGES, TONGUES, closest
 
 __all__ = ["ENDONYMS", "from_accept_language", "from_path", "path_in"]
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from followup.errors import InvalidOption
-from followup.i18n import _
+from followup._errors import InvalidOption
+from followup._i18n import _
 
 __all__ = ["Limits", "size_text"]
 

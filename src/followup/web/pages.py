@@ -13,16 +13,24 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import HTMLResponse, Response
 
-from followup import clock, i18n, wording
-from followup.clock import Moment
-from followup.dates import Weekends
-from followup.errors import FollowupError
-from followup.export.note import to_note
-from followup.export.sheet import SheetContent, content
-from followup.patient import parse_patient
-from followup.protocols import DEFAULT_PROTOCOL, PRESETS
-from followup.schedule import Schedule
-from followup.settings import DEFAULT_REMIND, DEFAULT_YEARS, Settings
+from followup import (
+    _clock as clock,
+)
+from followup import (
+    _i18n as i18n,
+)
+from followup import (
+    _wording as wording,
+)
+from followup._clock import Moment
+from followup._dates import Weekends
+from followup._errors import FollowupError
+from followup._export.note import to_note
+from followup._export.sheet import SheetContent, content
+from followup._patient import parse_patient
+from followup._protocols import DEFAULT_PROTOCOL, PRESETS
+from followup._schedule import Schedule
+from followup._settings import DEFAULT_REMIND, DEFAULT_YEARS, Settings
 from followup.web import places
 from followup.web.forms import FORM, OTHER, PlanForm
 from followup.web.languages import from_accept_language

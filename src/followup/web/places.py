@@ -1,6 +1,6 @@
 """Countries and regions for the public-holiday choice, by name in the page's language.
 
-The names are those the command line lists (`followup.public_holidays`): countries by
+The names are those the command line lists (`followup._public_holidays`): countries by
 Babel (the Unicode CLDR), regions by the holidays package, in their own language.
 """
 
@@ -15,14 +15,14 @@ Place = tuple[str, str]  # code, name
 
 def countries(language: str) -> tuple[Place, ...]:
     """Every country with public holidays, by name in `language`, in that language's order."""
-    from followup.public_holidays import countries as named
+    from followup._public_holidays import countries as named
 
     return named(language)
 
 
 def regions(country: str) -> tuple[Place, ...]:
     """The regions of `country` (`ES`) as `ES-MD` codes with their names; () for none."""
-    from followup.public_holidays import regions as named
+    from followup._public_holidays import regions as named
 
     return named(country)
 

@@ -16,15 +16,15 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
-from followup import i18n
-from followup.api import Loads, schedule_for
-from followup.clock import Moment
-from followup.errors import InvalidSetting, Origin, not_allowed
-from followup.export import FILE_FORMATS, Format, RenderOptions, format_named
-from followup.patient import to_toml
-from followup.protocols import PRESETS
-from followup.schedule import Schedule
-from followup.settings import Settings
+from followup import _i18n as i18n
+from followup._api import Loads, schedule_for
+from followup._clock import Moment
+from followup._errors import InvalidSetting, Origin, not_allowed
+from followup._export import FILE_FORMATS, Format, RenderOptions, format_named
+from followup._patient import to_toml
+from followup._protocols import PRESETS
+from followup._schedule import Schedule
+from followup._settings import Settings
 from followup.web.limits import Limits
 from followup.web.text import t
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import HTMLResponse
 
-from followup import i18n, wording
-from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Protocol
-from followup.settings import field_named
+from followup import (
+    _i18n as i18n,
+)
+from followup import (
+    _wording as wording,
+)
+from followup._protocols import DEFAULT_PROTOCOL, PRESETS, Protocol
+from followup._settings import field_named
 from followup.web.pages import language
 from followup.web.rendering import page
 

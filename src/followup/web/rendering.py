@@ -8,9 +8,14 @@ from typing import Any
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
-from followup import i18n, wording
-from followup.export.templates import add_templates, environment
-from followup.settings import field_named
+from followup import (
+    _i18n as i18n,
+)
+from followup import (
+    _wording as wording,
+)
+from followup._export.templates import add_templates, environment
+from followup._settings import field_named
 from followup.web.languages import ENDONYMS, path_in
 from followup.web.text import t
 

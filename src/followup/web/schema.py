@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from followup.settings import FIELDS, Field, field_named
+from followup._settings import FIELDS, Field, field_named
 
 __all__ = ["ERROR", "NEXT_REQUEST", "PLAN_REQUEST", "body"]
 

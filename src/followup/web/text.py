@@ -7,7 +7,7 @@ settings themselves come from the schema (`Field.label`), already translated.
 
 from __future__ import annotations
 
-from followup.i18n import N_, _
+from followup._i18n import N_, _
 
 __all__ = ["TEXT", "t"]
 

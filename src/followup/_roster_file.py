@@ -18,9 +18,9 @@ from functools import partial
 from pathlib import Path
 from typing import TextIO
 
-from followup.errors import FollowupError
-from followup.i18n import _
-from followup.settings import FIELDS
+from followup._errors import FollowupError
+from followup._i18n import _
+from followup._settings import FIELDS
 
 __all__ = [
     "COLUMNS",

@@ -24,12 +24,17 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from followup import i18n, wording
-from followup.errors import MissingValue
-from followup.export.ics import calendar_uid, visit_uid
-from followup.export.note import note_items
-from followup.i18n import _
-from followup.schedule import Schedule, Standing, Visit
+from followup import (
+    _i18n as i18n,
+)
+from followup import (
+    _wording as wording,
+)
+from followup._errors import MissingValue
+from followup._export.ics import calendar_uid, visit_uid
+from followup._export.note import note_items
+from followup._i18n import _
+from followup._schedule import Schedule, Standing, Visit
 
 __all__ = [
     "ACTIVITY_KINDS",

@@ -120,7 +120,7 @@ def current() -> str:
 
 def check(language: str) -> str:
     """A language code followup speaks, or bad input naming the choices."""
-    from followup.errors import InvalidSetting, not_allowed
+    from followup._errors import InvalidSetting, not_allowed
 
     if language not in LANGUAGES:
         raise InvalidSetting(

@@ -7,8 +7,8 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from followup.errors import InvalidOption
-from followup.i18n import _
+from followup._errors import InvalidOption
+from followup._i18n import _
 
 __all__ = ["Moment", "now", "stamp"]
 

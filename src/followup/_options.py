@@ -1,6 +1,6 @@
 """The command line's options, declared from the settings schema and shared by its commands.
 
-A setting's flag, metavar and help come from its `Field` in `followup.settings`,
+A setting's flag, metavar and help come from its `Field` in `followup._settings`,
 so a new setting is declared once. Every value arrives as text and is converted
 and checked by `Settings.from_mapping`, the same as a patient file's or a
 roster's. Defaults are None so that a patient file (--from) or a roster row can
@@ -19,10 +19,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from followup.errors import InvalidOption, UnusableOutput
-from followup.export import FILE_FORMATS, FORMATS, Format, Paper, format_named
-from followup.i18n import N_, _
-from followup.settings import FIELDS, field_named
+from followup._errors import InvalidOption, UnusableOutput
+from followup._export import FILE_FORMATS, FORMATS, Format, Paper, format_named
+from followup._i18n import N_, _
+from followup._settings import FIELDS, field_named
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 

@@ -11,10 +11,10 @@ import functools
 
 import holidays as _holidays
 
-from followup import i18n
-from followup.dates import Holidays
-from followup.errors import InvalidSetting, not_allowed
-from followup.i18n import _
+from followup import _i18n as i18n
+from followup._dates import Holidays
+from followup._errors import InvalidSetting, not_allowed
+from followup._i18n import _
 
 __all__ = ["Place", "countries", "public_holidays", "region_names", "regions"]
 

@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from followup import i18n
-from followup.errors import InvalidOption
-from followup.i18n import _
-from followup.schedule import MAX_REMIND_DAYS, Schedule
-from followup.settings import DEFAULT_REMIND, Settings
+from followup import _i18n as i18n
+from followup._errors import InvalidOption
+from followup._i18n import _
+from followup._schedule import MAX_REMIND_DAYS, Schedule
+from followup._settings import DEFAULT_REMIND, Settings
 
 __all__ = [
     "FILE_FORMATS",
@@ -116,37 +116,37 @@ class Format:
 
 
 def _table(schedule: Schedule, options: RenderOptions) -> bytes:
-    from followup.export.tables import terminal_table
+    from followup._export.tables import terminal_table
 
     return terminal_table(schedule, width=options.width, color=options.color).encode()
 
 
 def _csv(schedule: Schedule, options: RenderOptions) -> bytes:
-    from followup.export.tables import to_csv
+    from followup._export.tables import to_csv
 
     return to_csv(schedule).encode()
 
 
 def _xlsx(schedule: Schedule, options: RenderOptions) -> bytes:
-    from followup.export.xlsx import to_xlsx
+    from followup._export.xlsx import to_xlsx
 
     return to_xlsx(schedule, stamp=options.timestamp)
 
 
 def _markdown(schedule: Schedule, options: RenderOptions) -> bytes:
-    from followup.export.tables import to_markdown
+    from followup._export.tables import to_markdown
 
     return to_markdown(schedule).encode()
 
 
 def _json(schedule: Schedule, options: RenderOptions) -> bytes:
-    from followup.export.tables import to_json
+    from followup._export.tables import to_json
 
     return to_json(schedule).encode()
 
 
 def _ics(schedule: Schedule, options: RenderOptions) -> bytes:
-    from followup.export.ics import to_ics
+    from followup._export.ics import to_ics
 
     return to_ics(
         schedule,
@@ -157,19 +157,19 @@ def _ics(schedule: Schedule, options: RenderOptions) -> bytes:
 
 
 def _fhir(schedule: Schedule, options: RenderOptions) -> bytes:
-    from followup.export.fhir import to_fhir
+    from followup._export.fhir import to_fhir
 
     return to_fhir(schedule, stamp=options.timestamp, calendar_id=options.calendar_id).encode()
 
 
 def _note(schedule: Schedule, options: RenderOptions) -> bytes:
-    from followup.export.note import to_note
+    from followup._export.note import to_note
 
     return to_note(schedule).encode()
 
 
 def _html(schedule: Schedule, options: RenderOptions) -> bytes:
-    from followup.export.sheet import to_html
+    from followup._export.sheet import to_html
 
     return to_html(
         schedule,
@@ -180,13 +180,13 @@ def _html(schedule: Schedule, options: RenderOptions) -> bytes:
 
 
 def _pdf_library() -> None:
-    from followup.export.sheet import require_pdf
+    from followup._export.sheet import require_pdf
 
     require_pdf()
 
 
 def _pdf(schedule: Schedule, options: RenderOptions) -> bytes:
-    from followup.export.sheet import to_pdf
+    from followup._export.sheet import to_pdf
 
     return to_pdf(
         schedule,

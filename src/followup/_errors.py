@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from followup.i18n import _
+from followup._i18n import _
 
 __all__ = [
     "FollowupError",

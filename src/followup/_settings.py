@@ -22,11 +22,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from followup.dates import FIRST_YEAR, LAST_YEAR, Weekends, check_date, parse_date
-from followup.errors import InvalidDate, InvalidSetting, Origin, not_allowed
-from followup.i18n import LANGUAGES, N_, _
-from followup.protocols import DEFAULT_PROTOCOL, PRESETS, Track
-from followup.schedule import (
+from followup._dates import FIRST_YEAR, LAST_YEAR, Weekends, check_date, parse_date
+from followup._errors import InvalidDate, InvalidSetting, Origin, not_allowed
+from followup._i18n import LANGUAGES, N_, _
+from followup._protocols import DEFAULT_PROTOCOL, PRESETS, Track
+from followup._schedule import (
     MAX_DONE,
     MAX_MONTHS,
     MAX_REMIND_DAYS,

@@ -14,10 +14,10 @@ from typing import NoReturn
 
 from dateutil.relativedelta import relativedelta
 
-from followup.dates import Holidays, Weekends, move
-from followup.errors import InvalidSetting, not_allowed
-from followup.i18n import _
-from followup.protocols import IBERO_AMERICAN_2025, Phase, Protocol, Track
+from followup._dates import Holidays, Weekends, move
+from followup._errors import InvalidSetting, not_allowed
+from followup._i18n import _
+from followup._protocols import IBERO_AMERICAN_2025, Phase, Protocol, Track
 
 __all__ = [
     "MAX_DONE",

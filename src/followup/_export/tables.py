@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from followup import wording
-from followup.i18n import N_, _
-from followup.protocols import Protocol
-from followup.schedule import Schedule, Standing, Visit
+from followup import _wording as wording
+from followup._i18n import N_, _
+from followup._protocols import Protocol
+from followup._schedule import Schedule, Standing, Visit
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult

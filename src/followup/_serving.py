@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from importlib.util import find_spec
 
-from followup.errors import MissingDependency, install_command
-from followup.i18n import _
+from followup._errors import MissingDependency, install_command
+from followup._i18n import _
 
 __all__ = ["require_web", "serve"]
 

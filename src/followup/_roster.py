@@ -29,14 +29,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Protocol
 
-from followup import i18n
-from followup.api import Loads, schedule_for
-from followup.errors import FollowupError, InvalidSetting, not_allowed
-from followup.export import Format, RenderOptions
-from followup.i18n import _
-from followup.protocols import PRESETS
-from followup.roster_file import COLUMNS, RosterRow, Row, UnusableRoster, unknown_column
-from followup.settings import Settings
+from followup import _i18n as i18n
+from followup._api import Loads, schedule_for
+from followup._errors import FollowupError, InvalidSetting, not_allowed
+from followup._export import Format, RenderOptions
+from followup._i18n import _
+from followup._protocols import PRESETS
+from followup._roster_file import COLUMNS, RosterRow, Row, UnusableRoster, unknown_column
+from followup._settings import Settings
 
 __all__ = [
     "ERRORS_FILE",
@@ -346,7 +346,7 @@ def run_roster(
     run's options cannot be used. `on_row` is called with each row's outcome,
     in roster order, as it comes back, and the number of rows.
     """
-    from followup.export.tables import inert
+    from followup._export.tables import inert
 
     if isinstance(rows, Iterator):
         rows = list(rows)

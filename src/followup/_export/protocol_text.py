@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from followup import wording
-from followup.i18n import _
-from followup.protocols import Protocol
-from followup.schedule import MAX_YEARS
-from followup.settings import DEFAULT_YEARS, field_named
+from followup import _wording as wording
+from followup._i18n import _
+from followup._protocols import Protocol
+from followup._schedule import MAX_YEARS
+from followup._settings import DEFAULT_YEARS, field_named
 
 __all__ = ["protocol_details", "protocol_list"]
 

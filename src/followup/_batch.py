@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-from followup.export import Format, RenderOptions
-from followup.files import (
+from followup._export import Format, RenderOptions
+from followup._files import (
     atomic_open,
     folder_lock,
     make_private_folder,
@@ -25,9 +25,9 @@ from followup.files import (
     sync,
     write_atomically,
 )
-from followup.roster import ERRORS_FILE, SUMMARY, SUMMARY_FILE, Outcome, RosterJob, run_roster
-from followup.roster_file import COLUMNS, UnusableRoster, read_roster
-from followup.settings import Settings
+from followup._roster import ERRORS_FILE, SUMMARY, SUMMARY_FILE, Outcome, RosterJob, run_roster
+from followup._roster_file import COLUMNS, UnusableRoster, read_roster
+from followup._settings import Settings
 
 __all__ = [
     "COLUMNS",

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from followup.dates import Weekends
-from followup.i18n import _, ngettext
-from followup.i18n import long_date as long_date
-from followup.i18n import short_date as short_date
-from followup.i18n import weekday as weekday
-from followup.protocols import Phase, Protocol, Track
-from followup.schedule import Next, Schedule, Standing, Visit
+from followup._dates import Weekends
+from followup._i18n import _, ngettext
+from followup._i18n import long_date as long_date
+from followup._i18n import short_date as short_date
+from followup._i18n import weekday as weekday
+from followup._protocols import Phase, Protocol, Track
+from followup._schedule import Next, Schedule, Standing, Visit
 
 __all__ = [
     "Choice",

@@ -16,11 +16,11 @@ from __future__ import annotations
 import textwrap
 from datetime import date
 
-from followup import wording
-from followup.dates import Weekends
-from followup.i18n import _, ngettext
-from followup.protocols import Phase
-from followup.schedule import Next, Schedule, Standing, Visit
+from followup import _wording as wording
+from followup._dates import Weekends
+from followup._i18n import _, ngettext
+from followup._protocols import Phase
+from followup._schedule import Next, Schedule, Standing, Visit
 
 __all__ = ["MOST_LINES", "WIDTH", "compact_rule", "note_items", "note_lines", "to_note"]
 

@@ -22,10 +22,10 @@ import zipfile
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from followup import wording
-from followup.export.tables import HEADERS, headers, rows
-from followup.i18n import _
-from followup.schedule import Schedule
+from followup import _wording as wording
+from followup._export.tables import HEADERS, headers, rows
+from followup._i18n import _
+from followup._schedule import Schedule
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook

@@ -13,7 +13,7 @@
     exam = "Brain MRI"
     every_months = 12
 
-The keys are the settings' names (`followup.settings.FIELDS`), checked by the
+The keys are the settings' names (`followup._settings.FIELDS`), checked by the
 same converters as the command line's options, so a mistake is reported with
 the file and the key it is in. Dates may be TOML dates or "YYYY-MM-DD" strings.
 """
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from followup.errors import InvalidFile
-from followup.i18n import _
-from followup.settings import FIELDS, Settings
+from followup._errors import InvalidFile
+from followup._i18n import _
+from followup._settings import FIELDS, Settings
 
 __all__ = ["PatientFile", "parse_patient", "to_toml"]
 

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from followup.errors import InvalidFile
-from followup.i18n import _
-from followup.protocols import Phase, Protocol, Source, Track
-from followup.schedule import MAX_MONTHS, clean_name
+from followup._errors import InvalidFile
+from followup._i18n import _
+from followup._protocols import Phase, Protocol, Source, Track
+from followup._schedule import MAX_MONTHS, clean_name
 
 __all__ = ["parse_protocol"]
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from followup.errors import InvalidSetting, not_allowed
-from followup.i18n import N_, _
+from followup._errors import InvalidSetting, not_allowed
+from followup._i18n import N_, _
 
 __all__ = [
     "DEFAULT_PROTOCOL",

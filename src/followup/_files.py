@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from followup.errors import InvalidFile, UnusableOutput
-from followup.i18n import _
+from followup._errors import InvalidFile, UnusableOutput
+from followup._i18n import _
 
 __all__ = [
     "INPUT_LIMIT",

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from followup import i18n
-from followup.errors import (
+from followup import _i18n as i18n
+from followup._errors import (
     FollowupError,
     InvalidOption,
     InvalidSetting,
@@ -23,15 +23,15 @@ from followup.errors import (
     PushFailed,
     not_allowed,
 )
-from followup.i18n import _, ngettext
+from followup._i18n import _, ngettext
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from rich.console import Console
 
-    from followup.batch import Outcome, Report
-    from followup.schedule import Next, Schedule
+    from followup._batch import Outcome, Report
+    from followup._schedule import Next, Schedule
 
 __all__ = [
     "Command",
@@ -310,7 +310,7 @@ def terminal_width(stream: TextIO) -> int | None:
 def fitted(texts: Iterable[str], stream: TextIO) -> list[str]:
     """Each of `texts` in lines that fit the terminal `stream` shows on, broken between
     words as the plan's table breaks its cells; as they are for a file or a pipe."""
-    from followup.export.tables import wrap_words
+    from followup._export.tables import wrap_words
 
     width = terminal_width(stream)
     if width is None:
@@ -363,7 +363,7 @@ def holiday_lines(country: str | None) -> list[str]:
     stands for (`GB`)."""
     import holidays
 
-    from followup import public_holidays
+    from followup import _public_holidays as public_holidays
 
     named = public_holidays.countries(i18n.current())
     if country is None:

@@ -13,15 +13,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from followup import i18n
-from followup.dates import Holidays
-from followup.errors import MissingValue
-from followup.export import FormatName, Paper, RenderOptions, format_named
-from followup.files import read_text
-from followup.i18n import _
-from followup.protocols import DEFAULT_PROTOCOL, Protocol, preset
-from followup.schedule import Next, Schedule, make_schedule
-from followup.settings import KEYS, ProtocolChoice, Settings
+from followup import _i18n as i18n
+from followup._dates import Holidays
+from followup._errors import MissingValue
+from followup._export import FormatName, Paper, RenderOptions, format_named
+from followup._files import read_text
+from followup._i18n import _
+from followup._protocols import DEFAULT_PROTOCOL, Protocol, preset
+from followup._schedule import Next, Schedule, make_schedule
+from followup._settings import KEYS, ProtocolChoice, Settings
 
 __all__ = [
     "Loads",
@@ -37,7 +37,7 @@ __all__ = [
 
 def load_protocol_file(path: Path) -> Protocol:
     """A centre's protocol, read from its TOML file."""
-    from followup.protocol_file import parse_protocol
+    from followup._protocol_file import parse_protocol
 
     return parse_protocol(read_text(path, _("that is a folder, not a protocol file")), path)
 
@@ -70,7 +70,7 @@ class Loads:
     def holidays(self, code: str, language: str) -> Holidays:
         """A country's or region's public holidays, named in `language`."""
         if (code, language) not in self.calendars:
-            from followup.public_holidays import public_holidays
+            from followup._public_holidays import public_holidays
 
             self.calendars[code, language] = public_holidays(code, language)
         return self.calendars[code, language]

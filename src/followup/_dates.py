@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from followup.errors import InvalidDate
-from followup.i18n import N_, _
+from followup._errors import InvalidDate
+from followup._i18n import N_, _
 
 __all__ = [
     "FIRST_YEAR",

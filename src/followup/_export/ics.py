@@ -21,10 +21,10 @@ from datetime import datetime, timedelta
 
 from icalendar import TRANSP, Alarm, Calendar, Event, vText
 
-from followup import wording
-from followup.errors import MissingValue
-from followup.i18n import _, ngettext
-from followup.schedule import Schedule, Visit
+from followup import _wording as wording
+from followup._errors import MissingValue
+from followup._i18n import _, ngettext
+from followup._schedule import Schedule, Visit
 
 __all__ = [
     "PRODID",

@@ -14,12 +14,17 @@ from datetime import date, datetime
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from followup import i18n, wording
-from followup.errors import MissingDependency, install_command
-from followup.export import Paper
-from followup.export.templates import environment
-from followup.i18n import _
-from followup.schedule import Schedule, Visit
+from followup import (
+    _i18n as i18n,
+)
+from followup import (
+    _wording as wording,
+)
+from followup._errors import MissingDependency, install_command
+from followup._export import Paper
+from followup._export.templates import environment
+from followup._i18n import _
+from followup._schedule import Schedule, Visit
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -173,7 +178,7 @@ def _chart_row(schedule: Schedule, visit: Visit) -> ChartRow:
 
 def chart_content(schedule: Schedule, *, generated: datetime, version: str) -> ChartContent:
     """The chart's page, in the active language."""
-    from followup.export.note import note_items
+    from followup._export.note import note_items
 
     return ChartContent(
         lang=i18n.current(),
