@@ -85,7 +85,7 @@ def test_user_text_is_escaped(runner: CliRunner, tmp_path: Path) -> None:
     """A name with markup shows as text, everywhere it appears."""
     page = _html(runner, "2024-01-31", "--name", HOSTILE)
     assert "<script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Zoë&quot;" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Zoë&#34;" in page
     path = tmp_path / "centre.toml"
     path.write_text(
         'name = "<b>Centre</b>"\nexam = "<i>CT</i>"\n[[phases]]\nevery_months = 6\n'
@@ -94,7 +94,7 @@ def test_user_text_is_escaped(runner: CliRunner, tmp_path: Path) -> None:
     page = _html(runner, "2024-01-31", "--protocol", str(path))
     assert "<b>" not in page
     assert "<i>" not in page
-    assert 'href="https://x.org/&quot; onclick=&quot;x"' in page
+    assert 'href="https://x.org/&#34; onclick=&#34;x"' in page
 
 
 def test_done_visits_are_ticked(runner: CliRunner) -> None:

@@ -28,7 +28,7 @@ def test_name_with_markup_and_quotes_is_escaped() -> None:
         )
     )
     assert "<script" not in page
-    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Zoë&quot; l&#x27;été"
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Zoë&#34; l&#39;été"
     assert f"<title>Follow-up plan for {escaped}</title>" in page
     assert f"<h1>Follow-up plan for {escaped}</h1>" in page
 
@@ -39,7 +39,7 @@ def test_source_url_is_escaped_in_the_link() -> None:
     source = replace(IBERO_AMERICAN_2025.source, url=url)
     protocol = replace(IBERO_AMERICAN_2025, source=source)
     page = _page(followup.make_schedule(date(2025, 3, 14), protocol=protocol))
-    escaped = "https://example.org/a?b=1&amp;c=2&quot; onclick=&#x27;x&#x27;&lt;b&gt;"
+    escaped = "https://example.org/a?b=1&amp;c=2&#34; onclick=&#39;x&#39;&lt;b&gt;"
     assert f'<a href="{escaped}">{escaped}</a></dd>' in page
     assert "<b>" not in page
     assert "onclick='" not in page

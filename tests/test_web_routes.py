@@ -215,7 +215,7 @@ def test_a_plan_file_with_a_mistake_is_explained(client: TestClient) -> None:
     assert bad.status_code == 400
     assert "ana.toml: not a valid TOML file" in bad.text
     wrong = client.post("/en/open", files={"plan_file": ("ana.toml", b"years = 40\n")})
-    assert "ana.toml: key &#x27;years&#x27;: 40 is not allowed" in wrong.text
+    assert "ana.toml: key &#39;years&#39;: 40 is not allowed" in wrong.text
     assert client.post("/en/open", data={}).status_code == 400
 
 

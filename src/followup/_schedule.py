@@ -88,7 +88,7 @@ class Visit:
     def done(self) -> bool:
         return self.status == Status.DONE
 
-    @property
+    @cached_property
     def window(self) -> tuple[Day, Day]:
         """The first and last day the source's range allows for this visit.
 

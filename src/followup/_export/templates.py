@@ -6,7 +6,6 @@ escaping for every page followup draws, so that a page can include the sheet's p
 from __future__ import annotations
 
 import functools
-import html
 import re
 from typing import TYPE_CHECKING
 
@@ -26,7 +25,6 @@ def environment() -> jinja2.Environment:
     made = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.PackageLoader("followup", "templates")]),
         autoescape=True,
-        finalize=_e,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -46,32 +44,17 @@ def add_templates(package: str) -> None:
         loader.loaders = [*loader.loaders, jinja2.PackageLoader(package, "templates")]
 
 
-def _e(value: object) -> object:
-    """The finalize: escape text with html.escape, as the sheet always has.
-
-    markupsafe writes quotes as &#34; and &#39;, html.escape as &quot; and
-    &#x27;; escaping here, before autoescape (which leaves `Markup` alone),
-    keeps the sheet the same byte for byte. Anything else autoescape escapes.
-    """
-    if isinstance(value, str) and not hasattr(value, "__html__"):
-        from markupsafe import Markup
-
-        # Safe: the text has just been escaped.
-        return Markup(html.escape(value, quote=True))  # noqa: S704
-    return value
-
-
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def _whole_dates(text: str) -> Markup:
-    """The filter `whole_dates`: text escaped as `_e` does, each ISO date in a `nobr` span.
+    """The filter `whole_dates`: text escaped, each ISO date in a `nobr` span.
 
     Browsers may end a line after a hyphen, splitting `2025-09-` from `25`; the
     span keeps every date of the page's running text whole.
     """
-    from markupsafe import Markup
+    from markupsafe import Markup, escape
 
-    escaped = html.escape(text, quote=True)
+    escaped = str(escape(text))
     # Safe: the text has just been escaped, and only digits and hyphens are wrapped.
     return Markup(_ISO_DATE.sub(r'<span class="nobr">\g<0></span>', escaped))  # noqa: S704
