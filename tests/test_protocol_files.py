@@ -107,7 +107,7 @@ def test_ranges_in_a_protocol_file(runner: CliRunner, tmp_path: Path) -> None:
         (CENTRE.replace("every_months = 3", "every_months = [4, 3]"), "key 'phases[1].every_months': the range [4, 3] runs backwards"),
         (CENTRE.replace("every_months = 3", 'every_months = "3"'), "key 'phases[1].every_months': expected whole months, or a range such as [3, 4]; got '3'"),
         (CENTRE.replace("until_month = 24\n", ""), "key 'phases[1].until_month': missing: only the last phase may have no end"),
-        (CENTRE.replace("[[phases]]\nevery_months = 12", "[[phases]]\nuntil_month = 120\nevery_months = 12"), "key 'phases[3].until_month': the last phase has no end: the length of follow-up (--years) ends it"),
+        (CENTRE.replace("[[phases]]\nevery_months = 12", "[[phases]]\nuntil_month = 120\nevery_months = 12"), "key 'phases[3].until_month': the last phase has no end: the plan's length in years ends it"),
         (CENTRE.replace('name = "Our centre, liver metastases"\n', ""), "key 'name': missing"),
         (CENTRE.split("[source]")[0], "key 'source': missing: say where this protocol comes from (citation)"),
         (CENTRE.replace('citation = "Tumour board decision, 2026"', 'url = "https://example.org"'), "key 'source.citation': missing"),

@@ -460,7 +460,7 @@ def format_for(output: str | None, chosen: str | None) -> Format:
     `output` is a file name, or None or "-" for standard output.
     """
     if chosen is not None:
-        return format_named(chosen)
+        return format_named(chosen, "--format")
     if output is None or output == "-":
         return FORMATS["table"]
     if output.endswith("/") or Path(output).is_dir():

@@ -170,7 +170,7 @@ def _phases(read: _Reader, value: object) -> tuple[Phase, ...]:
             if "until_month" in table:
                 raise read.fail(
                     f"{where}.until_month",
-                    _("the last phase has no end: the length of follow-up (--years) ends it"),
+                    _("the last phase has no end: the plan's length in years ends it"),
                 )
             phases.append(Phase(start, None, every[0], every))
             break

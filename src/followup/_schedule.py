@@ -20,6 +20,8 @@ from followup._i18n import _
 from followup._protocols import IBERO_AMERICAN_2025, Phase, Protocol, Track
 
 __all__ = [
+    "DEFAULT_WEEKENDS",
+    "DEFAULT_YEARS",
     "MAX_DONE",
     "MAX_MONTHS",
     "MAX_REMIND_DAYS",
@@ -37,6 +39,9 @@ __all__ = [
 ]
 
 MAX_YEARS = 30
+# The length of follow-up and the weekend rule when nothing is said: written here once.
+DEFAULT_YEARS = 10
+DEFAULT_WEEKENDS = Weekends.NEXT
 # The longest interval or phase end, in months: with dates up to 2199 no date overflows.
 MAX_MONTHS = 12 * MAX_YEARS
 MAX_REMIND_DAYS = 90
@@ -283,8 +288,8 @@ def make_schedule(
     treatment_date: date,
     *,
     protocol: Protocol = IBERO_AMERICAN_2025,
-    years: int = 10,
-    weekends: Weekends = Weekends.NEXT,
+    years: int = DEFAULT_YEARS,
+    weekends: Weekends = DEFAULT_WEEKENDS,
     name: str | None = None,
     done: Iterable[date] = (),
     today: date | None = None,

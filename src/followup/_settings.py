@@ -27,6 +27,8 @@ from followup._errors import InvalidDate, InvalidSetting, Origin, not_allowed
 from followup._i18n import LANGUAGES, N_, _
 from followup._protocols import DEFAULT_PROTOCOL, PRESETS, Track
 from followup._schedule import (
+    DEFAULT_WEEKENDS,
+    DEFAULT_YEARS,
     MAX_DONE,
     MAX_MONTHS,
     MAX_REMIND_DAYS,
@@ -341,9 +343,7 @@ def setting(
     return field(default=None, metadata={"setting": declared})
 
 
-DEFAULT_YEARS = 10
 DEFAULT_REMIND = 14
-DEFAULT_WEEKENDS = Weekends.NEXT
 
 
 class Keys:

@@ -223,7 +223,7 @@ FORMATS: dict[str, Format] = {
 FILE_FORMATS = tuple(name for name, each in FORMATS.items() if each.suffix)
 
 
-def format_named(name: str, option: str = "--format", *, files_only: bool = False) -> Format:
+def format_named(name: str, option: str = "format", *, files_only: bool = False) -> Format:
     """The format called `name`, or bad input that lists the choices."""
     known = FILE_FORMATS if files_only else tuple(FORMATS)
     chosen = FORMATS.get(name.strip().lower())
