@@ -19,9 +19,7 @@ from followup import (
     Track,
     render,
 )
-from followup import (
-    _i18n as i18n,
-)
+from followup import _i18n as i18n
 from followup._export import FORMATS, RenderOptions
 from followup._export.fhir import STATUS_OF, to_fhir
 from followup._export.ics import calendar_uid, to_ics, visit_uid

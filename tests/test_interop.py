@@ -29,9 +29,7 @@ from followup import (
     Schedule,
     Weekends,
 )
-from followup import (
-    _i18n as i18n,
-)
+from followup import _i18n as i18n
 from followup._dates import Holidays
 from followup._export import ics
 from followup._export.ics import calendar_uid, to_ics, visit_uid

@@ -22,9 +22,7 @@ from followup import (
     Track,
     Weekends,
 )
-from followup import (
-    _i18n as i18n,
-)
+from followup import _i18n as i18n
 from followup._dates import Holidays
 from followup._schedule import make_schedule
 from followup.cli import app

@@ -18,9 +18,7 @@ from followup import (
     Track,
     Weekends,
 )
-from followup import (
-    _i18n as i18n,
-)
+from followup import _i18n as i18n
 from followup._export import FORMATS
 from followup._export.note import MOST_LINES, WIDTH, compact_rule, note_lines, to_note
 from followup._options import format_for

@@ -10,9 +10,7 @@ from followup import (
     InvalidSetting,
     Weekends,
 )
-from followup import (
-    _wording as wording,
-)
+from followup import _wording as wording
 from followup._protocols import PRESETS, preset
 from followup._schedule import make_schedule
 

@@ -14,12 +14,8 @@ from pathlib import Path
 import pytest
 
 import followup
-from followup import (
-    _batch as batch,
-)
-from followup import (
-    _roster as roster,
-)
+from followup import _batch as batch
+from followup import _roster as roster
 from followup._export import FORMATS, RenderOptions
 from followup._roster import FilesInMemory, Outcome, RosterJob, run_roster
 from followup._roster_file import Row, UnusableRoster, read_roster, read_roster_bytes

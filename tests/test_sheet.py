@@ -17,12 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 import followup
-from followup import (
-    _i18n as i18n,
-)
-from followup import (
-    _wording as wording,
-)
+from followup import _i18n as i18n
+from followup import _wording as wording
 from followup._errors import install_command
 from followup._export import Paper
 from followup._export.sheet import (

@@ -16,12 +16,8 @@ import pytest
 from rich.cells import cell_len
 
 import followup
-from followup import (
-    _i18n as i18n,
-)
-from followup import (
-    _wording as wording,
-)
+from followup import _i18n as i18n
+from followup import _wording as wording
 from followup._export.tables import terminal_table
 from followup._i18n import _
 from followup._protocols import IBERO_AMERICAN_2025, Track

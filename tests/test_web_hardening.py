@@ -280,3 +280,17 @@ def test_the_web_reads_the_clock_once_and_keeps_source_date_epoch(
     assert client.post("/api/plan/ics", json=PLAN).content == first
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # a day later
     assert b"DTSTAMP:20260102T000000Z" in client.post("/api/plan/ics", json=PLAN).content
+
+
+def test_a_protocol_page_is_one_description_as_html_or_json(client: TestClient) -> None:
+    """The Protocols pages exist as JSON too (`.json`), made from the same description as
+    the page and `followup protocols show`, in the path's language."""
+    page = client.get("/es/protocols/uk-high-grade")
+    twin = client.get("/es/protocols/uk-high-grade.json").json()
+    assert twin["id"] == "uk-high-grade"
+    assert twin["name"] in page.text
+    assert all(phase in page.text for phase in twin["phases"])
+    assert twin["choices"][0]["field"] == "early_interval"
+    listed = client.get("/pt-BR/protocols.json").json()
+    assert listed[0]["id"] == "ibero-american-2025"
+    assert client.get("/es/protocols/nope.json").status_code == 404

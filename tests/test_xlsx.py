@@ -16,12 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 import followup
-from followup import (
-    _i18n as i18n,
-)
-from followup import (
-    _wording as wording,
-)
+from followup import _i18n as i18n
+from followup import _wording as wording
 from followup._export import FORMATS, RenderOptions
 from followup._export.tables import headers, rows
 from followup._export.xlsx import MAX_WIDTH, to_xlsx

@@ -24,12 +24,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from followup import (
-    _i18n as i18n,
-)
-from followup import (
-    _wording as wording,
-)
+from followup import _i18n as i18n
+from followup import _wording as wording
 from followup._errors import MissingValue
 from followup._export.ics import calendar_uid, visit_uid
 from followup._export.note import note_items

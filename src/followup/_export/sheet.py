@@ -14,12 +14,8 @@ from datetime import date, datetime
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from followup import (
-    _i18n as i18n,
-)
-from followup import (
-    _wording as wording,
-)
+from followup import _i18n as i18n
+from followup import _wording as wording
 from followup._errors import MissingDependency, install_command
 from followup._export import Paper
 from followup._export.templates import environment

@@ -18,12 +18,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from followup import (
-    _clock as clock,
-)
-from followup import (
-    _i18n as i18n,
-)
+from followup import _clock as clock
+from followup import _i18n as i18n
 from followup._dates import parse_date
 from followup._errors import FollowupError, InvalidDate, InvalidOption, InvalidSetting, MissingValue
 from followup._i18n import _

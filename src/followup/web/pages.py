@@ -13,15 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import HTMLResponse, Response
 
-from followup import (
-    _clock as clock,
-)
-from followup import (
-    _i18n as i18n,
-)
-from followup import (
-    _wording as wording,
-)
+from followup import _clock as clock
+from followup import _i18n as i18n
+from followup import _wording as wording
 from followup._clock import Moment
 from followup._dates import Weekends
 from followup._errors import FollowupError

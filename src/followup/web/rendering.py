@@ -8,12 +8,8 @@ from typing import Any
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
-from followup import (
-    _i18n as i18n,
-)
-from followup import (
-    _wording as wording,
-)
+from followup import _i18n as i18n
+from followup import _wording as wording
 from followup._export.templates import add_templates, environment
 from followup._settings import field_named
 from followup.web.languages import ENDONYMS, path_in
