@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import shlex
 import shutil
 from pathlib import Path
@@ -95,3 +96,38 @@ def test_a_stale_table_is_caught() -> None:
     shown = docs.in_readme("plan-options", text)
     stale = text.replace(shown, shown.replace("| `--years N` |", "| `--yrs N` |"))
     assert docs.in_readme("plan-options", stale) != docs.plan_options()
+
+
+def _help_examples() -> list[str]:
+    """Every `followup …` line of the help's examples, but push's and serve's, which need a
+    calendar server or a browser."""
+    from followup import _options as options
+    from followup.cli import _new_app
+
+    texts = [
+        options.PLAN_EXAMPLES,
+        options.NEXT_EXAMPLES,
+        options.PROTOCOL_EXAMPLES,
+        options.BATCH_EXAMPLES,
+        options.HOLIDAY_EXAMPLES,
+        str(_new_app().info.epilog),
+    ]
+    lines = [line.strip() for text in texts for line in text.splitlines()]
+    commands = [line.removeprefix("Example:").strip() for line in lines if "followup " in line]
+    return [
+        re.split(r"\s{2,}", command)[0] for command in commands if command.startswith("followup")
+    ]
+
+
+@pytest.mark.parametrize("command", _help_examples())
+def test_every_help_example_runs(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """What the help shows works as shown: each example exits 0."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(ROOT / "tests" / "examples" / "ana.toml", tmp_path / "ana.toml")
+    (tmp_path / "roster.csv").write_text(
+        "id,treatment_date,name\np1,2025-03-14,Ana\np2,2024-11-02,Luis\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, shlex.split(command)[1:])
+    assert result.exit_code == 0, (command, result.output)

@@ -242,7 +242,7 @@ Output = Annotated[
         "-o",
         "--output",
         metavar="PATH",
-        help=f"File to write ({' '.join('.' + name for name in FILE_FORMATS)}); "
+        help=f"File to write ({' '.join(str(FORMATS[name].suffix) for name in FILE_FORMATS)}); "
         "- for standard output.",
     ),
 ]
@@ -317,15 +317,15 @@ Examples:
 
   followup plan 2025-03-14                     show the plan as a table
 
-  followup plan 2025-03-14 -o visits.ics       calendar file for a phone
+  followup plan 2025-03-14 --name AL -o visits.ics   calendar file for a phone
 
   followup plan 2025-03-14 --name "Ana" --early-interval 4 --years 7 -o ana.ics
 
-  followup plan 2025-03-14 --done 2025-06-20 --holidays ES-MD -o ana.ics
+  followup plan 2025-03-14 --name Ana --done 2025-06-20 --holidays ES-MD -o ana.ics
 
   followup plan 2025-03-14 --protocol esmo-2010-high-grade --early-years 2
 
-  followup plan 2025-03-14 --track "Brain MRI" --every 12 -o ana.ics
+  followup plan 2025-03-14 --name Ana --track "Brain MRI" --every 12 -o ana.ics
 
   followup plan --from ana.toml -o ana.ics     everything from a patient file
 

@@ -38,7 +38,7 @@ def _new_app(**extra: Any) -> typer.Typer:
         cls=console.Commands,
         name="followup",
         help=opt.APP_HELP,
-        epilog="Example:  followup plan 2025-03-14 -o scans.ics",
+        epilog="Example:  followup plan 2025-03-14 --name AL -o scans.ics",
         invoke_without_command=True,
         pretty_exceptions_enable=False,
         # Help text is plain: "[default: 10]" is text, not a markup tag.
