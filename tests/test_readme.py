@@ -126,6 +126,9 @@ def test_every_help_example_runs(
     """What the help shows works as shown: each example exits 0."""
     monkeypatch.chdir(tmp_path)
     shutil.copy(ROOT / "tests" / "examples" / "ana.toml", tmp_path / "ana.toml")
+    from tests.test_protocol_files import CENTRE
+
+    (tmp_path / "our-centre.toml").write_text(CENTRE, encoding="utf-8")
     (tmp_path / "roster.csv").write_text(
         "id,treatment_date,name\np1,2025-03-14,Ana\np2,2024-11-02,Luis\n", encoding="utf-8"
     )
