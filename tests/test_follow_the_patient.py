@@ -141,8 +141,8 @@ def test_holidays_move_like_weekends(runner: CliRunner) -> None:
 @pytest.mark.parametrize(
     ("code", "message"),
     [
-        ("XX", "Error: --holidays 'XX' is not allowed: unknown country code; run 'followup holidays' for the list"),
-        ("ES-ZZ", "Error: --holidays 'ES-ZZ' is not allowed: ES has no subdivision 'ZZ'; run 'followup holidays ES' for its codes"),
+        ("XX", "Error: --holidays 'XX' is not allowed: unknown country code; give one such as PT, ES or BR; 'followup holidays' lists the codes"),
+        ("ES-ZZ", "Error: --holidays 'ES-ZZ' is not allowed: ES has no region 'ZZ'; 'followup holidays' lists the codes"),
     ],
 )  # fmt: skip
 def test_unknown_holiday_code_says_where_to_look(

@@ -75,7 +75,9 @@ def test_every_limit_met_is_served_and_passed_is_refused(server: webfuzz.Server)
     one yearly track more is refused with 422; 10 tracks pass, 11 do not; and so on."""
     biggest, over = _plan_of([1, 4]), _plan_of([1, 4, 12])
     assert _visits(biggest) <= Limits.plan_visits < _visits(over)
-    assert webfuzz.at_limits(server, biggest, over) == []
+    charted = {**_plan_of([2]), "chart_lang": "es"}  # the most a plan with a chart page holds
+    assert _visits(charted) <= Limits.plan_visits // 2 < _visits(_plan_of([2, 6]))
+    assert webfuzz.at_limits(server, biggest, over, charted) == []
     assert webfuzz.costly(server) == []
 
 

@@ -346,7 +346,10 @@ def _json_post(server: Server, path: str, data: object) -> int | None:
 
 
 def at_limits(
-    server: Server, biggest_plan: dict[str, object], over_plan: dict[str, object]
+    server: Server,
+    biggest_plan: dict[str, object],
+    over_plan: dict[str, object],
+    charted_plan: dict[str, object] | None = None,
 ) -> list[str]:
     """Each limit, met and passed by one: a plan at the most visits in every format is made;
     past any limit, a 4xx."""
@@ -373,6 +376,8 @@ def at_limits(
             {422},
         ),
         ("/api/plan", {**PLAN, "years": "7"}, {422}),
+        # A chart page lists every visit again: the biggest plan with one is refused.
+        ("/api/plan/pdf", {**biggest_plan, "chart_lang": "es"}, {422}),
         ("/api/plan", {**PLAN, "name": "x" * 64 * 1024}, {413}),
         ("/api/plan", over_plan, {422}),
         # The schema's own most tracks, every month for the most years: once 4.5 s.
@@ -386,6 +391,9 @@ def at_limits(
             {422},
         ),
     ]
+    if charted_plan is not None:
+        expected.append(("/api/plan/pdf", charted_plan, {200}))
+        expected.append(("/api/plan/html", charted_plan, {200}))
     for kind in KINDS:
         expected.append((f"/api/plan/{kind}", biggest_plan, {200}))
         expected.append((f"/en/download/{kind}", None, {200}))

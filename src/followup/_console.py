@@ -370,7 +370,7 @@ def holiday_lines(country: str | None) -> list[str]:
         return [f"{code}  {name}" for code, name in named]
     code = country.strip().upper()
     if code not in holidays.list_supported_countries():
-        reason = _("unknown country code; run 'followup holidays'")
+        reason = _("unknown country code; 'followup holidays' lists the codes")
         raise InvalidSetting("holidays", country, not_allowed(country, reason))
     code = str(getattr(holidays.country_holidays(code), "country", code))
     label = f"{dict(named).get(code, code)} ({code})"

@@ -77,6 +77,8 @@ class CommandLine:
     def message(self, field: str, problem: str) -> str:
         name = field.partition(".")[0]
         flag = self.PART_FLAGS.get(field) or (_flag_of(name, field))
+        hint = _LISTS.get(name)
+        problem = f"{problem}; {_(hint)}" if hint else problem
         return f"{flag} {problem}" if flag else problem
 
 
@@ -91,6 +93,10 @@ class Argument:
 
     def message(self, field: str, problem: str) -> str:
         return f"{self.metavar} {problem}"
+
+
+# Where the command line lists the values a setting takes, said after a refused one.
+_LISTS = {"holidays": N_("'followup holidays' lists the codes")}
 
 
 def _flag_of(name: str, field: str) -> str:
@@ -173,7 +179,10 @@ def tracks(exams: list[str] | None, every: list[str] | None) -> list[dict[str, s
 # What the command line adds to a setting's help: its own commands and flags.
 _MORE_HELP = {
     "treatment_date": N_("May come from --from instead."),
-    "protocol": N_("'followup protocols' lists the presets."),
+    "protocol": N_(
+        "Or a centre's protocol file (FILE.toml); 'followup protocols' lists the presets."
+    ),
+    "lang": N_("[default: from the environment's locale, else en]"),
     "holidays": N_("'followup holidays' lists the codes."),
     "done": N_("Repeat --done for each scan; replaces the list in --from."),
     "tracks": N_("Give its interval with --every MONTHS; repeat both for more."),

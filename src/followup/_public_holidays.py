@@ -84,13 +84,12 @@ def public_holidays(code: str, language: str = "en") -> Holidays:
     country, _dash, subdivision = code.strip().upper().partition("-")
     known = _holidays.list_supported_countries()
     if country not in known:
-        reason = _("unknown country code; run 'followup holidays' for the list")
+        reason = _("unknown country code; give one such as PT, ES or BR")
         raise InvalidSetting("holidays", code, not_allowed(code, reason))
     if subdivision and subdivision not in known[country]:
-        reason = _(
-            "{country} has no subdivision {subdivision!r}; "
-            "run 'followup holidays {country}' for its codes"
-        ).format(country=country, subdivision=subdivision)
+        reason = _("{country} has no region {subdivision!r}").format(
+            country=country, subdivision=subdivision
+        )
         raise InvalidSetting("holidays", code, not_allowed(code, reason))
     offered = _holidays.list_localized_countries().get(country, [])
     wanted = i18n.tongue(language).holiday_names if language in i18n.LANGUAGES else ()

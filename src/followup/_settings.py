@@ -229,8 +229,8 @@ def _holidays(value: object) -> str:
 
 HOLIDAYS = Shape(_holidays, {"type": "string", "maxLength": _REGION_CODE, "example": "ES-MD"})
 _TRACK_SHAPE = N_(
-    "{value} is not a list of tracks, each with an exam and every_months, "
-    'e.g. [{{exam = "Brain MRI", every_months = 12}}]'
+    "{value} is not a list of tracks, each with an exam and every_months "
+    '(e.g. the exam "Brain MRI" every 12 months)'
 )
 _EVERY = _whole_within(1, MAX_MONTHS, N_("give a whole number of months from {low} to {high}"))
 
@@ -385,7 +385,7 @@ class Settings:
         "--protocol",
         "ID|FILE.toml",
         N_("Protocol"),
-        N_("A preset protocol by its id, or a centre's protocol file."),
+        N_("A preset protocol, by its id."),
         PROTOCOL,
         DEFAULT_PROTOCOL.id,
     )

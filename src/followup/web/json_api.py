@@ -85,7 +85,8 @@ def _typed(data: dict[str, Any], properties: dict[str, Any], within: str = "") -
         wanted = _JSON_TYPES[schema["type"]]
         if not isinstance(value, wanted) or isinstance(value, bool):
             shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
-            raise BadRequest(field, _TYPE_PROBLEMS[schema["type"]]().format(value=shown))
+            kind = "quoted" if schema["type"] == "integer" and isinstance(value, str) else ""
+            raise BadRequest(field, _TYPE_PROBLEMS[kind or schema["type"]]().format(value=shown))
         if isinstance(value, list) and schema["items"].get("type") == "object":
             for item in value:
                 if isinstance(item, dict):
@@ -93,7 +94,8 @@ def _typed(data: dict[str, Any], properties: dict[str, Any], within: str = "") -
 
 
 _TYPE_PROBLEMS = {
-    "integer": lambda: _("{value} is not a whole number; write it without quotes"),
+    "integer": lambda: _("{value} is not a whole number"),
+    "quoted": lambda: _("{value} is not a whole number; write it without quotes"),
     "string": lambda: _("{value} is not text; put it in quotes"),
     "array": lambda: _("{value} is not a list; write it in [ ]"),
     "object": lambda: _("{value} is not an object; write it in {{ }}"),
@@ -130,7 +132,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post("/plan", openapi_extra=body(PLAN_REQUEST), responses=RESPONSES)
 async def plan_json(request: Request) -> Response:
-    """The plan, as `followup plan --format json` writes it."""
+    """The plan as JSON: every visit with its dates, window and status, and what made it."""
     return await _plan_file(request, "json")
 
 
@@ -178,7 +180,7 @@ async def _plan_file(request: Request, kind: str) -> Response:
 
 @router.post("/next", openapi_extra=body(NEXT_REQUEST), responses=RESPONSES)
 async def next_json(request: Request) -> Response:
-    """The next visit to book, as `followup next --format json` writes it.
+    """The next visit to book, with where the plan stands.
 
     `today` (YYYY-MM-DD) sets the day to count from; by default, the server's date.
     """
