@@ -184,10 +184,13 @@ def test_the_typed_way_in_checks_like_the_others() -> None:
     assert b"Controles de seguimiento" in calendar
     assert b"TRIGGER:-P2DT15H" in calendar
     assert b"Follow-up visits" not in calendar
+    with pytest.raises(TypeError, match="does not know its language"):
+        followup.render(spanish.schedule, "ics")  # a bare schedule: never English by default
 
 
 def test_the_api_keeps_the_limits_it_documents() -> None:
-    """150 scans, 15 tracks and years as text are refused by the typed way in too."""
+    """150 scans and 15 tracks are refused by the typed way in too (years given as text,
+    "7", are read as the command line reads them)."""
     days = [f"2025-{month:02}-{day:02}" for month in range(4, 10) for day in range(1, 26)]
     with pytest.raises(followup.InvalidSetting, match="at most 100 dates"):
         followup.plan("2025-03-14", done=days)

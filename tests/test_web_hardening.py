@@ -28,6 +28,7 @@ from followup.web.guard import Guard, loggable
 from followup.web.limits import Limits
 
 PLAN = {"treatment_date": "2025-03-14", "name": "Ana"}
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture(scope="module")
@@ -294,3 +295,17 @@ def test_a_protocol_page_is_one_description_as_html_or_json(client: TestClient) 
     listed = client.get("/pt-BR/protocols.json").json()
     assert listed[0]["id"] == "ibero-american-2025"
     assert client.get("/es/protocols/nope.json").status_code == 404
+
+
+def test_a_form_the_parser_refuses_is_explained_in_the_page_language(client: TestClient) -> None:
+    """Starlette's own words ("Too many fields…", "Missing boundary…") never reach a page:
+    a 400 in the page's language says what to do."""
+    many = "&".join(f"done=2025-01-{day % 28 + 1:02}" for day in range(700))
+    for answer in (
+        client.post("/es/", content=many, headers={"content-type": FORM_TYPE}),
+        client.post("/es/clinic", content=b"x", headers={"content-type": "multipart/form-data"}),
+    ):
+        assert answer.status_code == 400
+        assert "Too many" not in answer.text
+        assert "boundary" not in answer.text
+        assert "vuelva a enviarlo" in answer.text

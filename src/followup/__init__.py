@@ -62,7 +62,14 @@ from followup._settings import FIELDS, Field, Settings
 if TYPE_CHECKING:
     from followup._dates import Holidays
     from followup._public_holidays import Place
-    from followup._roster import FilesInMemory, RosterJob, RosterReport, run_roster
+    from followup._roster import (
+        Destination,
+        FilesInMemory,
+        Outcome,
+        RosterJob,
+        RosterReport,
+        run_roster,
+    )
     from followup._roster_file import Row, UnusableRoster, read_roster
 
 __version__ = _installed_version("followup")
@@ -73,6 +80,7 @@ __all__ = [
     "FORMATS",
     "IBERO_AMERICAN_2025",
     "PRESETS",
+    "Destination",
     "Field",
     "FilesInMemory",
     "FollowupError",
@@ -87,6 +95,7 @@ __all__ = [
     "MissingDependency",
     "MissingValue",
     "Next",
+    "Outcome",
     "Paper",
     "Phase",
     "Plan",
@@ -123,7 +132,8 @@ __all__ = [
 
 
 def holidays_of(code: str, language: str = "en") -> Holidays:
-    """A country's (`PT`) or region's (`ES-MD`) public holidays, for `plan(holidays=...)`.
+    """A country's (`PT`) or region's (`ES-MD`) public holidays, for
+    `make_schedule(holidays=...)`; `plan` takes the code itself (`holidays="ES-MD"`).
 
     (Not named after its module, `followup._public_holidays`, which would replace
     it as an attribute of the package once imported.)
@@ -153,7 +163,10 @@ def protocol(choice: str) -> Protocol:
 # Roster runs load when first asked for: a single plan, the command line's
 # usual work, does without them (start-up time is budgeted).
 _ROSTER = {
-    **dict.fromkeys(("FilesInMemory", "RosterJob", "RosterReport", "run_roster"), "_roster"),
+    **dict.fromkeys(
+        ("Destination", "FilesInMemory", "Outcome", "RosterJob", "RosterReport", "run_roster"),
+        "_roster",
+    ),
     **dict.fromkeys(("Row", "UnusableRoster", "read_roster"), "_roster_file"),
 }
 

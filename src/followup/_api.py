@@ -174,10 +174,19 @@ def plan(
 def render(
     what: Plan | Schedule, format: FormatName, options: RenderOptions | None = None
 ) -> bytes:
-    """A plan (in its own language, with its reminders) or a bare schedule (in
-    `options`' language, English by default) in the format named `format`."""
+    """A plan, in its own language and with its reminders, in the format named `format`.
+
+    A bare `Schedule` knows neither its language nor its reminders, so it is rendered
+    only with `options` that say them: never silently in English with the default
+    reminder.
+    """
     if isinstance(what, Plan) and options is None:
         return what.render(format)
+    if options is None:
+        raise TypeError(
+            "a Schedule does not know its language or reminders: render a Plan "
+            "(followup.plan, make_plan), or give RenderOptions"
+        )
     return format_named(format, "format").render(
-        what.schedule if isinstance(what, Plan) else what, options or RenderOptions()
+        what.schedule if isinstance(what, Plan) else what, options
     )

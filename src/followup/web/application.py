@@ -69,6 +69,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
             field, message = _invalid(error)
         elif status == 404:
             message = t("error.not_found")
+        elif status == 400:  # the form parser's own refusal, in its words: ours instead
+            message = t("error.bad_form")
         else:
             message = str(getattr(error, "detail", ""))
     if path.startswith("/api/"):

@@ -26,6 +26,10 @@ TEXT = {
     "site.problem": N_("There is a problem"),
     "error.not_found": N_("There is no such page."),
     "error.too_large": N_("What you sent is larger than this site accepts ({size})."),
+    "error.bad_form": N_(
+        "What you sent could not be read as this page's form (too many fields or files, "
+        "or a body cut short). Nothing was kept; go back and send it again."
+    ),
     "error.too_slow": N_(
         "What you sent took too long to arrive. Nothing was kept; check the connection "
         "and try again."
