@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import icalendar
 import pytest
 import vobject
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup import (
@@ -258,3 +258,16 @@ def test_hostile_names_neither_break_the_file_nor_add_events(name: str) -> None:
     check_file(data, schedule, 14)
     parsed = vobject.readOne(data.decode(), validate=True)
     assert parsed.contents["x-wr-calname"][0].value == f"Follow-up visits – {schedule.name}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab\\^ –“é€😀x,;:\t"), max_size=400))
+def test_our_folding_is_icalendars(line: str) -> None:
+    """Calendars are folded by our own loop (a third faster) into exactly the lines
+    icalendar's folding makes: escapes kept whole, no line over 75 octets."""
+    from icalendar.parser.string import _foldline
+
+    from followup._export.ics import fold
+
+    assert fold(line) == _foldline(line)
+    assert all(len(part.encode()) <= 75 for part in fold(line).split("\r\n"))

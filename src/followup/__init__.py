@@ -21,7 +21,6 @@ values. `run_roster` plans a clinic's roster: `Row`s from memory or from
 
 from __future__ import annotations
 
-from importlib.metadata import version as _installed_version
 from typing import TYPE_CHECKING
 
 from followup._api import (
@@ -60,6 +59,8 @@ from followup._schedule import Next, Schedule, Standing, Status, Visit, make_sch
 from followup._settings import FIELDS, Field, Settings
 
 if TYPE_CHECKING:
+    __version__: str
+
     from followup._dates import Holidays
     from followup._public_holidays import Place
     from followup._roster import (
@@ -72,7 +73,6 @@ if TYPE_CHECKING:
     )
     from followup._roster_file import Row, UnusableRoster, read_roster
 
-__version__ = _installed_version("followup")
 
 __all__ = [
     "DEFAULT_PROTOCOL",
@@ -173,6 +173,10 @@ _ROSTER = {
 if not TYPE_CHECKING:  # type checkers read the imports above, and catch a misspelt name
 
     def __getattr__(name: str) -> object:
+        if name == "__version__":  # read from the installed metadata when asked: it is slow
+            from importlib.metadata import version
+
+            return version("followup")
         if name not in _ROSTER:
             raise AttributeError(f"module 'followup' has no attribute {name!r}")
         from importlib import import_module
@@ -180,4 +184,4 @@ if not TYPE_CHECKING:  # type checkers read the imports above, and catch a missp
         return getattr(import_module(f"followup.{_ROSTER[name]}"), name)
 
     def __dir__() -> list[str]:
-        return sorted({*globals(), *_ROSTER})
+        return sorted({*globals(), *_ROSTER, "__version__"})

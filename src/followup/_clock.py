@@ -4,8 +4,8 @@ down, so that nothing below asks the time and one run sees one day."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from followup._errors import InvalidOption
 from followup._i18n import _
@@ -28,8 +28,7 @@ def stamp() -> datetime:
     return datetime.fromtimestamp(int(epoch), UTC)
 
 
-@dataclass(frozen=True)
-class Moment:
+class Moment(NamedTuple):
     """The clock as one run or request reads it: the day plans are seen from, and the stamp
     of the files it makes."""
 

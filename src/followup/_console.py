@@ -310,11 +310,11 @@ def terminal_width(stream: TextIO) -> int | None:
 def fitted(texts: Iterable[str], stream: TextIO) -> list[str]:
     """Each of `texts` in lines that fit the terminal `stream` shows on, broken between
     words as the plan's table breaks its cells; as they are for a file or a pipe."""
-    from followup._export.tables import wrap_words
-
     width = terminal_width(stream)
     if width is None:
         return list(texts)
+    from followup._export.tables import wrap_words  # the terminal's only: not for a pipe
+
     return [line for text in texts for line in wrap_words(text, width) or [""]]
 
 

@@ -17,10 +17,9 @@ import gettext
 import os
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = [
     "LANGUAGES",
@@ -44,8 +43,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Tongue:
+class Tongue(NamedTuple):
     """One language followup speaks: its code (a BCP 47 tag), its name in itself, its
     gettext catalog (None: the messages' own English), its Babel locale, the holidays
     package's names for it (best first), and whether table columns take the short

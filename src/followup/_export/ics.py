@@ -30,6 +30,7 @@ __all__ = [
     "PRODID",
     "calendar_name",
     "calendar_uid",
+    "fold",
     "reminder",
     "summary",
     "to_ics",
@@ -239,5 +240,28 @@ def to_ics(
     for visit in schedule.dropped:
         calendar.add_component(_cancelled(schedule, visit, namespace, stamp))
     # Insertion order is already deterministic; not sorting saves a fifth of the time.
-    data: bytes = calendar.to_ical(sorted=False)  # icalendar leaves this unannotated
-    return data
+    lines = calendar.content_lines(sorted=False)
+    return b"\r\n".join(fold(line).encode() for line in lines if line) + b"\r\n"
+
+
+def fold(line: str, limit: int = 75) -> str:
+    """A content line folded as RFC 5545 §3.1 asks, exactly as icalendar folds it (lines of
+    fewer than `limit` octets, never split after a `\\` or `^` escape), but without
+    encoding every character: icalendar's own folding was a third of a calendar's cost."""
+    if line.isascii() and len(line) < limit:
+        return line
+    parts: list[str] = []
+    start, octets = 0, 0
+    for index, char in enumerate(line):
+        code = ord(char)
+        size = 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+        if index > start and octets + size >= limit:
+            if index - start > 1 and line[index - 1] in "\\^":  # keep an escape whole
+                parts.append(line[start : index - 1])
+                start, octets = index - 1, 1
+            else:
+                parts.append(line[start:index])
+                start, octets = index, 0
+        octets += size
+    parts.append(line[start:])
+    return "\r\n ".join(parts)
