@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime
 from typing import IO, Any
 
 from fastapi import APIRouter, HTTPException, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.responses import HTMLResponse, Response
@@ -29,7 +28,7 @@ from followup._roster import Outcome, RosterJob, run_roster
 from followup._roster_file import UnusableRoster, read_roster_bytes
 from followup.web.limits import Limits, size_text
 from followup.web.pages import MOST_FIELDS, form_data, language
-from followup.web.planning import version
+from followup.web.planning import off_loop, version
 from followup.web.rendering import page
 from followup.web.text import TEXT, t
 
@@ -185,7 +184,7 @@ async def clinic_run(request: Request, lang: str) -> Response:
             problem = t("clinic.too_large", size=size_text(limits.upload_bytes))
             return _page(request, chosen, 413, problem=problem, chosen=formats)
     try:
-        zipped = await run_in_threadpool(plan_roster, roster, formats, chosen, limits)
+        zipped = await off_loop(plan_roster, roster, formats, chosen, limits)
     except UnusableRoster as error:
         return _page(request, chosen, 400, problem=error.problem, chosen=formats)
     except FollowupError as error:

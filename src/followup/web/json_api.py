@@ -15,7 +15,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from followup import _clock as clock
@@ -27,7 +26,7 @@ from followup._protocols import DEFAULT_PROTOCOL, PRESETS
 from followup._settings import KEYS, Settings
 from followup.web import places
 from followup.web.limits import Limits
-from followup.web.planning import DOWNLOADS, disposition, download, plan, settings_from
+from followup.web.planning import DOWNLOADS, disposition, download, off_loop, plan, settings_from
 from followup.web.schema import ERROR, NEXT_REQUEST, PLAN_REQUEST, body
 
 __all__ = ["BadRequest", "problem", "router"]
@@ -170,7 +169,7 @@ async def _plan_file(request: Request, kind: str) -> Response:
     try:
         settings = settings_from(data, KEYS, language)
         when = clock.now()
-        content, media_type, name = await run_in_threadpool(download, settings, kind, limits, when)
+        content, media_type, name = await off_loop(download, settings, kind, limits, when)
     except FollowupError as error:
         raise _refusal(error) from None
     return Response(
@@ -196,7 +195,7 @@ async def next_json(request: Request) -> Response:
                 raise InvalidDate(repr(today_text), _("give the day as YYYY-MM-DD"))
             today = parse_date(today_text) if today_text else clock.now().today
         settings = settings_from(data, KEYS, language)
-        text = await run_in_threadpool(_next_text, settings, limits, today)
+        text = await off_loop(_next_text, settings, limits, today)
     except FollowupError as error:
         raise _refusal(error) from None
     return Response(text, media_type="application/json")

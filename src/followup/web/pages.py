@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from markupsafe import Markup
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import HTMLResponse, Response
 
@@ -29,7 +28,15 @@ from followup.web import places
 from followup.web.forms import FORM, OTHER, PlanForm
 from followup.web.languages import from_accept_language
 from followup.web.limits import Limits
-from followup.web.planning import DOWNLOADS, disposition, download, plan, settings_from, version
+from followup.web.planning import (
+    DOWNLOADS,
+    disposition,
+    download,
+    off_loop,
+    plan,
+    settings_from,
+    version,
+)
 from followup.web.rendering import page
 from followup.web.text import t
 
@@ -148,7 +155,7 @@ async def submit(request: Request, lang: str) -> HTMLResponse:
     if isinstance(action, str) and action not in ("", "plan"):
         return _plan_page(chosen, request.url.path, form.with_rows(action))
     when = clock.now()
-    return await run_in_threadpool(_planned, chosen, request.url.path, form, _limits(request), when)
+    return await off_loop(_planned, chosen, request.url.path, form, _limits(request), when)
 
 
 @router.post("/{lang}/download/{kind}", response_model=None)
@@ -160,7 +167,7 @@ async def download_file(request: Request, lang: str, kind: str) -> Response:
     async with form_data(request) as data:
         form = PlanForm.read(data, _lists(data))
     when = clock.now()
-    return await run_in_threadpool(_download, chosen, form, kind, _limits(request), when)
+    return await off_loop(_download, chosen, form, kind, _limits(request), when)
 
 
 def _download(lang: str, form: PlanForm, kind: str, limits: Limits, when: Moment) -> Response:
@@ -204,9 +211,7 @@ async def open_plan_file(request: Request, lang: str) -> HTMLResponse:
         except FollowupError as error:
             return _plan_page(chosen, path, empty, open_error=str(error))
     when = clock.now()
-    return await run_in_threadpool(
-        _planned, chosen, path, PlanForm.of(settings), _limits(request), when
-    )
+    return await off_loop(_planned, chosen, path, PlanForm.of(settings), _limits(request), when)
 
 
 def _not_text(name: str) -> str:

@@ -8,13 +8,19 @@ file on the server, which nobody on the web may read.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import quote
+
+import anyio
+import anyio.to_thread
 
 from followup import _i18n as i18n
 from followup._api import Loads, schedule_for
@@ -28,10 +34,13 @@ from followup._settings import Settings
 from followup.web.limits import Limits
 from followup.web.text import t
 
+T = TypeVar("T")
+
 __all__ = [
     "DOWNLOADS",
     "Download",
     "download",
+    "off_loop",
     "plan",
     "settings_from",
     "version",
@@ -115,3 +124,17 @@ def disposition(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name) or "followup"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+_WORKERS: list[anyio.CapacityLimiter] = []
+# Threads that plan at once in one process. Planning holds the GIL, so more threads only
+# take turns with each other and with the event loop; two keep a long plan (a 30-year PDF)
+# from holding up a short one, and leave the loop free to accept and answer.
+PLANNING_THREADS = 2
+
+
+async def off_loop(work: Callable[..., T], *args: Any) -> T:
+    """`work(*args)` in a worker thread: CPU work never runs on the event loop."""
+    if not _WORKERS:
+        _WORKERS.append(anyio.CapacityLimiter(PLANNING_THREADS))
+    return await anyio.to_thread.run_sync(functools.partial(work, *args), limiter=_WORKERS[0])
