@@ -29,7 +29,7 @@ from .webserver import free_port
 
 pytestmark = pytest.mark.untraced
 
-EXAMPLES = 50 if os.environ.get("CI") else 25
+EXAMPLES = 25
 # Every check that the API is meant to pass. Left out: positive_data_acceptance (the
 # document does not say which values the guideline allows, so a request that follows
 # the document can be refused with 422) and unsupported_method (a 405 carries no Allow).
