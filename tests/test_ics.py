@@ -262,6 +262,7 @@ def test_hostile_names_neither_break_the_file_nor_add_events(name: str) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab\\^ –“é€😀x,;:\t"), max_size=400))
+@pytest.mark.untraced
 def test_our_folding_is_icalendars(line: str) -> None:
     """Calendars are folded by our own loop (a third faster) into exactly the lines
     icalendar's folding makes: escapes kept whole, no line over 75 octets."""

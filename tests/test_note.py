@@ -134,6 +134,7 @@ def test_a_protocol_file_too_long_for_the_note_is_cut_at_a_word() -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@pytest.mark.untraced
 @given(
     st.sampled_from(list(PRESETS.values())),
     st.dates(min_value=date(1995, 1, 1), max_value=date(2026, 1, 1)),
