@@ -140,14 +140,8 @@ class Plan:
     ) -> bytes:
         """The plan in `format`, in its language and with its reminders; `stamp` is when
         the file is made (now by default), `calendar_id` who it is for in a roster."""
-        options = RenderOptions(
-            remind=self.remind,
-            paper=paper,
-            lang=self.lang,
-            stamp=stamp,
-            width=width,
-            calendar_id=calendar_id,
-            chart_lang=self.settings.chart_lang,
+        options = RenderOptions.for_settings(
+            self.settings, paper=paper, stamp=stamp, width=width, calendar_id=calendar_id
         )
         return format_named(format, "format").render(self.schedule, options)
 

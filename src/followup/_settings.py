@@ -315,15 +315,18 @@ class Field:
         help = _(self.help).format(most=MAX_YEARS) + (f" {more}" if more else "")
         if self.default is None:
             return help
-        shown = self.default.value if isinstance(self.default, Weekends) else self.default
-        return _("{help} [default: {default}]").format(help=help, default=shown)
+        return _("{help} [default: {default}]").format(help=help, default=self.plain_default)
+
+    @property
+    def plain_default(self) -> object:
+        """The default as text or a number, as JSON and help show it (`next`, not the enum)."""
+        return self.default.value if isinstance(self.default, Weekends) else self.default
 
     def json_schema(self) -> dict[str, Any]:
         """The value's JSON Schema, with the help as its description and the default."""
         schema = {**self.shape.schema, "description": self.help_text()}
         if self.default is not None:
-            default = self.default
-            schema["default"] = default.value if isinstance(default, Weekends) else default
+            schema["default"] = self.plain_default
         return schema
 
 

@@ -73,8 +73,8 @@ class RenderOptions:
     @classmethod
     def for_settings(cls, settings: Settings, **options: Any) -> RenderOptions:
         """Options for the settings' reminder and languages, and `options` for the rest."""
-        remind = DEFAULT_REMIND if settings.remind is None else settings.remind
         lang = settings.lang or i18n.current()
+        remind = settings.value("remind")
         return cls(remind=remind, lang=lang, chart_lang=settings.chart_lang, **options)
 
     @property

@@ -23,7 +23,7 @@ from followup._export.sheet import SheetContent, content
 from followup._patient import parse_patient
 from followup._protocols import DEFAULT_PROTOCOL, PRESETS
 from followup._schedule import Schedule
-from followup._settings import DEFAULT_REMIND, DEFAULT_YEARS, Settings
+from followup._settings import Settings
 from followup.web import places
 from followup.web.forms import FORM, OTHER, PlanForm
 from followup.web.languages import from_accept_language
@@ -105,7 +105,6 @@ def _plan_page(
         # Safe: names escaped, codes checked as two capital letters.
         country_options=Markup(places.country_options(lang, country)),  # noqa: S704
         regions=places.regions(country),
-        defaults={"years": DEFAULT_YEARS, "remind": DEFAULT_REMIND},
         other_fields=OTHER,
         open_error=extra.get("open_error"),
     )

@@ -48,7 +48,11 @@ def _label(name: str) -> str:
 
 def _attributes(name: str, **extra: str) -> Markup:
     """A setting's input attributes (type, limits), as its field declares them, and `extra`."""
-    attributes = {**field_named(name).shape.html, **extra}
+    declared = field_named(name)
+    attributes = dict(declared.shape.html)
+    if declared.default is not None and declared.shape.schema.get("type") == "integer":
+        attributes["placeholder"] = str(declared.plain_default)  # what an empty input means
+    attributes.update(extra)
     # Safe: names are the declaration's own, and every value is escaped.
     text = "".join(f' {key}="{escape(value)}"' for key, value in attributes.items())
     return Markup(text)  # noqa: S704
