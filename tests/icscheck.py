@@ -18,7 +18,7 @@ from followup import (
 
 def written(schedule: Schedule) -> list[tuple[Visit, bool]]:
     """The events a calendar holds, in order: every visit, then the dropped ones, cancelled."""
-    return [(v, False) for v in schedule.all_visits()] + [(v, True) for v in schedule.dropped]
+    return [(v, False) for v in schedule.visits] + [(v, True) for v in schedule.dropped]
 
 
 def alarms(schedule: Schedule, visit: Visit, cancelled: bool, remind_days: int) -> int:

@@ -30,7 +30,6 @@ def _sheet(runner: CliRunner, tmp_path: Path, *args: str) -> tuple[Path, list[st
     assert result.exit_code == 0, result.output
     plan = json.loads(runner.invoke(app, ["plan", *args, "--format", "json", "-o", "-"]).stdout)
     dates = [v["date"] for v in plan["visits"]]
-    dates += [v["date"] for track in plan["tracks"] for v in track["visits"]]
     return page, dates
 
 

@@ -68,7 +68,7 @@ def test_phases_stay_measured_from_the_treatment_date() -> None:
     schedule = make_schedule(treatment, done=done, weekends=Weekends.KEEP, today=TODAY)
     ninth = schedule.visits[8]
     assert ninth.date == date(2026, 8, 10)
-    assert ninth.phase is IBERO_AMERICAN_2025.phases[1]
+    assert ninth.phase is IBERO_AMERICAN_2025.lead.phases[1]
 
 
 def test_dates_after_a_scan_are_counted_from_it_and_never_drift() -> None:

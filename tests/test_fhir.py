@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from followup import (
     Schedule,
     Standing,
-    Track,
+    Stream,
     render,
 )
 from followup import _i18n as i18n
@@ -45,7 +45,7 @@ def _ana(**extra: Any) -> Schedule:
     from followup._public_holidays import public_holidays
 
     values: dict[str, Any] = {
-        "protocol": IBERO_AMERICAN_2025.with_tracks((Track("Brain MRI", 12),)),
+        "protocol": IBERO_AMERICAN_2025.with_tracks((Stream.every("Brain MRI", 12),)),
         "name": "Ana",
         "done": [date(2024, 6, 3), date(2024, 9, 30)],
         "today": date(2025, 1, 15),
@@ -91,7 +91,7 @@ def test_each_visit_is_a_service_request_with_its_window() -> None:
         opens, closes = visit.window
         assert detail["kind"] == "ServiceRequest"
         assert detail["scheduledPeriod"] == {"start": opens.isoformat(), "end": closes.isoformat()}
-        exam = "Brain MRI" if visit.track else "CT or MRI of the chest and abdomen"
+        exam = "Brain MRI" if visit.stream.by_choice else "CT or MRI of the chest and abdomen"
         assert detail["code"] == {"text": exam}
 
 
@@ -141,7 +141,7 @@ def test_visits_a_shortened_plan_dropped_are_cancelled() -> None:
     )
     assert late.dropped
     activities = care_plan(_fhir(late))["activity"]
-    gone = activities[len(late.all_visits()) :]
+    gone = activities[len(late.visits) :]
     assert [a["detail"]["status"] for a in gone] == ["cancelled"] * len(late.dropped)
     assert all(a["detail"]["statusReason"] == {"text": "no longer in the plan"} for a in gone)
     before = {a["id"] for a in care_plan(_fhir(unanchored))["activity"]}
@@ -170,7 +170,7 @@ def test_identifiers_are_the_calendar_uids_and_survive_a_re_plan() -> None:
     assert one["id"] == two["id"] == str(namespace)
     assert one["identifier"] == [{"system": "urn:ietf:rfc:3986", "value": namespace.urn}]
     assert [a["id"] for a in one["activity"]] == [
-        visit_uid(first, visit, namespace) for visit in first.all_visits()
+        visit_uid(first, visit, namespace) for visit in first.visits
     ]
     assert [a["id"] for a in one["activity"]] == [a["id"] for a in two["activity"]]
     text = to_fhir(first, stamp=STAMP)
@@ -231,7 +231,7 @@ def test_every_language_writes_a_valid_plan_in_that_language(lang: str) -> None:
     plan_ = care_plan(document)
     assert plan_["language"] == lang
     with i18n.using(lang):
-        assert plan_["activity"][2]["detail"]["code"]["text"] == i18n._(IBERO_AMERICAN_2025.exam)
+        assert plan_["activity"][2]["detail"]["code"]["text"] == i18n._(IBERO_AMERICAN_2025.lead.exam)
 
 
 @pytest.mark.parametrize("name", ["ana-2024-01-31.fhir.json", "ana-2024-01-31-es.fhir.json"])

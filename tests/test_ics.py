@@ -121,7 +121,7 @@ def _alarms(schedule: Schedule, remind: int = 14) -> list[tuple[datetime, str] |
     """Each visit's reminder as (when it fires, its text), None for a visit without one."""
     calendar = icalendar.Calendar.from_ical(to_ics(schedule, remind_days=remind, stamp=STAMP))
     found: list[tuple[datetime, str] | None] = []
-    for event, visit in zip(calendar.walk("VEVENT"), schedule.all_visits(), strict=True):
+    for event, visit in zip(calendar.walk("VEVENT"), schedule.visits, strict=True):
         alarms = event.walk("VALARM")
         assert len(alarms) <= 1
         if not alarms:

@@ -33,7 +33,7 @@ from followup import _i18n as i18n
 from followup._dates import Holidays
 from followup._export import ics
 from followup._export.ics import calendar_uid, to_ics, visit_uid
-from followup._protocols import PRESETS, Track
+from followup._protocols import PRESETS, Stream
 from followup._public_holidays import public_holidays
 from followup._schedule import make_schedule
 
@@ -168,11 +168,15 @@ names = st.one_of(
 def calendars(draw: st.DrawFn) -> tuple[Schedule, int, str]:
     start = draw(st.dates(min_value=date(1995, 1, 1), max_value=date(2026, 11, 1)))
     protocol = draw(st.sampled_from(list(PRESETS.values())))
-    low, high = protocol.phases[0].allowed
+    low, high = protocol.lead.phases[0].allowed
     protocol = protocol.choose(early_interval=draw(st.integers(low, high)))
     tracks = draw(
         st.sampled_from(
-            [(), (Track("Brain MRI", 12),), (Track("Ressonância magnética cerebral", 5),)]
+            [
+                (),
+                (Stream.every("Brain MRI", 12),),
+                (Stream.every("Ressonância magnética cerebral", 5),),
+            ]
         )
     )
     days_since = (TODAY - start).days

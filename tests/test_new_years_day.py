@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from followup import (
     IBERO_AMERICAN_2025,
-    Track,
+    Stream,
     Weekends,
 )
 from followup import _i18n as i18n
@@ -66,9 +66,9 @@ def test_a_visit_due_on_1_january_moves_and_names_the_day(rule: Weekends, shown:
 )
 def test_no_visit_or_track_visit_is_ever_on_1_january(start: date, rule: Weekends) -> None:
     """Whatever the treatment date and weekend rule, no date shown is 1 January."""
-    protocol = IBERO_AMERICAN_2025.with_tracks((Track("Brain MRI", 12),))
+    protocol = IBERO_AMERICAN_2025.with_tracks((Stream.every("Brain MRI", 12),))
     schedule = make_schedule(start, protocol=protocol, years=12, weekends=rule)
-    for visit in schedule.all_visits():
+    for visit in schedule.visits:
         assert (visit.date.month, visit.date.day) != (1, 1)
 
 

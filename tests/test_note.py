@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from followup import (
     PRESETS,
     Schedule,
-    Track,
+    Stream,
     Weekends,
 )
 from followup import _i18n as i18n
@@ -33,7 +33,7 @@ TRACKS = {"en": "Brain MRI", "es": "RM cerebral", "pt": "RM de crânio", "pt-BR"
 def _busy(lang: str, **extra: Any) -> Schedule:
     """A plan with an extra track, scans recorded, one overdue and some not recorded."""
     values: dict[str, Any] = {
-        "protocol": IBERO_AMERICAN_2025.with_tracks((Track(TRACKS[lang], 12),)),
+        "protocol": IBERO_AMERICAN_2025.with_tracks((Stream.every(TRACKS[lang], 12),)),
         "name": "Maria-Leopoldina Wolfeschlegelsteinhausen",
         "done": [date(2024, 5, 2), date(2024, 8, 1)],
         "today": date(2025, 6, 1),
@@ -64,8 +64,8 @@ def test_a_busy_plan_fits_in_twelve_lines_of_a_hundred_characters(lang: str) -> 
 
 def test_the_note_says_what_a_clinician_needs() -> None:
     """The day it was seen from, the rule and its source, the choices, the next visit and its
-    window, the three dates after it, the track, scans recorded and not, the end and the
-    notice; never the person's name."""
+    window, the track (in place of the three dates after the next), scans recorded and not,
+    the end with the visits per stream and phase, and the notice; never the person's name."""
     text = to_note(_busy("en"))
     assert text == (
         "Follow-up as of 2025-06-01, counted from the treatment on 2024-01-31.\n"
@@ -74,10 +74,10 @@ def test_the_note_says_what_a_clinician_needs() -> None:
         "Choices: 3 months in years 1–2 (source: 3–4); 10 years of follow-up (source: no end); weekends and\n"
         "  holidays of ES-MD to the weekday before.\n"
         "Next: visit 3, overdue: planned for Thursday 2024-10-31; its window closed on 2024-12-01.\n"
-        "Then: Wednesday 2025-04-30, Friday 2025-08-01, Friday 2025-10-31.\n"
         "Extra tracks, not from the source: Brain MRI, every 12 months, next 2026-01-30.\n"
         "Scans: 2 recorded, the last on 2024-08-01; visit 4 not recorded (its window closed).\n"
-        "Follow-up ends on 2034-01-31; the plan holds 19 visits.\n"
+        "Follow-up ends on 2034-01-31. CT/MRI, chest + abdomen: 19 visits over 10 years (years 1–2: 8, years\n"
+        "  3–5: 6, from year 6: 5); Brain MRI: 10 visits over 10 years.\n"
         "Made with followup from a published rule: educational, not medical advice.\n"
     )
     assert "Maria" not in text
@@ -92,7 +92,9 @@ def test_due_now_not_recorded_and_ended() -> None:
     assert "Scans: visits 1–4 not recorded (their windows closed)." in unrecorded
     ended = note_lines(make_schedule(date(2010, 1, 31), years=2, today=date(2025, 1, 1)))
     assert "Next: none; no visit is left in this plan." in ended
-    assert "Follow-up ended on 2012-01-31; the plan held 8 visits." in ended
+    assert (
+        "Follow-up ended on 2012-01-31. CT/MRI, chest + abdomen: 8 visits over 2 years." in ended
+    )
     assert not any(line.startswith("Then:") for line in ended)
     _fits(ended)
 
@@ -107,27 +109,23 @@ def test_without_a_today_the_note_counts_from_the_treatment() -> None:
 def test_the_rule_reads_in_months_when_a_phase_ends_mid_year() -> None:
     """Phase ends that are not whole years are given in months; a one-phase rule has no end."""
     halves = replace(
-        IBERO_AMERICAN_2025,
+        IBERO_AMERICAN_2025.lead,
         phases=(Phase(0, 18, 3, (3, 3)), Phase(18, 60, 6, (6, 6)), Phase(60, None, 12, (12, 12))),
     )
-    assert compact_rule(make_schedule(date(2024, 1, 31), protocol=halves)) == (
+    assert compact_rule(halves) == (
         "every 3 months to month 18, then 6 to year 5, then 12"
     )
-    one = replace(IBERO_AMERICAN_2025, phases=(Phase(0, None, 6, (6, 6)),))
-    assert compact_rule(make_schedule(date(2024, 1, 31), protocol=one)) == "every 6 months"
+    one = replace(IBERO_AMERICAN_2025.lead, phases=(Phase(0, None, 6, (6, 6)),))
+    assert compact_rule(one) == "every 6 months"
 
 
 def test_a_protocol_file_too_long_for_the_note_is_cut_at_a_word() -> None:
     """A long citation and ten long tracks still give at most 12 lines: what does not fit
     ends with " …", cut between words."""
     source = Source("A" * 10 + " citation " * 40, "x " * 150, None, None, "", "file", "")
-    tracks = tuple(Track(f"Exam number {n} with a long name " * 2, 6 + n) for n in range(10))
-    protocol = replace(
-        IBERO_AMERICAN_2025,
-        exam_short="An exam with a long name " * 4,
-        source=source,
-        tracks=tracks,
-    )
+    tracks = tuple(Stream.every(f"Exam number {n} with a long name " * 2, 6 + n) for n in range(10))
+    lead = replace(IBERO_AMERICAN_2025.lead, exam_short="An exam with a long name " * 4)
+    protocol = replace(IBERO_AMERICAN_2025, streams=(lead, *tracks), source=source)
     lines = note_lines(make_schedule(date(2024, 1, 31), protocol=protocol, today=date(2024, 2, 1)))
     _fits(lines)
     assert any(line.endswith(" …") for line in lines)
@@ -161,7 +159,7 @@ def test_any_preset_plan_fits_in_every_language(
         if day > today:
             break
         done.append(day)
-    tracks = (Track(TRACKS[lang], 12),) if track else ()
+    tracks = (Stream.every(TRACKS[lang], 12),) if track else ()
     schedule = make_schedule(
         start,
         protocol=protocol.with_tracks(tracks),

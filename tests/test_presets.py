@@ -12,16 +12,16 @@ from followup import (
 )
 from followup import _wording as wording
 from followup._protocols import PRESETS, preset
-from followup._schedule import make_schedule
+from followup._schedule import Recorded, make_schedule
 
 START = date(2024, 1, 15)
 
 
 def _months(protocol_id: str, **choices: int) -> list[int]:
+    """The months after treatment of the lead stream's visits, over the preset's length."""
     protocol = preset(protocol_id).choose(**choices)
-    return [
-        v.months for v in make_schedule(START, protocol=protocol, weekends=Weekends.KEEP).visits
-    ]
+    schedule = make_schedule(START, protocol=protocol, weekends=Weekends.KEEP)
+    return [v.months for v in schedule.of(protocol.lead)]
 
 
 def _steps(first: int, last: int, step: int) -> list[int]:
@@ -54,7 +54,68 @@ CASES = [
     # the visit at month 45 falls in the first phase, so the next is 5 months later (50);
     # 122 is kept: within half an interval (6 months) of the end at 120
     ("uk-low-grade", {"early_interval": 5, "early_years": 4}, _steps(5, 50, 5) + _steps(62, 122, 12)),
+    # “every 3–6 months for the first 2 years after treatment; every 6–12 months for the next 3
+    # years; then once a year until 10 years”: the source's end is the default length
+    ("canadian-cancer-society-sts", {}, _steps(3, 24, 3) + _steps(30, 60, 6) + _steps(72, 120, 12)),
+    ("canadian-cancer-society-sts", {"early_interval": 6}, _steps(6, 24, 6) + _steps(30, 60, 6) + _steps(72, 120, 12)),
+    # “cada 3 meses durante los primeros 2-3 años y, posteriormente, cada 6 meses hasta los 5
+    # años y después de forma anual”
+    ("oncosur-high-grade", {}, _steps(3, 36, 3) + _steps(42, 60, 6) + _steps(72, 120, 12)),
+    ("oncosur-high-grade", {"early_years": 2}, _steps(3, 24, 3) + _steps(30, 60, 6) + _steps(72, 120, 12)),
+    # “cada 4-6 meses durante los primeros 2-3 años y, posteriormente, cada 12 meses”
+    ("oncosur-low-grade", {}, _steps(4, 36, 4) + _steps(48, 120, 12)),
+    ("oncosur-low-grade", {"early_interval": 6, "early_years": 2}, _steps(6, 24, 6) + _steps(36, 120, 12)),
+    # CT “stage IV: every 3–6 months for the first 2 years”, then “every 6–12 months for 5
+    # years”; the source ends at 5 years (the visit stream: see the test below)
+    ("nccn-colon-2022-stage-iv", {}, _steps(3, 24, 3) + _steps(30, 60, 6)),
+    ("nccn-colon-2022-stage-iv", {"early_interval": 6}, _steps(6, 24, 6) + _steps(30, 60, 6)),
 ]  # fmt: skip
+
+
+def test_colorectal_streams_on_their_reference_dates() -> None:
+    """Both streams of the colorectal preset, on the dates worked out by hand from the
+    table's wording: CT and the visit with CEA every 3 months to 2 years, then every 6 to
+    the source's end at 5 years; each counted from the treatment date."""
+    protocol = preset("nccn-colon-2022-stage-iv")
+    schedule = make_schedule(date(2025, 3, 14), protocol=protocol, weekends=Weekends.KEEP)
+    assert schedule.years == 5
+    ct, visit = protocol.streams
+    expected = [
+        "2025-06-14", "2025-09-14", "2025-12-14", "2026-03-14", "2026-06-14", "2026-09-14",
+        "2026-12-14", "2027-03-14", "2027-09-14", "2028-03-14", "2028-09-14", "2029-03-14",
+        "2029-09-14", "2030-03-14",
+    ]  # fmt: skip
+    assert [v.date.isoformat() for v in schedule.of(ct)] == expected
+    assert [v.date.isoformat() for v in schedule.of(visit)] == expected
+    assert (ct.id, visit.id) == ("ct", "visit")
+    assert [v.stream for v in schedule.visits[:2]] == [ct, visit]  # one day: the lead first
+    longer = make_schedule(date(2025, 3, 14), protocol=protocol, years=6)
+    assert longer.past_source_end
+    (length,) = [fact.text for fact in wording.about(longer) if fact.key == "length"]
+    assert "past the end of follow-up the source sets, 5 years" in length
+
+
+def test_a_visit_recorded_for_one_stream_moves_only_that_stream() -> None:
+    """`visit:DATE` re-anchors the visit stream; the CT stream keeps its dates."""
+    protocol = preset("nccn-colon-2022-stage-iv")
+    plain = make_schedule(START, protocol=protocol, weekends=Weekends.KEEP)
+    recorded = make_schedule(
+        START,
+        protocol=protocol,
+        weekends=Weekends.KEEP,
+        done=[Recorded(date(2024, 5, 1), "visit")],
+        today=date(2024, 6, 1),
+    )
+    ct, visit = protocol.streams
+    assert recorded.of(ct) == plain.of(ct)
+    after = recorded.of(visit)
+    assert (after[0].done, after[0].date, after[1].due_date) == (
+        True,
+        date(2024, 5, 1),
+        date(2024, 8, 1),
+    )
+    with pytest.raises(InvalidSetting, match="has no stream mri; its streams are ct, visit"):
+        make_schedule(START, protocol=protocol, done=[Recorded(date(2024, 5, 1), "mri")])
 
 
 @pytest.mark.parametrize(("protocol_id", "choices", "months"), CASES)
@@ -86,7 +147,7 @@ def test_quotes_are_marked_as_quotes_in_every_output() -> None:
 def test_ranges_default_to_the_stricter_end() -> None:
     """Without choices, the shortest interval and the longest first phase are used."""
     for protocol in PRESETS.values():
-        first = protocol.phases[0]
+        first = protocol.lead.phases[0]
         assert first.every_months == first.allowed[0]
         if first.until_allowed:
             assert first.until_month == first.until_allowed[1]

@@ -77,7 +77,7 @@ def test_ranges_in_a_protocol_file(runner: CliRunner, tmp_path: Path) -> None:
     )
     strict = _json(runner, "plan", "2024-01-31", "--protocol", str(path))
     assert [v["counted_from"]["months"] for v in strict["visits"]][:13] == [*range(3, 37, 3), 48]
-    assert strict["protocol"]["phases"][0]["until_allowed"] == [24, 36]
+    assert strict["protocol"]["streams"][0]["phases"][0]["until_allowed"] == [24, 36]
     chosen = _json(
         runner,
         "plan",
@@ -97,7 +97,7 @@ def test_ranges_in_a_protocol_file(runner: CliRunner, tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("this is not = = toml", "not a valid TOML file"),
-        ("colour = 1\n" + CENTRE, "key 'colour': unknown key; the keys here are name, exam, phases, tracks, source"),
+        ("colour = 1\n" + CENTRE, "key 'colour': unknown key; the keys here are name, exam, phases, streams, tracks, end_years, source"),
         (CENTRE + "colour = 1\n", "key 'source.colour': unknown key; the keys here are citation, year, url, quote, verification"),
         (CENTRE.replace("every_months = 6", "every_months = 6\nevery = 2"), "key 'phases[2].every': unknown key; the keys here are until_month, every_months"),
         (CENTRE.replace("until_month = 60\nevery_months = 6", "until_month = 60"), "key 'phases[2].every_months': missing: every phase needs an interval"),
@@ -143,11 +143,13 @@ def test_extra_track_in_every_output(runner: CliRunner) -> None:
     """--track "Brain MRI" --every 12 adds its own stream, with its own UIDs, to every output."""
     args = ["plan", "2024-01-31", "--name", "Ana", "--track", "Brain MRI", "--every", "12"]
     document = _json(runner, *args)
-    (track,) = document["tracks"]
-    assert track["exam"] == "Brain MRI"
-    assert [v["counted_from"]["months"] for v in track["visits"]] == list(range(12, 121, 12))
+    (lead, track) = document["protocol"]["streams"]
+    assert (track["exam"], track["by_choice"], lead["by_choice"]) == ("Brain MRI", True, False)
+    visits = [v for v in document["visits"] if v["stream"] == "Brain MRI"]
+    assert [v["counted_from"]["months"] for v in visits] == list(range(12, 121, 12))
     assert "discuss it with the care team" in track["note"]
-    assert len(document["visits"]) == 19  # the protocol's own visits are unchanged
+    assert len(document["visits"]) == 19 + 10  # the protocol's own visits are unchanged
+    assert {v["of"] for v in document["visits"] if v["stream"] == lead["id"]} == {19}
     ics = runner.invoke(app, [*args, "--format", "ics", "-o", "-"]).stdout
     assert ics.count("BEGIN:VEVENT") == 29
     assert "SUMMARY:Brain MRI (1 of 10)\\, extra track" in ics
@@ -167,14 +169,15 @@ def test_tracks_from_a_protocol_file_and_a_patient_file(
     """Tracks may come from a centre's protocol file or a patient file as well."""
     centre.write_text(CENTRE + '[[tracks]]\nexam = "Brain MRI"\nevery_months = 6\n')
     from_protocol = _json(runner, "plan", "2024-01-31", "--protocol", str(centre), "--years", "2")
-    assert [t["exam"] for t in from_protocol["tracks"]] == ["Brain MRI"]
-    assert len(from_protocol["tracks"][0]["visits"]) == 4
+    streams = from_protocol["protocol"]["streams"]
+    assert [s["exam"] for s in streams if s["by_choice"]] == ["Brain MRI"]
+    assert [v["stream"] for v in from_protocol["visits"]].count("Brain MRI") == 4
     patient = tmp_path / "ana.toml"
     patient.write_text(
         'treatment_date = 2024-01-31\nyears = 2\n[[tracks]]\nexam = "Bone scan"\nevery = 12\n'
     )
     from_patient = _json(runner, "plan", "--from", str(patient))
-    assert [len(t["visits"]) for t in from_patient["tracks"]] == [2]
+    assert [v["stream"] for v in from_patient["visits"]].count("Bone scan") == 2
 
 
 @pytest.mark.parametrize(
@@ -215,7 +218,7 @@ def test_protocols_lists_and_shows(runner: CliRunner, centre: Path) -> None:
         "Wording: “A practical approach in several institutions is as follows: … may be followed up every 3-4 months in the 2-3 years"
         in shown
     )
-    assert "Checked: Only the Sarcoma FAQ of kicksarcoma.org.au" in shown
+    assert "Checked: Read on the Sarcoma FAQ of kicksarcoma.org.au at its old address" in shown
     assert "--early-interval 3–4 months, --early-years 2–3 years" in shown
     local = runner.invoke(app, ["protocols", "show", str(centre)])
     assert local.exit_code == 0

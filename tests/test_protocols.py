@@ -13,7 +13,7 @@ from followup._wording import phase_label, phase_rule
 
 def test_the_seed_rule_as_phases() -> None:
     """Every 3 (or 4) months to month 24, every 6 to month 60, then every 12."""
-    phases = IBERO_AMERICAN_2025.phases
+    phases = IBERO_AMERICAN_2025.lead.phases
     assert [(p.from_month, p.until_month, p.every_months, p.allowed) for p in phases] == [
         (0, 24, 3, (3, 4)),
         (24, 60, 6, (6, 6)),
@@ -24,9 +24,9 @@ def test_the_seed_rule_as_phases() -> None:
 def test_choosing_within_the_range_keeps_the_source_range() -> None:
     """Choosing 4 months changes the interval, not the range the source gives."""
     chosen = IBERO_AMERICAN_2025.choose(early_interval=4)
-    assert chosen.phases[0].every_months == 4
-    assert chosen.phases[0].allowed == (3, 4)
-    assert IBERO_AMERICAN_2025.phases[0].every_months == 3  # the preset is unchanged
+    assert chosen.lead.phases[0].every_months == 4
+    assert chosen.lead.phases[0].allowed == (3, 4)
+    assert IBERO_AMERICAN_2025.lead.phases[0].every_months == 3  # the preset is unchanged
 
 
 @pytest.mark.parametrize(

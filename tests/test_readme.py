@@ -32,7 +32,7 @@ def test_quick_start_has_exactly_two_commands() -> None:
 def test_concepts_name_the_code() -> None:
     """The Concepts section names the classes the code defines."""
     concepts = section("Concepts")
-    for name in ("Protocol", "Phase", "Track", "Schedule", "Visit", "Settings", "FollowupError"):
+    for name in ("Protocol", "Stream", "Phase", "Schedule", "Visit", "Settings", "FollowupError"):
         assert f"**{name}**" in concepts or f"`{name}`" in concepts
 
 

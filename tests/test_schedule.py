@@ -96,7 +96,7 @@ def test_weekend_due_dates_move_and_keep_the_rules_date() -> None:
 def test_the_visit_carries_the_phase_that_set_its_interval() -> None:
     """Month 24 closes the first phase; month 30 is the first 6-monthly; 72 the first yearly."""
     by_month = {visit.months: visit.phase for visit in _plan(date(2025, 3, 14)).visits}
-    first, middle, last = IBERO_AMERICAN_2025.phases
+    first, middle, last = IBERO_AMERICAN_2025.lead.phases
     assert by_month[24].until_month == first.until_month == 24
     assert by_month[30] == middle
     assert by_month[60] == middle
@@ -107,7 +107,7 @@ def _phase_at(month: int) -> Phase:
     """The seed's phase a visit `month` months after treatment falls in: the test's own oracle."""
     return next(
         phase
-        for phase in IBERO_AMERICAN_2025.phases
+        for phase in IBERO_AMERICAN_2025.lead.phases
         if phase.from_month <= month and (phase.until_month is None or month < phase.until_month)
     )
 

@@ -46,7 +46,7 @@ CASES = [
     ("lang", "pt-BR", '"pt-BR"', None),
     ("lang", "fr", '"fr"', "'fr' is not allowed: choose en, es, pt or pt-BR"),
     ("protocol", "uk-high-grade", '"uk-high-grade"', None),
-    ("protocol", "nope", '"nope"', "'nope' is not allowed: choose one of ibero-american-2025, esmo-2010-high-grade, esmo-2010-low-grade, nccn-stage-iv-limited-metastases, uk-high-grade, uk-low-grade, or give a protocol file ending in .toml"),
+    ("protocol", "nope", '"nope"', "'nope' is not allowed: choose one of ibero-american-2025, esmo-2010-high-grade, esmo-2010-low-grade, nccn-stage-iv-limited-metastases, uk-high-grade, uk-low-grade, canadian-cancer-society-sts, oncosur-high-grade, oncosur-low-grade, nccn-colon-2022-stage-iv, or give a protocol file ending in .toml"),
     ("holidays", "es-md", '"es-md"', None),
     ("holidays", "XX", '"XX"', "'XX' is not allowed: unknown country code; give one such as PT, ES or BR"),
     ("name", "Ana", '"Ana"', None),
@@ -170,7 +170,7 @@ def test_the_command_line_options_come_from_the_schema(name: str, skipped: set[s
             )
             if declared.default is not None:
                 assert help.endswith(f"[default: {declared.json_schema()['default']}]")
-    assert "[default: 10]" in options["--years"].help
+    assert "[default: the end the source states, else 10]" in options["--years"].help
 
 
 def test_a_later_origin_wins_and_is_remembered() -> None:

@@ -73,7 +73,9 @@ def test_json_shape() -> None:
     visits = document["visits"]
     assert len(visits) == 19
     assert visits[7] | {"window": None} == {
+        "stream": "CT or MRI of the chest and abdomen",
         "number": 8,
+        "of": 19,
         "status": "upcoming",  # planned without a day to see it from: still ahead
         "date": "2026-02-02",
         "due_date": "2026-01-31",

@@ -20,7 +20,7 @@ from followup import _i18n as i18n
 from followup import _wording as wording
 from followup._export.tables import terminal_table
 from followup._i18n import _
-from followup._protocols import IBERO_AMERICAN_2025, Track
+from followup._protocols import IBERO_AMERICAN_2025, Stream
 from followup._public_holidays import public_holidays
 
 LANGUAGES = ("en", "es", "pt", "pt-BR")
@@ -32,7 +32,7 @@ def _plain(lang: str) -> followup.Schedule:
 
 
 def _track(lang: str) -> followup.Schedule:
-    protocol = IBERO_AMERICAN_2025.with_tracks((Track("Brain MRI", 12),))
+    protocol = IBERO_AMERICAN_2025.with_tracks((Stream.every("Brain MRI", 12),))
     return followup.make_schedule(date(2024, 1, 31), protocol=protocol)
 
 
@@ -47,7 +47,7 @@ def _done_and_holidays(lang: str) -> followup.Schedule:
 
 
 def _everything(lang: str) -> followup.Schedule:
-    protocol = IBERO_AMERICAN_2025.with_tracks((Track("RM de crânio", 12),))
+    protocol = IBERO_AMERICAN_2025.with_tracks((Stream.every("RM de crânio", 12),))
     return followup.make_schedule(
         date(2025, 6, 25),
         protocol=protocol,
@@ -106,13 +106,13 @@ def _words(lines: list[str]) -> set[str]:
 def _exams(schedule: followup.Schedule, lang: str) -> list[str]:
     """The exam of each visit, as the table names it, in the order the visits are listed."""
     with i18n.using(lang):
-        return [wording.exam_short(schedule, visit) for visit in schedule.all_visits()]
+        return [wording.exam_short(schedule, visit) for visit in schedule.visits]
 
 
 def _rows(schedule: followup.Schedule, lines: list[str]) -> list[list[str]]:
     """The lines of each visit: from the line with its date to the line before the next visit's."""
     starts: list[int] = []
-    for visit in schedule.all_visits():
+    for visit in schedule.visits:
         after = starts[-1] + 1 if starts else 0
         day = visit.date.isoformat()
         starts.append(next(i for i in range(after, len(lines)) if day in lines[i]))
@@ -132,9 +132,9 @@ def test_every_date_is_whole_on_one_line(lang: str, width: int, plan: str) -> No
     """Each visit's ISO date is printed unbroken, in the rows, once per visit on that day."""
     schedule, lines = _render(lang, width, plan)
     listed = _visit_lines(lines, lang)
-    for visit in schedule.all_visits():
+    for visit in schedule.visits:
         day = visit.date.isoformat()
-        same_day = sum(1 for other in schedule.all_visits() if other.date == visit.date)
+        same_day = sum(1 for other in schedule.visits if other.date == visit.date)
         assert sum(line.count(day) for line in listed) >= same_day, day
 
 
@@ -143,13 +143,13 @@ def test_exam_names_are_wrapped_between_words(lang: str, width: int, plan: str) 
     """Each word of an exam's name appears whole, in the rows (with a track) and in the notes."""
     schedule, lines = _render(lang, width, plan)
     listed = _visit_lines(lines, lang)
-    if schedule.track_visits:
+    if schedule.several_streams:
         shown = _words(listed)
         for exam in set(_exams(schedule, lang)):
             assert [word for word in exam.split() if word not in shown] == [], exam
     notes = _words(lines[len(listed) :])
     with i18n.using(lang):
-        exam = _(schedule.protocol.exam)
+        exam = _(schedule.protocol.lead.exam)
     assert [word for word in exam.split() if word not in notes] == []
 
 
@@ -157,7 +157,7 @@ def test_exam_names_are_wrapped_between_words(lang: str, width: int, plan: str) 
 def test_extra_track_rows_say_their_exam(lang: str, width: int, plan: str) -> None:
     """With a track, each visit's lines name its exam, so a CT and an MRI on one day differ."""
     schedule, lines = _render(lang, width, plan)
-    assert schedule.track_visits
+    assert schedule.several_streams
     rows = _rows(schedule, _visit_lines(lines, lang))
     for exam, row in zip(_exams(schedule, lang), rows, strict=True):
         missing = [word for word in exam.split() if word not in _words(row)]
@@ -185,11 +185,11 @@ def test_done_scans_and_holidays_are_named(lang: str, width: int, plan: str) -> 
     assert schedule.done
     shown = _words(_visit_lines(lines, lang))
     with i18n.using(lang):
-        statuses = {wording.status(schedule, visit) for visit in schedule.all_visits()}
+        statuses = {wording.status(schedule, visit) for visit in schedule.visits}
     assert len(statuses) > 1
     assert [word for status in statuses for word in status.split() if word not in shown] == []
-    if width >= (80 if schedule.track_visits else 60):
-        for holiday in {visit.holiday for visit in schedule.all_visits() if visit.holiday}:
+    if width >= (80 if schedule.several_streams else 60):
+        for holiday in {visit.holiday for visit in schedule.visits if visit.holiday}:
             assert [word for word in holiday.split() if word not in shown] == [], holiday
 
 

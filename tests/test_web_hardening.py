@@ -21,7 +21,7 @@ from followup import Settings
 from followup._api import schedule_for
 from followup._errors import InvalidSetting
 from followup._export import FORMATS, RenderOptions
-from followup._protocols import Track
+from followup._protocols import Stream
 from followup._settings import KEYS
 from followup.web import create_app, json_api, pages
 from followup.web.guard import Guard, loggable
@@ -45,17 +45,17 @@ def test_rendering_compares_tracks_a_number_of_times_linear_in_visits(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """`Schedule.count` once rescanned every track visit for each visit (155 M comparisons
-    for 20 monthly tracks over 30 years): now a calendar of n visits compares tracks
+    for 20 monthly tracks over 30 years): now a calendar of n visits compares streams
     fewer than 2n times, and doubling the visits doubles the comparisons at most."""
     compared = 0
-    equal = Track.__eq__
+    equal = Stream.__eq__
 
-    def counting(self: Track, other: object) -> bool:
+    def counting(self: Stream, other: object) -> bool:
         nonlocal compared
         compared += 1
         return equal(self, other)
 
-    monkeypatch.setattr(Track, "__eq__", counting)
+    monkeypatch.setattr(Stream, "__eq__", counting)
     counts = []
     for years in (5, 10):
         raw = {**PLAN, "years": years, "tracks": _tracks(3, every=1)}
@@ -63,7 +63,7 @@ def test_rendering_compares_tracks_a_number_of_times_linear_in_visits(
         schedule = schedule_for(settings)
         compared = 0
         FORMATS["ics"].render(schedule, RenderOptions.for_settings(settings))
-        visits = len(schedule.all_visits())
+        visits = len(schedule.visits)
         assert compared < 2 * visits
         counts.append((visits, compared))
     assert counts[1][1] <= 2 * counts[0][1] + 10

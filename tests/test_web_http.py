@@ -29,7 +29,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webfuzz.Server]
 
 def _visits(plan: dict[str, object]) -> int:
     schedule = schedule_for(Settings.from_mapping(plan, KEYS), date(2025, 3, 14))
-    return len(schedule.visits) + len(schedule.track_visits)
+    return len(schedule.visits)
 
 
 def _plan_of(every: list[int]) -> dict[str, object]:

@@ -22,7 +22,7 @@ from followup._export import FORMATS, RenderOptions
 from followup._export.tables import headers, rows
 from followup._export.xlsx import MAX_WIDTH, to_xlsx
 from followup._options import format_for
-from followup._protocols import IBERO_AMERICAN_2025, Track
+from followup._protocols import IBERO_AMERICAN_2025, Stream
 from followup.cli import app
 
 from .conftest import loaded_by_a_calendar_run
@@ -64,7 +64,7 @@ def _sheet_xml(data: bytes) -> str:
 
 
 def _with_track(exam: str) -> followup.Schedule:
-    protocol = IBERO_AMERICAN_2025.with_tracks((Track(exam, 12),))
+    protocol = IBERO_AMERICAN_2025.with_tracks((Stream.every(exam, 12),))
     return followup.make_schedule(START, protocol=protocol, name="Ana")
 
 
@@ -82,8 +82,12 @@ def test_columns_and_rows_are_those_of_the_csv() -> None:
     schedule = _with_track("Brain MRI")
     sheet = _sheet(to_xlsx(schedule, stamp=STAMP))
     assert [cell.value for cell in sheet[1]] == headers()
-    visits = schedule.all_visits()
-    assert len(visits) == len(schedule.visits) + len(schedule.track_visits) > 19
+    visits = schedule.visits
+    assert (
+        len(visits)
+        == len(schedule.of(schedule.protocol.lead)) + len(schedule.of(schedule.protocol.tracks[0]))
+        > 19
+    )
     body = list(sheet.iter_rows(min_row=2, max_row=len(visits) + 1, values_only=True))
     text = rows(schedule)
     for cells, row in zip(body, text, strict=True):
@@ -99,7 +103,7 @@ def test_dates_are_dates_and_numbers_numbers() -> None:
     """The date and due-date columns hold date values equal to the plan's, shown yyyy-mm-dd."""
     schedule = followup.make_schedule(START, done=[date(2025, 6, 20)], today=date(2025, 7, 1))
     sheet = _sheet(to_xlsx(schedule, stamp=STAMP))
-    for row, visit in enumerate(schedule.all_visits(), start=2):
+    for row, visit in enumerate(schedule.visits, start=2):
         number, shown, due = sheet.cell(row, 1), sheet.cell(row, 2), sheet.cell(row, 5)
         assert number.value == visit.number
         assert type(number.value) is int

@@ -53,7 +53,7 @@ from followup._protocols import (
     Phase,
     Protocol,
     Source,
-    Track,
+    Stream,
 )
 from followup._schedule import Next, Schedule, Standing, Status, Visit, make_schedule
 from followup._settings import FIELDS, Field, Settings
@@ -109,7 +109,7 @@ __all__ = [
     "Source",
     "Standing",
     "Status",
-    "Track",
+    "Stream",
     "UnusableOutput",
     "UnusableRoster",
     "Visit",

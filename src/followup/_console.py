@@ -335,7 +335,7 @@ def tell_unrecorded(upcoming: Next) -> None:
 
 def tell_written(schedule: Schedule, output: str) -> None:
     """One line on standard error after a file is written, so a silent success is not a mystery."""
-    count = len(schedule.visits) + len(schedule.track_visits)
+    count = len(schedule.visits)
     line = ngettext("Wrote {count} visit to {file}", "Wrote {count} visits to {file}", count)
     typer.echo(line.format(count=count, file=output), err=True)
 

@@ -10,12 +10,18 @@
     every_months = 6
     [[phases]]                # the last phase has no end
     every_months = 12
-    [[tracks]]                # optional extra streams of visits
-    exam = "Brain MRI"
+    [[tracks]]                # optional: streams added by choice, at one interval
+    exam = "Chest X-ray"
     every_months = 12
     [source]
     citation = "Tumour board decision, 2026"
     url = "https://…"         # optional, as are year, quote and verification
+
+A protocol with several streams of its own gives each as `[[streams]]`, with
+an `id` (how `--done ID:DATE` names it), an `exam`, its `[[streams.phases]]`
+and optionally a `quote`, instead of the top-level `exam` and `[[phases]]`.
+`end_years = 5` says the source ends follow-up there; it becomes the plan's
+default length.
 
 It has the semantics of the presets: the interval after a visit is that of the
 phase the visit falls in, and a range is scheduled at its stricter end.
@@ -25,14 +31,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from followup._errors import InvalidFile
+from followup._errors import InvalidFile, InvalidSetting
 from followup._i18n import _
-from followup._protocols import Phase, Protocol, Source, Track
-from followup._schedule import MAX_MONTHS, clean_name
+from followup._protocols import Phase, Protocol, Source, Stream
+from followup._schedule import MAX_MONTHS, MAX_TRACKS, MAX_YEARS, clean_name
 
 __all__ = ["parse_protocol"]
 
-_TOP = ("name", "exam", "phases", "tracks", "source")
+_TOP = ("name", "exam", "phases", "streams", "tracks", "end_years", "source")
+_STREAM = ("id", "exam", "phases", "quote")
 _PHASE = ("until_month", "every_months")
 _TRACK = ("exam", "every_months")
 _SOURCE = ("citation", "year", "url", "quote", "verification")
@@ -114,8 +121,7 @@ def parse_protocol(text: str, path: Path) -> Protocol:
     read = _Reader(path)
     read.table(data, None, _TOP)
     name = read.required_text(data, "name", "name")
-    exam = read.text(data, "exam", "exam") or _("Follow-up scan")
-    phases = _phases(read, data.get("phases"))
+    streams = _streams(read, data)
     tracks = _tracks(read, data.get("tracks", []))
     source = read.table(data.get("source"), "source", _SOURCE) if "source" in data else None
     if source is None:
@@ -126,12 +132,11 @@ def parse_protocol(text: str, path: Path) -> Protocol:
         raise read.fail(
             "source.year", _("expected a year such as 2026, got {year!r}").format(year=year)
         )
-    return Protocol(
+    protocol = Protocol(
         id=f"file:{path.name}",
         name=name,
-        exam=exam,
-        exam_short=exam,
-        phases=phases,
+        streams=streams,
+        end_years=_end_years(read, data.get("end_years")),
         source=Source(
             citation=citation,
             short_citation=citation,
@@ -143,8 +148,47 @@ def parse_protocol(text: str, path: Path) -> Protocol:
             or _("A local protocol file: followup has not checked it against any publication."),
         ),
         start_hint=_("use the date the protocol counts from"),
-        tracks=tracks,
     )
+    try:
+        return protocol.with_tracks(tracks)
+    except InvalidSetting as error:
+        raise read.fail("tracks", error.problem) from None
+
+
+def _streams(read: _Reader, data: dict[str, object]) -> tuple[Stream, ...]:
+    """The file's own streams: `[[streams]]`, or the older top-level exam and phases."""
+    if "streams" not in data:
+        exam = read.text(data, "exam", "exam") or _("Follow-up scan")
+        return (Stream(exam, exam, _phases(read, data.get("phases"), "phases")),)
+    for key in ("exam", "phases"):
+        if key in data:
+            raise read.fail(key, _("give it inside each [[streams]] table, not beside them"))
+    value = data["streams"]
+    if not isinstance(value, list) or not value:
+        raise read.fail("streams", _("expected [[streams]] tables with exam and phases"))
+    if len(value) > MAX_TRACKS:
+        raise read.fail("streams", _("at most {most} streams").format(most=MAX_TRACKS))
+    streams: list[Stream] = []
+    for index, item in enumerate(value, start=1):
+        where = f"streams[{index}]"
+        table = read.table(item, where, _STREAM)
+        exam = read.required_text(table, "exam", f"{where}.exam")
+        key = read.text(table, "id", f"{where}.id") or exam
+        if any(stream.named(key) or stream.named(exam) for stream in streams):
+            raise read.fail(f"{where}.id", _("another stream has this id or exam"))
+        phases = _phases(read, table.get("phases"), f"{where}.phases")
+        quote = read.text(table, "quote", f"{where}.quote")
+        streams.append(Stream(exam, exam, phases, id=key, quote=quote))
+    return tuple(streams)
+
+
+def _end_years(read: _Reader, value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_YEARS:
+        problem = _("expected whole years from 1 to {most}, got {value!r}")
+        raise read.fail("end_years", problem.format(most=MAX_YEARS, value=value))
+    return value
 
 
 def _web_link(read: _Reader, url: str | None) -> str | None:
@@ -154,13 +198,13 @@ def _web_link(read: _Reader, url: str | None) -> str | None:
     return url
 
 
-def _phases(read: _Reader, value: object) -> tuple[Phase, ...]:
+def _phases(read: _Reader, value: object, key: str) -> tuple[Phase, ...]:
     if not isinstance(value, list) or not value:
-        raise read.fail("phases", _("missing: give at least one [[phases]] with every_months"))
+        raise read.fail(key, _("missing: give at least one [[phases]] with every_months"))
     phases: list[Phase] = []
     start = 0
     for index, item in enumerate(value, start=1):
-        where = f"phases[{index}]"
+        where = f"{key}[{index}]"
         table = read.table(item, where, _PHASE)
         if "every_months" not in table:
             raise read.fail(f"{where}.every_months", _("missing: every phase needs an interval"))
@@ -192,10 +236,10 @@ def _phases(read: _Reader, value: object) -> tuple[Phase, ...]:
     return tuple(phases)
 
 
-def _tracks(read: _Reader, value: object) -> tuple[Track, ...]:
+def _tracks(read: _Reader, value: object) -> tuple[Stream, ...]:
     if not isinstance(value, list):
         raise read.fail("tracks", _("expected [[tracks]] tables with exam and every_months"))
-    tracks: list[Track] = []
+    tracks: list[Stream] = []
     for index, item in enumerate(value, start=1):
         where = f"tracks[{index}]"
         table = read.table(item, where, _TRACK)
@@ -205,5 +249,5 @@ def _tracks(read: _Reader, value: object) -> tuple[Track, ...]:
         low, high = read.months(table["every_months"], f"{where}.every_months")
         if low != high:
             raise read.fail(f"{where}.every_months", _("a track takes one interval, not a range"))
-        tracks.append(Track(exam, low))
+        tracks.append(Stream.every(exam, low))
     return tuple(tracks)

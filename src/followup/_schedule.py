@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from dateutil.relativedelta import relativedelta
 
 from followup._dates import Holidays, Weekends, move
 from followup._errors import InvalidSetting, not_allowed
 from followup._i18n import _
-from followup._protocols import IBERO_AMERICAN_2025, Phase, Protocol, Track
+from followup._protocols import IBERO_AMERICAN_2025, Phase, Protocol, Stream
 
 __all__ = [
     "DEFAULT_WEEKENDS",
@@ -29,6 +28,7 @@ __all__ = [
     "MAX_YEARS",
     "NAME_LIMIT",
     "Next",
+    "Recorded",
     "Schedule",
     "Standing",
     "Status",
@@ -55,6 +55,17 @@ MAX_TRACKS = 10
 Day = date  # for annotations inside `Visit`, whose `date` field hides the type
 
 
+class Recorded(NamedTuple):
+    """A visit recorded as done on `day`, for the stream that `stream` names (its id or
+    exam, in any case); None: the protocol's lead stream."""
+
+    day: date
+    stream: str | None = None
+
+    def __str__(self) -> str:
+        return self.day.isoformat() if self.stream is None else f"{self.stream}:{self.day}"
+
+
 class Status(StrEnum):
     """Whether a visit is still ahead or its scan was done."""
 
@@ -64,13 +75,14 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Visit:
-    """One scan of the plan, done or still ahead.
+    """One visit of one stream of the plan, done or still ahead.
 
     A visit is counted in whole `months` from its `anchor`: the treatment date
-    (`anchor_number` 0) or the date of scan `anchor_number`, the last one done
-    before it. `due_date` is what the rule gives; `date` is the day shown: the
-    due date moved off a weekend or public holiday, or the real date of a scan
-    done. `phase` is the phase whose interval led to this visit.
+    (`anchor_number` 0) or the date of the stream's visit `anchor_number`, the
+    last one done before it. `due_date` is what the rule gives; `date` is the
+    day shown: the due date moved off a weekend or public holiday, or the real
+    date of a visit done. `phase` is the phase whose interval led to this
+    visit; `number` counts within the visit's `stream`.
     """
 
     number: int
@@ -80,9 +92,9 @@ class Visit:
     due_date: date
     date: date
     phase: Phase
+    stream: Stream
     status: Status = Status.PLANNED
     holiday: str | None = None
-    track: Track | None = None  # None: the protocol's own exam
 
     @property
     def moved(self) -> bool:
@@ -152,7 +164,11 @@ class Next:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Every visit of one person's follow-up, with the choices that produced them."""
+    """Every visit of one person's follow-up, with the choices that produced them.
+
+    `visits` holds the visits of every stream of the protocol, by date (and on one
+    day in the protocol's order of streams).
+    """
 
     treatment_date: date
     protocol: Protocol
@@ -161,9 +177,8 @@ class Schedule:
     name: str | None
     visits: tuple[Visit, ...]
     holidays: str | None = None
-    track_visits: tuple[Visit, ...] = ()
     today: date | None = None  # the day the plan was made on: statuses are as seen then
-    dropped: tuple[Visit, ...] = ()  # visits the plan without scans done has, and this lacks
+    dropped: tuple[Visit, ...] = ()  # visits the plan without visits done has, and this lacks
 
     @property
     def end_date(self) -> date:
@@ -171,16 +186,48 @@ class Schedule:
         return self.treatment_date + relativedelta(years=self.years)
 
     @property
+    def past_source_end(self) -> bool:
+        """Whether the plan runs longer than the follow-up its source sets."""
+        end = self.protocol.end_years
+        return end is not None and self.years > end
+
+    @property
     def done(self) -> tuple[Visit, ...]:
         return tuple(visit for visit in self.visits if visit.done)
 
+    @property
+    def several_streams(self) -> bool:
+        """Whether visits of more than one exam share the plan: outputs then name each
+        visit's exam."""
+        return len(self.protocol.streams) > 1
+
     def next_visit(self) -> Visit | None:
-        """The first visit whose scan is not done yet, or None at the end of the plan."""
-        return self._next_visit
+        """The first visit not done yet, of any stream, or None at the end of the plan."""
+        return next((visit for visit in self.visits if not visit.done), None)
+
+    def of(self, stream: Stream) -> tuple[Visit, ...]:
+        """The visits of one stream, in order."""
+        return self._streams.get(stream, ())
 
     @cached_property
-    def _next_visit(self) -> Visit | None:
-        return next((visit for visit in self.visits if not visit.done), None)
+    def _streams(self) -> dict[Stream, tuple[Visit, ...]]:
+        # Grouped once per schedule: a count per visit would make every export quadratic.
+        grouped: dict[Stream, list[Visit]] = {stream: [] for stream in self.protocol.streams}
+        for visit in self.visits:
+            grouped[visit.stream].append(visit)
+        return {stream: tuple(visits) for stream, visits in grouped.items()}
+
+    def count(self, visit: Visit) -> int:
+        """How many visits the stream of `visit` has."""
+        return len(self.of(visit.stream))
+
+    @cached_property
+    def _open(self) -> dict[Stream, Visit]:
+        first: dict[Stream, Visit] = {}
+        for visit in self.visits:
+            if not visit.done:
+                first.setdefault(visit.stream, visit)
+        return first
 
     def standing_of(self, visit: Visit, today: date | None = None) -> Standing:
         """Where `visit` stands on `today` (by default the day the plan was made on)."""
@@ -191,45 +238,28 @@ class Schedule:
             return Standing.UPCOMING
         opens, closes = visit.window
         if closes < today:
-            after_scans = bool(self.done) and visit is self.next_visit()
+            # The first visit open after visits recorded in its stream.
+            after_scans = visit.number > 1 and visit is self._open.get(visit.stream)
             return Standing.OVERDUE if after_scans else Standing.NOT_RECORDED
         return Standing.DUE if opens <= today else Standing.UPCOMING
 
     def next_from(self, today: date) -> Next:
-        """The visit to book as seen on `today`: due, overdue or upcoming; none once ended."""
+        """The visit to book as seen on `today`: due, overdue or upcoming, the earliest of
+        any stream; none once every stream has ended."""
         unrecorded = 0
-        for visit in self.visits:
-            standing = self.standing_of(visit, today)
-            if standing == Standing.NOT_RECORDED:
-                unrecorded += 1
-            elif standing != Standing.DONE:
-                return Next(visit, today, standing, unrecorded)
-        return Next(None, today, Standing.ENDED, unrecorded)
-
-    def all_visits(self) -> list[Visit]:
-        """The protocol's visits and those of extra tracks, by date."""
-        return list(self._all_visits)
-
-    @cached_property
-    def _all_visits(self) -> tuple[Visit, ...]:
-        order = {track: rank for rank, track in enumerate(self.protocol.tracks)}
-        return tuple(
-            sorted(
-                (*self.visits, *self.track_visits),
-                key=lambda visit: (visit.date, -1 if visit.track is None else order[visit.track]),
-            )
-        )
-
-    def count(self, visit: Visit) -> int:
-        """How many visits the stream of `visit` (the protocol's, or a track's) has."""
-        if visit.track is None:
-            return len(self.visits)
-        return self._track_counts[visit.track]
-
-    @cached_property
-    def _track_counts(self) -> Counter[Track]:
-        # Counted once per schedule: a count per visit would make every export quadratic.
-        return Counter(visit.track for visit in self.track_visits if visit.track is not None)
+        found: Next | None = None
+        for stream in self.protocol.streams:
+            for visit in self.of(stream):
+                standing = self.standing_of(visit, today)
+                if standing == Standing.NOT_RECORDED:
+                    unrecorded += 1
+                elif standing != Standing.DONE:
+                    if found is None or found.visit is None or visit.date < found.visit.date:
+                        found = Next(visit, today, standing)
+                    break
+        if found is None:
+            return Next(None, today, Standing.ENDED, unrecorded)
+        return Next(found.visit, today, found.standing, unrecorded)
 
 
 def clean_name(name: str | None) -> str | None:
@@ -243,9 +273,9 @@ def clean_name(name: str | None) -> str | None:
 
 
 class _Phases:
-    """The protocol's phases with their end dates, worked out once per plan."""
+    """A stream's phases with their end dates, worked out once per plan."""
 
-    def __init__(self, protocol: Protocol, treatment_date: date) -> None:
+    def __init__(self, stream: Stream, treatment_date: date) -> None:
         self.ends = [
             (
                 phase,
@@ -253,7 +283,7 @@ class _Phases:
                 if phase.until_month is None
                 else treatment_date + relativedelta(months=phase.until_month),
             )
-            for phase in protocol.phases
+            for phase in stream.phases
         ]
 
     def on(self, day: date) -> Phase:
@@ -261,7 +291,7 @@ class _Phases:
         for phase, end in self.ends:
             if end is None or day < end:
                 return phase
-        raise AssertionError("the last phase of a protocol has no end")  # pragma: no cover
+        raise AssertionError("the last phase of a stream has no end")  # pragma: no cover
 
 
 def _refuse_done(day: date, reason: str) -> NoReturn:
@@ -269,7 +299,8 @@ def _refuse_done(day: date, reason: str) -> NoReturn:
 
 
 def check_done(done: Iterable[date], treatment_date: date, today: date | None) -> list[date]:
-    """The dates of scans done, sorted; refuses repeats and dates outside treatment..today."""
+    """The dates of one stream's visits done, sorted; refuses repeats and dates outside
+    treatment..today."""
     ordered = sorted(done)
     for earlier, later in itertools.pairwise(ordered):
         if earlier == later:
@@ -284,54 +315,67 @@ def check_done(done: Iterable[date], treatment_date: date, today: date | None) -
     return ordered
 
 
+def _by_stream(protocol: Protocol, done: Iterable[date | Recorded]) -> dict[Stream, list[date]]:
+    """The dates recorded for each stream; a plain date is the lead stream's."""
+    recorded: dict[Stream, list[date]] = {stream: [] for stream in protocol.streams}
+    for item in done:
+        entry = item if isinstance(item, Recorded) else Recorded(item)
+        stream = protocol.lead if entry.stream is None else protocol.stream(entry.stream)
+        if stream is None:
+            reason = _("this protocol has no stream {name}; its streams are {ids}").format(
+                name=entry.stream, ids=", ".join(stream.id for stream in protocol.streams)
+            )
+            raise InvalidSetting("done", str(entry), not_allowed(str(entry), reason))
+        recorded[stream].append(entry.day)
+    return recorded
+
+
 def make_schedule(
     treatment_date: date,
     *,
     protocol: Protocol = IBERO_AMERICAN_2025,
-    years: int = DEFAULT_YEARS,
+    years: int | None = None,
     weekends: Weekends = DEFAULT_WEEKENDS,
     name: str | None = None,
-    done: Iterable[date] = (),
+    done: Iterable[date | Recorded] = (),
     today: date | None = None,
     holidays: Holidays | None = None,
 ) -> Schedule:
-    """Plan the follow-up visits after `treatment_date`.
+    """Plan the follow-up visits after `treatment_date`, stream by stream.
 
-    The interval after a visit is that of the phase the visit falls in, phases
-    being measured from the treatment date. Each date is counted in whole months
-    from its anchor — the treatment date, or the last scan done — never stepped
-    from the previous visit, so month ends never drift: from 31 January, 3
-    months is 30 April and 6 is 31 July.
+    In each stream, the interval after a visit is that of the phase the visit
+    falls in, phases being measured from the treatment date. Each date is
+    counted in whole months from its anchor — the treatment date, or the
+    stream's last visit done — never stepped from the previous visit, so month
+    ends never drift: from 31 January, 3 months is 30 April and 6 is 31 July.
 
-    The k-th scan in `done` fulfils visit k. Follow-up ends `years` after the
-    treatment date; a visit is still planned when it falls no later than half
-    its interval (in whole months, rounded down) after that end, so a late last
-    scan keeps its successor and an early one does not add a year.
+    The k-th date recorded for a stream fulfils its visit k; a plain date in
+    `done` is the lead stream's, a `Recorded` names its stream. A visit
+    recorded for one stream never moves another. Follow-up ends `years` after
+    the treatment date (by default the end the protocol states, else
+    `DEFAULT_YEARS`); a visit of the source's streams is still planned when it
+    falls no later than half its interval (in whole months, rounded down) after
+    that end, so a late last visit keeps its successor and an early one does
+    not add a year. A stream added by choice stops at the end.
     """
+    years = years if years is not None else protocol.end_years or DEFAULT_YEARS
     if not 1 <= years <= MAX_YEARS:
         reason = _("choose from 1 to {most}").format(most=MAX_YEARS)
         raise InvalidSetting("years", years, not_allowed(years, reason))
-    phases = _Phases(protocol, treatment_date)
-    visits = _done_visits(check_done(done, treatment_date, today), phases, treatment_date)
-    anchor = visits[-1].date if visits else treatment_date
-    anchor_number, months, due = len(visits), 0, anchor
-    while True:
-        phase = phases.on(due)
-        months += phase.every_months
-        due = anchor + relativedelta(months=months)
-        if due > treatment_date + relativedelta(months=12 * years + phase.every_months // 2):
-            break
-        shown, holiday = move(due, weekends, holidays)
-        visits.append(
-            Visit(
-                len(visits) + 1, anchor_number, anchor, months, due, shown, phase, holiday=holiday
-            )
-        )
-    track_visits = [
-        visit
-        for track in protocol.tracks
-        for visit in _track_visits(track, treatment_date, years, weekends, holidays)
-    ]
+    recorded = _by_stream(protocol, done)
+    plan = _Planner(treatment_date, years, weekends, holidays)
+    visits: list[Visit] = []
+    dropped: list[Visit] = []
+    for stream in protocol.streams:
+        scans = check_done(recorded[stream], treatment_date, today)
+        planned = plan.stream(stream, scans)
+        visits.extend(planned)
+        if scans:
+            # Counting from the visits done can shorten a stream: the visits it no longer
+            # has, on the days the stream without visits done showed them.
+            dropped.extend(plan.stream(stream, [])[len(planned) :])
+    rank = {stream: index for index, stream in enumerate(protocol.streams)}
+    visits.sort(key=lambda visit: (visit.date, rank[visit.stream]))
     return Schedule(
         treatment_date=treatment_date,
         protocol=protocol,
@@ -340,58 +384,62 @@ def make_schedule(
         name=clean_name(name),
         visits=tuple(visits),
         holidays=holidays.code if holidays else None,
-        track_visits=tuple(track_visits),
         today=today,
-        dropped=_dropped(visits, treatment_date, protocol, years, weekends, holidays),
+        dropped=tuple(dropped),
     )
 
 
-def _dropped(
-    visits: list[Visit],
-    treatment_date: date,
-    protocol: Protocol,
-    years: int,
-    weekends: Weekends,
-    holidays: Holidays | None,
-) -> tuple[Visit, ...]:
-    """Counting from the scans done can shorten a plan: the visits it no longer has,
-    on the days the plan without scans done showed them."""
-    if not any(visit.done for visit in visits):
-        return ()
-    unanchored = make_schedule(
-        treatment_date, protocol=protocol, years=years, weekends=weekends, holidays=holidays
-    )
-    return unanchored.visits[len(visits) :]
+@dataclass(frozen=True)
+class _Planner:
+    """What every stream of one plan is planned with."""
 
+    treatment_date: date
+    years: int
+    weekends: Weekends
+    holidays: Holidays | None
 
-def _done_visits(scans: list[date], phases: _Phases, treatment_date: date) -> list[Visit]:
-    """The visits the scans done fulfil, in order: each due from the scan before it."""
-    visits: list[Visit] = []
-    anchor = treatment_date
-    for number, scan in enumerate(scans, start=1):
-        phase = phases.on(anchor)
-        due = anchor + relativedelta(months=phase.every_months)
-        visits.append(
-            Visit(number, number - 1, anchor, phase.every_months, due, scan, phase, Status.DONE)
-        )
-        anchor = scan
-    return visits
-
-
-def _track_visits(
-    track: Track, treatment_date: date, years: int, weekends: Weekends, holidays: Holidays | None
-) -> list[Visit]:
-    """An extra track: every `every_months` from the treatment date to the end of follow-up."""
-    every = track.every_months
-    phase = Phase(0, None, every, (every, every))
-    visits: list[Visit] = []
-    for months in range(every, 12 * years + 1, every):
-        due = treatment_date + relativedelta(months=months)
-        shown, holiday = move(due, weekends, holidays)
-        number = len(visits) + 1
-        visits.append(
-            Visit(
-                number, 0, treatment_date, months, due, shown, phase, holiday=holiday, track=track
+    def stream(self, stream: Stream, scans: list[date]) -> list[Visit]:
+        """The visits of `stream`: those `scans` fulfil, then those planned after the last."""
+        phases = _Phases(stream, self.treatment_date)
+        visits: list[Visit] = []
+        anchor = self.treatment_date
+        for number, scan in enumerate(scans, start=1):
+            phase = phases.on(anchor)
+            due = anchor + relativedelta(months=phase.every_months)
+            visits.append(
+                Visit(
+                    number,
+                    number - 1,
+                    anchor,
+                    phase.every_months,
+                    due,
+                    scan,
+                    phase,
+                    stream,
+                    Status.DONE,
+                )
             )
-        )
-    return visits
+            anchor = scan
+        end = self.treatment_date + relativedelta(months=12 * self.years)
+        anchor_number, months, due = len(visits), 0, anchor
+        while True:
+            phase = phases.on(due)
+            months += phase.every_months
+            due = anchor + relativedelta(months=months)
+            grace = 0 if stream.by_choice else phase.every_months // 2
+            if due > end + relativedelta(months=grace):
+                return visits
+            shown, holiday = move(due, self.weekends, self.holidays)
+            visits.append(
+                Visit(
+                    len(visits) + 1,
+                    anchor_number,
+                    anchor,
+                    months,
+                    due,
+                    shown,
+                    phase,
+                    stream,
+                    holiday=holiday,
+                )
+            )

@@ -25,7 +25,7 @@ from typing import Any
 from followup._dates import FIRST_YEAR, LAST_YEAR, Weekends, check_date, parse_date
 from followup._errors import InvalidDate, InvalidSetting, Origin, not_allowed
 from followup._i18n import LANGUAGES, N_, _
-from followup._protocols import DEFAULT_PROTOCOL, PRESETS, Track
+from followup._protocols import DEFAULT_PROTOCOL, PRESETS, Stream
 from followup._schedule import (
     DEFAULT_WEEKENDS,
     DEFAULT_YEARS,
@@ -35,6 +35,7 @@ from followup._schedule import (
     MAX_TRACKS,
     MAX_YEARS,
     NAME_LIMIT,
+    Recorded,
     clean_name,
 )
 
@@ -136,7 +137,19 @@ _DATE_HTML = {"type": "date", "min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}
 DATE = Shape(_date, _DATE_SCHEMA, _DATE_HTML)
 
 
-def _dates(value: object) -> tuple[date, ...]:
+def _recorded(value: object) -> Recorded:
+    """A date recorded as done: `2024-06-03` for the lead stream, or `ct:2024-06-03` for
+    the stream a protocol names `ct` (checked against the protocol when planning)."""
+    if isinstance(value, Recorded):
+        return value
+    if isinstance(value, str) and ":" in value:
+        stream, _colon, day = value.rpartition(":")
+        if stream.strip() and len(stream) <= NAME_LIMIT:
+            return Recorded(_date(day.strip()), stream.strip())
+    return Recorded(_date(value))
+
+
+def _dates(value: object) -> tuple[Recorded, ...]:
     """A list of dates; in a single text (a roster cell), separated by ';'."""
     if isinstance(value, str):
         value = [part for part in value.split(";") if part.strip()]
@@ -148,10 +161,18 @@ def _dates(value: object) -> tuple[date, ...]:
         )
     if len(value) > MAX_DONE:
         raise _Refused(_("give at most {most} dates").format(most=MAX_DONE))
-    return tuple(_date(item) for item in value)
+    return tuple(_recorded(item) for item in value)
 
 
-DATES = Shape(_dates, {"type": "array", "items": _DATE_SCHEMA, "maxItems": MAX_DONE}, _DATE_HTML)
+_RECORDED_SCHEMA = {
+    "type": "string",
+    "maxLength": NAME_LIMIT + 11,
+    "example": "2025-06-03",
+    "description": "A date, or STREAM:DATE for a stream other than the protocol's first.",
+}
+DATES = Shape(
+    _dates, {"type": "array", "items": _RECORDED_SCHEMA, "maxItems": MAX_DONE}, _DATE_HTML
+)
 
 
 def _choice(values: Callable[[], Iterable[str]], reason: str) -> Callable[[object], str]:
@@ -230,13 +251,13 @@ def _holidays(value: object) -> str:
 HOLIDAYS = Shape(_holidays, {"type": "string", "maxLength": _REGION_CODE, "example": "ES-MD"})
 _TRACK_SHAPE = N_(
     "{value} is not a list of tracks, each with an exam and every_months "
-    '(e.g. the exam "Brain MRI" every 12 months)'
+    '(e.g. the exam "Chest X-ray" every 12 months)'
 )
 _EVERY = _whole_within(1, MAX_MONTHS, N_("give a whole number of months from {low} to {high}"))
 
 
-def _track(item: object) -> Track:
-    if isinstance(item, Track):
+def _track(item: object) -> Stream:
+    if isinstance(item, Stream):
         item = {"exam": item.exam, "every_months": item.every_months}
     if not isinstance(item, Mapping):
         raise _Refused(_(_TRACK_SHAPE).format(value=_shown(item)))
@@ -254,10 +275,10 @@ def _track(item: object) -> Track:
         every = _EVERY.convert(item.get("every_months", item.get("every")))
     except _Refused as refused:
         raise _Refused(refused.problem, "every_months") from None
-    return Track(exam, every)
+    return Stream.every(exam, every)
 
 
-def _tracks(value: object) -> tuple[Track, ...]:
+def _tracks(value: object) -> tuple[Stream, ...]:
     if not isinstance(value, list | tuple):
         raise _Refused(_(_TRACK_SHAPE).format(value=_shown(value)))
     if len(value) > MAX_TRACKS:
@@ -312,7 +333,8 @@ class Field:
     def help_text(self, more: str = "") -> str:
         """The help line, with the limits and the default as declared here; `more` is a
         front end's own words (a command, a flag of its own), put before the default."""
-        help = _(self.help).format(most=MAX_YEARS) + (f" {more}" if more else "")
+        help = _(self.help).format(most=MAX_YEARS, default=DEFAULT_YEARS)
+        help += f" {more}" if more else ""
         if self.default is None:
             return help
         return _("{help} [default: {default}]").format(help=help, default=self.plain_default)
@@ -416,9 +438,11 @@ class Settings:
         "--years",
         "N",
         N_("Years of follow-up"),
-        N_("Length of follow-up in years, 1 to {most}: a choice, not a rule."),
+        N_(
+            "Length of follow-up in years, 1 to {most} [default: the end the source states, "
+            "else {default}]; where the source sets no end, a choice, not a rule."
+        ),
         _whole_within(1, MAX_YEARS, N_("choose from {low} to {high}")),
-        DEFAULT_YEARS,
     )
     weekends: Weekends | None = setting(
         "--weekends",
@@ -450,19 +474,22 @@ class Settings:
         ),
         HOLIDAYS,
     )
-    done: tuple[date, ...] | None = setting(
+    done: tuple[Recorded, ...] | None = setting(
         "--done",
-        "DATE",
+        "[STREAM:]DATE",
         N_("Scans already done"),
-        N_("Dates of the scans already done; the plan continues from the last."),
+        N_(
+            "Dates of the scans already done; the plan continues from the last. For a "
+            "protocol's other streams, put the stream's id first, e.g. visit:2025-06-20."
+        ),
         DATES,
     )
-    tracks: tuple[Track, ...] | None = setting(
+    tracks: tuple[Stream, ...] | None = setting(
         "--track",
         "EXAM",
         N_("Extra track"),
         N_(
-            'Add a separate stream of visits for another exam, e.g. "Brain MRI", every so '
+            'Add a separate stream of visits for another exam, e.g. "Chest X-ray", every so '
             "many months. Opt-in: discuss it with the care team."
         ),
         TRACKS,

@@ -14,22 +14,26 @@ from typing import NamedTuple
 
 from followup._dates import Weekends
 from followup._i18n import _, ngettext
+from followup._i18n import current as current_language
 from followup._i18n import long_date as long_date
 from followup._i18n import short_date as short_date
 from followup._i18n import weekday as weekday
-from followup._protocols import Phase, Protocol, Track
+from followup._protocols import Phase, Protocol, Source, Stream
 from followup._schedule import Next, Schedule, Standing, Visit
 
 __all__ = [
     "Choice",
     "Fact",
     "ProtocolView",
+    "StreamView",
     "about",
+    "checked",
     "choices",
     "counted_from",
     "disclaimer",
     "exam",
     "exam_short",
+    "exams",
     "gap",
     "horizon",
     "horizon_short",
@@ -38,6 +42,7 @@ __all__ = [
     "moved_note",
     "next_footer",
     "next_sentence",
+    "our_translation",
     "phase_label",
     "phase_rule",
     "protocol_view",
@@ -47,11 +52,15 @@ __all__ = [
     "span",
     "standing_label",
     "status",
+    "stream_exam",
+    "stream_phases",
+    "stream_weight",
     "title",
     "track_note",
     "track_rule",
     "visit_details",
     "weekday",
+    "weight",
     "window",
 ]
 
@@ -117,12 +126,23 @@ def phase_rule(phase: Phase) -> str:
     return rule
 
 
+def stream_exam(stream: Stream, *, short: bool = False) -> str:
+    """A stream's exam in the active language; one added by choice is the user's words."""
+    text = stream.exam_short if short else stream.exam
+    return text if stream.by_choice else _(text)
+
+
+def exams(protocol: Protocol) -> str:
+    """The exams of the protocol's own streams, in the active language."""
+    return "; ".join(stream_exam(s) for s in protocol.streams if not s.by_choice)
+
+
 def exam(schedule: Schedule, visit: Visit) -> str:
-    return visit.track.exam if visit.track else _(schedule.protocol.exam)
+    return stream_exam(visit.stream)
 
 
 def exam_short(schedule: Schedule, visit: Visit) -> str:
-    return visit.track.exam if visit.track else _(schedule.protocol.exam_short)
+    return stream_exam(visit.stream, short=True)
 
 
 def gap(visit: Visit) -> str:
@@ -217,8 +237,8 @@ def visit_details(schedule: Schedule, visit: Visit) -> list[str]:
         )
     else:
         timing = _("Due {when}: {due}.").format(when=_due(visit), due=long_date(visit.due_date))
-    if visit.track:
-        every = _("Every {interval}.").format(interval=months(visit.track.every_months))
+    if visit.stream.by_choice:
+        every = _("Every {interval}.").format(interval=months(visit.stream.every_months))
         return [head, timing, f"{every} {track_note()}"]
     window_line = _("Window: {window}; {rule}.").format(
         window=window(visit), rule=phase_rule(visit.phase)
@@ -282,7 +302,7 @@ def next_footer(schedule: Schedule) -> list[str]:
 
 def choices(schedule: Schedule) -> str:
     """The choices that shaped this plan, each one the user can change."""
-    first = schedule.protocol.phases[0]
+    first = schedule.protocol.lead.phases[0]
     parts = []
     if first.allowed[0] != first.allowed[1]:
         parts.append(
@@ -329,21 +349,46 @@ def choices(schedule: Schedule) -> str:
 
 
 def horizon(schedule: Schedule) -> str:
+    end = schedule.protocol.end_years
+    values = {"years": schedule.years, "date": schedule.end_date.isoformat(), "end": end}
+    if end is None:
+        return ngettext(
+            "Planned for {years} year, to {date}. The source sets no end to its last phase: "
+            "this length is a choice to agree with the care team.",
+            "Planned for {years} years, to {date}. The source sets no end to its last phase: "
+            "this length is a choice to agree with the care team.",
+            schedule.years,
+        ).format(**values)
+    if schedule.years > end:
+        return ngettext(
+            "Planned for {years} years, to {date}: past the end of follow-up the source "
+            "sets, {end} year.",
+            "Planned for {years} years, to {date}: past the end of follow-up the source "
+            "sets, {end} years.",
+            end,
+        ).format(**values)
     return ngettext(
-        "Planned for {years} year, to {date}. The source sets no end to its last phase: "
-        "this length is a choice to agree with the care team.",
-        "Planned for {years} years, to {date}. The source sets no end to its last phase: "
-        "this length is a choice to agree with the care team.",
-        schedule.years,
-    ).format(years=schedule.years, date=schedule.end_date.isoformat())
+        "Planned for {years} year, to {date}; the source ends follow-up at {end} year.",
+        "Planned for {years} years, to {date}; the source ends follow-up at {end} years.",
+        end,
+    ).format(**values)
 
 
 def horizon_short(schedule: Schedule) -> str:
-    return ngettext(
-        "Follow-up length: {years} year, a choice (the source sets no end).",
-        "Follow-up length: {years} years, a choice (the source sets no end).",
-        schedule.years,
-    ).format(years=schedule.years)
+    end = schedule.protocol.end_years
+    if end is None:
+        return ngettext(
+            "Follow-up length: {years} year, a choice (the source sets no end).",
+            "Follow-up length: {years} years, a choice (the source sets no end).",
+            schedule.years,
+        ).format(years=schedule.years)
+    if schedule.years > end:
+        return _("Follow-up length: {years} years, past the source's end ({end} years).").format(
+            years=schedule.years, end=end
+        )
+    return _("Follow-up length: {years} years (the source ends follow-up at {end}).").format(
+        years=schedule.years, end=end
+    )
 
 
 def start(schedule: Schedule) -> str:
@@ -352,8 +397,26 @@ def start(schedule: Schedule) -> str:
     )
 
 
+def stream_phases(stream: Stream) -> str:
+    return "; ".join(phase_rule(phase) for phase in stream.phases)
+
+
 def phases(schedule: Schedule) -> str:
-    return "; ".join(phase_rule(phase) for phase in schedule.protocol.phases) + "."
+    """The phases of each stream; a stream's exam heads them when there are several."""
+    streams = [s for s in schedule.protocol.streams if not s.by_choice]
+    if len(streams) == 1:
+        return stream_phases(streams[0]) + "."
+    return " ".join(
+        _("{exam}: {phases}.").format(exam=stream_exam(s), phases=stream_phases(s)) for s in streams
+    )
+
+
+def our_translation(source: Source) -> str | None:
+    """Our translation of the source's words, marked as ours, when they are in another
+    language than the reader's."""
+    if not source.translation or current_language().startswith(source.quote_language):
+        return None
+    return _("Our translation: “{translation}”").format(translation=_(source.translation))
 
 
 def rule(schedule: Schedule) -> str:
@@ -363,9 +426,11 @@ def rule(schedule: Schedule) -> str:
         return _("as set in the {file}: {phases}").format(
             file=_(source.quoted_from), phases=phases(schedule)
         )
-    return _("“{quote}” (wording of the {origin})").format(
+    wording = _("“{quote}” (wording of the {origin})").format(
         quote=source.quote, origin=_(source.quoted_from)
     )
+    translated = our_translation(source)
+    return f"{wording}. {translated}" if translated else wording
 
 
 def source(schedule: Schedule, *, short: bool = False) -> str:
@@ -374,8 +439,19 @@ def source(schedule: Schedule, *, short: bool = False) -> str:
     return f"{citation} {source.url}" if source.url else citation
 
 
-def track_rule(track: Track) -> str:
-    """`Brain MRI, every 12 months`: an extra track and its cadence."""
+def checked(source: Source) -> str:
+    """How far the source was checked: the status, where the quote was read, and a
+    secondary source that agrees."""
+    parts = [_(source.verification)]
+    if source.read_at:
+        parts.append(_("Quote read at {address}.").format(address=source.read_at))
+    if source.confirmed_by:
+        parts.append(_("Same intervals in: {source}.").format(source=source.confirmed_by))
+    return " ".join(parts)
+
+
+def track_rule(track: Stream) -> str:
+    """`Brain MRI, every 12 months`: a stream added by choice and its cadence."""
     return _("{exam}, every {interval}").format(
         exam=track.exam, interval=months(track.every_months)
     )
@@ -386,6 +462,33 @@ def tracks(schedule: Schedule) -> str:
     return f"{listed}. {track_note()}"
 
 
+def stream_weight(schedule: Schedule, stream: Stream) -> str:
+    """`CT/MRI, chest + abdomen: 19 visits over 10 years (years 1–2: 8, years 3–5: 6, from
+    year 6: 5)`: how many visits one stream holds, and how many in each phase."""
+    visits = schedule.of(stream)
+    per_phase = [
+        (phase, sum(1 for visit in visits if visit.phase == phase)) for phase in stream.phases
+    ]
+    shown = [(phase, count) for phase, count in per_phase if count]
+    total = ngettext(
+        "{exam}: {count} visit over {years} years",
+        "{exam}: {count} visits over {years} years",
+        len(visits),
+    ).format(exam=stream_exam(stream, short=True), count=len(visits), years=schedule.years)
+    if len(shown) < 2:
+        return total
+    parts = ", ".join(
+        _("{phase}: {count}").format(count=count, phase=phase_label(phase))
+        for phase, count in shown
+    )
+    return f"{total} ({parts})"
+
+
+def weight(schedule: Schedule) -> str:
+    """What the plan weighs: its visits per stream and per phase."""
+    return "; ".join(stream_weight(schedule, stream) for stream in schedule.protocol.streams) + "."
+
+
 def about(schedule: Schedule) -> list[Fact]:
     """Labelled lines that every output carries: what produced this plan, and the notice."""
     protocol = schedule.protocol
@@ -394,10 +497,11 @@ def about(schedule: Schedule) -> list[Fact]:
         Fact("rule", _("Rule"), rule(schedule)),
         Fact("phases", _("Phases"), phases(schedule)),
         Fact("source", _("Source"), source(schedule)),
-        Fact("checked", _("Checked"), _(protocol.source.verification)),
+        Fact("checked", _("Checked"), checked(protocol.source)),
         Fact("start", _("Start"), start(schedule)),
         Fact("choices", _("Choices"), choices(schedule)),
         Fact("length", _("Length"), horizon(schedule)),
+        Fact("visits", _("Visits"), weight(schedule)),
     ]
     if protocol.tracks:
         facts.append(Fact("tracks", _("Extra tracks"), tracks(schedule)))
@@ -414,6 +518,16 @@ class Choice(NamedTuple):
     range: str
 
 
+class StreamView(NamedTuple):
+    """One stream of a protocol as outputs describe it."""
+
+    id: str
+    exam: str
+    phases: list[str]
+    quote: str | None
+    by_choice: bool
+
+
 class ProtocolView(NamedTuple):
     """A protocol as every output describes it, in the active language: `followup
     protocols show`, the web's protocol page and the API's protocol list."""
@@ -421,15 +535,18 @@ class ProtocolView(NamedTuple):
     id: str
     default: bool
     name: str
-    exam: str
-    phases: list[str]
-    tracks: list[str]
+    streams: list[StreamView]
     choices: list[Choice]
     start: str
+    end_years: int | None
     citation: str
     url: str | None
     quote: str
+    quote_language: str
+    translation: str | None
     quoted_from: str
+    read_at: str | None
+    confirmed_by: str | None
     checked: str
     notes: list[str]
 
@@ -437,7 +554,7 @@ class ProtocolView(NamedTuple):
 def protocol_view(protocol: Protocol, default: str) -> ProtocolView:
     """Everything a plan from `protocol` rests on; `default` is the default protocol's id."""
     source = protocol.source
-    first = protocol.phases[0]
+    first = protocol.lead.phases[0]
     choices = []
     if first.allowed[0] != first.allowed[1]:
         choices.append(
@@ -450,15 +567,27 @@ def protocol_view(protocol: Protocol, default: str) -> ProtocolView:
         id=protocol.id,
         default=protocol.id == default,
         name=_(protocol.name),
-        exam=_(protocol.exam),
-        phases=[phase_rule(phase) for phase in protocol.phases],
-        tracks=[track_rule(track) for track in protocol.tracks],
+        streams=[
+            StreamView(
+                stream.id,
+                stream_exam(stream),
+                [phase_rule(phase) for phase in stream.phases],
+                stream.quote,
+                stream.by_choice,
+            )
+            for stream in protocol.streams
+        ],
         choices=choices,
         start=_(protocol.start_hint),
+        end_years=protocol.end_years,
         citation=source.citation,
         url=source.url,
         quote=source.quote,
+        quote_language=source.quote_language,
+        translation=our_translation(source),
         quoted_from=_(source.quoted_from),
+        read_at=source.read_at,
+        confirmed_by=source.confirmed_by,
         checked=_(source.verification),
         notes=[_(note) for note in protocol.notes],
     )

@@ -132,7 +132,7 @@ def _description(schedule: Schedule, visit: Visit) -> str:
     else:
         text = _("Visit {number} of {total}, due {date} ({weekday})")
     text = text.format(**facts) + "."
-    return f"{text} {wording.track_note()}" if visit.track else text
+    return f"{text} {wording.track_note()}" if visit.stream.by_choice else text
 
 
 def _dropped_description(visit: Visit) -> str:
@@ -207,7 +207,7 @@ def care_plan(schedule: Schedule, namespace: uuid.UUID) -> dict[str, Any]:
             "end": schedule.end_date.isoformat(),
         },
         "activity": [
-            *(_activity(schedule, visit, namespace) for visit in schedule.all_visits()),
+            *(_activity(schedule, visit, namespace) for visit in schedule.visits),
             *(_activity(schedule, visit, namespace, dropped=True) for visit in schedule.dropped),
         ],
         "note": [{"text": f"{fact.label}: {fact.text}"} for fact in about],

@@ -78,10 +78,18 @@ def _folded(name: str) -> str:
 def visit_uid(schedule: Schedule, visit: Visit, namespace: uuid.UUID | None = None) -> str:
     """Visit n keeps its UID whatever its date, so a re-import updates, not duplicates.
 
-    An extra track's visits are named by the track's exam, so each track has its own.
+    The lead stream's visits are named as plans named them before protocols had
+    several streams; a stream added by choice is named by its exam, and a source's
+    other streams by their ids, so each stream has its own.
     """
-    stream = f"track:{visit.track.exam.casefold()}" if visit.track else "visit"
-    return str(uuid.uuid5(namespace or calendar_uid(schedule), f"{stream}-{visit.number}"))
+    stream = visit.stream
+    if stream.by_choice:
+        key = f"track:{stream.exam.casefold()}"
+    elif stream is schedule.protocol.lead or stream == schedule.protocol.lead:
+        key = "visit"
+    else:
+        key = f"stream:{stream.id.casefold()}"
+    return str(uuid.uuid5(namespace or calendar_uid(schedule), f"{key}-{visit.number}"))
 
 
 def calendar_name(schedule: Schedule) -> str:
@@ -93,9 +101,9 @@ def calendar_name(schedule: Schedule) -> str:
 def summary(schedule: Schedule, visit: Visit) -> str:
     """What a calendar shows at a glance, with whose plan it is when it has a name."""
     total = schedule.count(visit)
-    if visit.track:
+    if visit.stream.by_choice:
         title = _("{exam} ({number} of {total}), extra track").format(
-            exam=visit.track.exam, number=visit.number, total=total
+            exam=visit.stream.exam, number=visit.number, total=total
         )
     elif visit.done:
         title = _("Follow-up {exam} ({number} of {total}), done").format(
@@ -198,7 +206,7 @@ def visit_events(
     """
     footer = _footer(schedule)
     events = []
-    for visit in schedule.all_visits():
+    for visit in schedule.visits:
         event = Event.new(
             uid=visit_uid(schedule, visit, namespace),
             stamp=stamp,

@@ -19,7 +19,7 @@ from datetime import date
 from followup import _wording as wording
 from followup._dates import Weekends
 from followup._i18n import _, ngettext
-from followup._protocols import Phase
+from followup._protocols import Phase, Stream
 from followup._schedule import Next, Schedule, Standing, Visit
 
 __all__ = ["MOST_LINES", "WIDTH", "compact_rule", "note_items", "note_lines", "to_note"]
@@ -49,9 +49,9 @@ def _end_of(phase: Phase) -> str:
     return _("month {month}").format(month=end)
 
 
-def compact_rule(schedule: Schedule) -> str:
+def compact_rule(stream: Stream) -> str:
     """`every 3 months to year 2, then 6 to year 5, then 12`: the intervals in use."""
-    phases = schedule.protocol.phases
+    phases = stream.phases
     if len(phases) == 1:
         return _("every {months} months").format(months=phases[0].every_months)
     parts = [
@@ -71,9 +71,12 @@ def compact_rule(schedule: Schedule) -> str:
 
 def _rule_line(schedule: Schedule) -> str:
     citation = schedule.protocol.source.short_citation.rstrip(". ")
-    return _("{exam}: {rule} (source: {source}).").format(
-        exam=_(schedule.protocol.exam_short), rule=compact_rule(schedule), source=citation
+    rules = "; ".join(
+        f"{wording.stream_exam(stream, short=True)}: {compact_rule(stream)}"
+        for stream in schedule.protocol.streams
+        if not stream.by_choice
     )
+    return _("{rules} (source: {source}).").format(rules=rules, source=citation)
 
 
 def _weekend_choice(schedule: Schedule) -> str:
@@ -92,7 +95,7 @@ def _weekend_choice(schedule: Schedule) -> str:
 
 
 def _choices_line(schedule: Schedule) -> str:
-    first = schedule.protocol.phases[0]
+    first = schedule.protocol.lead.phases[0]
     parts = []
     if first.allowed[0] != first.allowed[1]:
         parts.append(
@@ -108,13 +111,20 @@ def _choices_line(schedule: Schedule) -> str:
                 month=first.until_month, range=wording.span(*first.until_allowed)
             )
         )
-    parts.append(
-        ngettext(
+    end = schedule.protocol.end_years
+    if end is None:
+        length = ngettext(
             "{years} year of follow-up (source: no end)",
             "{years} years of follow-up (source: no end)",
             schedule.years,
-        ).format(years=schedule.years)
-    )
+        )
+    else:
+        length = ngettext(
+            "{years} year of follow-up (source: {end})",
+            "{years} years of follow-up (source: {end})",
+            schedule.years,
+        )
+    parts.append(length.format(years=schedule.years, end=end))
     parts.append(_weekend_choice(schedule))
     return _("Choices: {choices}.").format(choices="; ".join(parts))
 
@@ -150,7 +160,7 @@ def _then_line(schedule: Schedule, upcoming: Next) -> str | None:
     ahead = (Standing.DUE, Standing.UPCOMING)
     after = [
         later
-        for later in schedule.visits
+        for later in schedule.of(visit.stream)
         if later.number > visit.number and schedule.standing_of(later, upcoming.today) in ahead
     ][:3]
     if not after:
@@ -164,7 +174,7 @@ def _tracks_line(schedule: Schedule, today: date) -> str | None:
         return None
     parts = []
     for track in schedule.protocol.tracks:
-        ahead = [v for v in schedule.track_visits if v.track == track and v.date >= today]
+        ahead = [visit for visit in schedule.of(track) if visit.date >= today]
         rule = wording.track_rule(track)
         if ahead:
             rule = _("{rule}, next {date}").format(rule=rule, date=ahead[0].date.isoformat())
@@ -189,7 +199,8 @@ def _scans_line(schedule: Schedule, today: date) -> str | None:
             ).format(count=len(done), date=done[-1].date.isoformat())
         )
     unrecorded = Standing.NOT_RECORDED
-    missing = [v for v in schedule.visits if schedule.standing_of(v, today) is unrecorded]
+    lead = schedule.of(schedule.protocol.lead)
+    missing = [v for v in lead if schedule.standing_of(v, today) is unrecorded]
     if missing:
         parts.append(
             ngettext(
@@ -202,20 +213,11 @@ def _scans_line(schedule: Schedule, today: date) -> str | None:
 
 
 def _end_line(schedule: Schedule, today: date) -> str:
-    total = len(schedule.visits)
     if schedule.end_date < today:
-        sentence = ngettext(
-            "Follow-up ended on {date}; the plan held {total} visit.",
-            "Follow-up ended on {date}; the plan held {total} visits.",
-            total,
-        )
+        sentence = _("Follow-up ended on {date}. {weight}")
     else:
-        sentence = ngettext(
-            "Follow-up ends on {date}; the plan holds {total} visit.",
-            "Follow-up ends on {date}; the plan holds {total} visits.",
-            total,
-        )
-    return sentence.format(date=schedule.end_date.isoformat(), total=total)
+        sentence = _("Follow-up ends on {date}. {weight}")
+    return sentence.format(date=schedule.end_date.isoformat(), weight=wording.weight(schedule))
 
 
 def _shares(schedule: Schedule) -> list[tuple[str, int]]:
@@ -234,10 +236,10 @@ def _shares(schedule: Schedule) -> list[tuple[str, int]]:
         (_rule_line(schedule), 2),
         (_choices_line(schedule), 2),
         (_next_line(upcoming), 2),
-        (_then_line(schedule, upcoming), 1),
-        (_tracks_line(schedule, today), 1),
+        # The dates after the next give way to the extra tracks: twelve lines at most.
+        (_tracks_line(schedule, today) or _then_line(schedule, upcoming), 1),
         (_scans_line(schedule, today), 1),
-        (_end_line(schedule, today), 1),
+        (_end_line(schedule, today), 2),
         (_("Made with followup from a published rule: educational, not medical advice."), 1),
     ]
     return [(text, lines) for text, lines in shares if text]

@@ -28,22 +28,30 @@ def protocol_list(presets: dict[str, Protocol], default: Protocol) -> str:
 def protocol_details(protocol: Protocol, default: Protocol) -> str:
     """`followup protocols show`: everything a plan from this protocol rests on."""
     view = wording.protocol_view(protocol, default.id)
-    lines = [
-        f"{view.name} [{view.id}]",
-        "",
-        _("Exam: {exam}").format(exam=view.exam),
-        _("Phases (months after the treatment date):"),
-        *(f"  {phase}" for phase in view.phases),
-    ]
-    if view.tracks:
-        lines.append(_("Extra tracks:"))
-        lines.extend(f"  {track}" for track in view.tracks)
+    lines = [f"{view.name} [{view.id}]", ""]
+    for stream in view.streams:
+        if len(view.streams) > 1:
+            lines.append(_("Stream {id}: {exam}").format(id=stream.id, exam=stream.exam))
+        else:
+            lines.append(_("Exam: {exam}").format(exam=stream.exam))
+        lines.append(_("Phases (months after the treatment date):"))
+        lines.extend(f"  {phase}" for phase in stream.phases)
+        if stream.quote:
+            lines.append(_("  Its wording: “{quote}”").format(quote=stream.quote))
     options = [f"{field_named(choice.field).flag} {choice.range}" for choice in view.choices]
-    options.append(
-        _("{flag} 1–{most} (default {default})").format(
-            flag=field_named("years").flag, most=MAX_YEARS, default=DEFAULT_YEARS
+    years = field_named("years").flag
+    if view.end_years is None:
+        options.append(
+            _("{flag} 1–{most} (default {default})").format(
+                flag=years, most=MAX_YEARS, default=DEFAULT_YEARS
+            )
         )
-    )
+    else:
+        options.append(
+            _("{flag} 1–{most} (default {default}, where the source ends follow-up)").format(
+                flag=years, most=MAX_YEARS, default=view.end_years
+            )
+        )
     lines += [
         _("Choices: {options}.").format(options=", ".join(options)),
         _("Start: {hint}.").format(hint=view.start),
@@ -55,6 +63,12 @@ def protocol_details(protocol: Protocol, default: Protocol) -> str:
         lines.append(
             _("Wording: “{quote}” ({origin})").format(quote=view.quote, origin=view.quoted_from)
         )
+    if view.translation:
+        lines.append(view.translation)
+    if view.read_at:
+        lines.append(_("Quote read at {address}.").format(address=view.read_at))
+    if view.confirmed_by:
+        lines.append(_("Same intervals in: {source}.").format(source=view.confirmed_by))
     lines.append(_("Checked: {verification}").format(verification=view.checked))
     lines.extend(_("Note: {note}").format(note=note) for note in view.notes)
     lines += ["", wording.disclaimer()]

@@ -105,7 +105,7 @@ def _note(visit: Visit) -> str:
 
 
 def _row(schedule: Schedule, visit: Visit) -> SheetRow:
-    label = f"{visit.number}" if visit.track is None else f"{visit.number}*"
+    label = f"{visit.number}*" if visit.stream.by_choice else f"{visit.number}"
     return SheetRow(
         number=label,
         weekday=i18n.column_weekday(visit.date),
@@ -113,13 +113,14 @@ def _row(schedule: Schedule, visit: Visit) -> SheetRow:
         note=_note(visit),
         note_wraps=bool(visit.holiday) and not visit.done,
         window=wording.gap(visit),
-        exam=wording.exam_short(schedule, visit) + (_(" (extra track)") if visit.track else ""),
+        exam=wording.exam_short(schedule, visit)
+        + (_(" (extra track)") if visit.stream.by_choice else ""),
         done=visit.done,
     )
 
 
 def _window_note(schedule: Schedule) -> str:
-    if schedule.track_visits:
+    if schedule.protocol.tracks:
         return _(
             "Window: months after the previous visit (for the first, after the treatment). "
             "* marks an extra track."
@@ -128,8 +129,9 @@ def _window_note(schedule: Schedule) -> str:
 
 
 def _lead(schedule: Schedule) -> str:
+    exams = wording.exams(schedule.protocol)
     return _("{exam}, counted from the treatment date {date} ({hint}).").format(
-        exam=_(schedule.protocol.exam),
+        exam=exams,
         date=i18n.long_date(schedule.treatment_date),
         hint=_(schedule.protocol.start_hint),
     )
@@ -152,7 +154,7 @@ def content(schedule: Schedule, *, generated: datetime, version: str) -> SheetCo
         source_url=schedule.protocol.source.url,
         headers=("#", _("Date"), _("Window"), _("Exam"), _("Done"), _("Result, notes")),
         window_note=_window_note(schedule),
-        rows=[_row(schedule, visit) for visit in schedule.all_visits()],
+        rows=[_row(schedule, visit) for visit in schedule.visits],
         questions_title=_("Questions to bring to the care team"),
         questions=tuple(_(question) for question in schedule.protocol.questions),
         notes_title=_("Notes from the care team"),
@@ -164,7 +166,7 @@ def content(schedule: Schedule, *, generated: datetime, version: str) -> SheetCo
 def _chart_row(schedule: Schedule, visit: Visit) -> ChartRow:
     opens, closes = visit.window
     return ChartRow(
-        number=f"{visit.number}" if visit.track is None else f"{visit.number}*",
+        number=f"{visit.number}*" if visit.stream.by_choice else f"{visit.number}",
         date=f"{i18n.column_weekday(visit.date)} {visit.date.isoformat()}",
         due=visit.due_date.isoformat(),
         window=f"{opens.isoformat()} – {closes.isoformat()}",
@@ -181,9 +183,9 @@ def chart_content(schedule: Schedule, *, generated: datetime, version: str) -> C
         title=_("For the chart: {title}").format(title=wording.title(schedule)),
         summary=note_items(schedule),
         headers=("#", _("Date"), _("Due by the rule"), _("Window"), _("Status")),
-        rows=[_chart_row(schedule, visit) for visit in schedule.all_visits()],
+        rows=[_chart_row(schedule, visit) for visit in schedule.visits],
         tracks_note=_("* marks a visit of an extra track, named above.")
-        if schedule.track_visits
+        if schedule.protocol.tracks
         else None,
         generated=_made(generated.date(), version),
     )

@@ -62,15 +62,15 @@ def _row(schedule: Schedule, visit: Visit) -> tuple[str, ...]:
         visit.due_date.isoformat(),
         wording.counted_from(visit),
         wording.window(visit),
-        _("extra track") if visit.track else wording.phase_label(visit.phase),
+        _("extra track") if visit.stream.by_choice else wording.phase_label(visit.phase),
         wording.exam(schedule, visit),
         wording.moved_note(visit, schedule.weekends),
     )
 
 
 def rows(schedule: Schedule) -> list[tuple[str, ...]]:
-    """One row of text cells per visit, extra tracks included, by date; see `HEADERS`."""
-    return [_row(schedule, visit) for visit in schedule.all_visits()]
+    """One row of text cells per visit, every stream's, by date; see `HEADERS`."""
+    return [_row(schedule, visit) for visit in schedule.visits]
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula, also
@@ -122,11 +122,20 @@ def to_markdown(schedule: Schedule) -> str:
     return "\n".join(lines)
 
 
+def _recorded(schedule: Schedule, visit: Visit) -> str:
+    """A visit done as `--done` gives it: the date, after its stream's id for a stream
+    other than the lead."""
+    day = visit.date.isoformat()
+    return day if visit.stream == schedule.protocol.lead else f"{visit.stream.id}:{day}"
+
+
 def visit_json(schedule: Schedule, visit: Visit) -> dict[str, Any]:
     """One visit as JSON: dates in ISO form, the anchor, window and phase spelled out."""
     low, high = visit.phase.allowed
     return {
+        "stream": visit.stream.id,
         "number": visit.number,
+        "of": schedule.count(visit),
         "status": schedule.standing_of(visit).value,
         "date": visit.date.isoformat(),
         "due_date": visit.due_date.isoformat(),
@@ -157,30 +166,18 @@ def to_json(schedule: Schedule) -> str:
         "name": schedule.name,
         "end_date": schedule.end_date.isoformat(),
         "choices": {
-            "early_interval": protocol.phases[0].every_months,
-            "early_until_month": protocol.phases[0].until_month,
+            "early_interval": protocol.lead.phases[0].every_months,
+            "early_until_month": protocol.lead.phases[0].until_month,
             "years": schedule.years,
             "weekends": schedule.weekends.value,
             "holidays": schedule.holidays,
-            "done": [visit.date.isoformat() for visit in schedule.done],
+            "done": [_recorded(schedule, visit) for visit in schedule.done],
         },
         "protocol": protocol_json(protocol),
         "notes": _notes(schedule),
         "disclaimer": wording.disclaimer(),
+        "weight": wording.weight(schedule),
         "visits": [visit_json(schedule, visit) for visit in schedule.visits],
-        "tracks": [
-            {
-                "exam": track.exam,
-                "every_months": track.every_months,
-                "note": wording.track_note(),
-                "visits": [
-                    visit_json(schedule, visit)
-                    for visit in schedule.track_visits
-                    if visit.track == track
-                ],
-            }
-            for track in protocol.tracks
-        ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -227,19 +224,29 @@ def protocol_json(protocol: Protocol) -> dict[str, Any]:
     return {
         "id": view.id,
         "name": view.name,
-        "exam": view.exam,
-        "phases": [
+        "streams": [
             {
-                "from_month": phase.from_month,
-                "until_month": phase.until_month,
-                "every_months": phase.every_months,
-                "allowed_months": list(phase.allowed),
-                "until_allowed": list(phase.until_allowed) if phase.until_allowed else None,
-                "label": wording.phase_label(phase),
-                "rule": rule,
+                "id": stream.id,
+                "exam": stream_view.exam,
+                "by_choice": stream.by_choice,
+                "quote": stream.quote,
+                "note": wording.track_note() if stream.by_choice else None,
+                "phases": [
+                    {
+                        "from_month": phase.from_month,
+                        "until_month": phase.until_month,
+                        "every_months": phase.every_months,
+                        "allowed_months": list(phase.allowed),
+                        "until_allowed": list(phase.until_allowed) if phase.until_allowed else None,
+                        "label": wording.phase_label(phase),
+                        "rule": rule,
+                    }
+                    for phase, rule in zip(stream.phases, stream_view.phases, strict=True)
+                ],
             }
-            for phase, rule in zip(protocol.phases, view.phases, strict=True)
+            for stream, stream_view in zip(protocol.streams, view.streams, strict=True)
         ],
+        "end_years": view.end_years,
         "start": view.start,
         "notes": view.notes,
         "source": {
@@ -247,7 +254,10 @@ def protocol_json(protocol: Protocol) -> dict[str, Any]:
             "year": protocol.source.year,
             "url": view.url,
             "quote": view.quote,
+            "our_translation": view.translation,
             "quoted_from": view.quoted_from,
+            "read_at": view.read_at,
+            "confirmed_by": view.confirmed_by,
             "verification": view.checked,
         },
     }
@@ -263,7 +273,7 @@ def rich_table(schedule: Schedule) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
-    about = [(_("Exam"), _(schedule.protocol.exam))]
+    about = [(_("Exam"), wording.exams(schedule.protocol))]
     about += [(fact.label, fact.text) for fact in wording.about(schedule)]
     notes = [Text.assemble((f"{label}: ", "bold"), text) for label, text in about]
     return Group(_Visits(schedule), *notes)
@@ -341,7 +351,7 @@ def _two_lines(texts: list[str]) -> int:
 
 def _columns(schedule: Schedule) -> dict[str, _Column]:
     """The columns this plan can show, by key; see `_ORDER`."""
-    visits = schedule.all_visits()
+    visits = schedule.visits
     columns = {
         "number": _column("#", [str(visit.number) for visit in visits]),
         "date": _column(_("Date"), [_day(visit.date) for visit in visits]),
@@ -359,7 +369,7 @@ def _columns(schedule: Schedule) -> dict[str, _Column]:
         columns["status"] = _column(
             _("Status"), [wording.status(schedule, visit) for visit in visits]
         )
-    if schedule.track_visits:
+    if schedule.several_streams:
         exams = [wording.exam_short(schedule, visit) for visit in visits]
         columns["exam"] = _column(_("Exam"), exams, wraps=True, least=_two_lines(exams))
     return columns
@@ -401,8 +411,8 @@ class _Visits:
             ),
             ("from",): _("From: months after the treatment, or after the last visit done."),
         }
-        self.done = [visit.done for visit in schedule.all_visits()]
-        self.blocks = [_block(schedule, visit) for visit in schedule.all_visits()]
+        self.done = [visit.done for visit in schedule.visits]
+        self.blocks = [_block(schedule, visit) for visit in schedule.visits]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.text import Text
@@ -455,7 +465,7 @@ def _block(schedule: Schedule, visit: Visit) -> _Block:
     head = f"{visit.number} · {_day(visit.date)}"
     if schedule.done:
         head += f" · {wording.status(schedule, visit)}"
-    exam = wording.exam_short(schedule, visit) if schedule.track_visits else None
+    exam = wording.exam_short(schedule, visit) if schedule.several_streams else None
     details = [wording.counted_from(visit), wording.window(visit)]
     details += [note for note in [wording.moved_note(visit, schedule.weekends)] if note]
     return _Block(head, exam, details)

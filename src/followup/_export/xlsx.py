@@ -85,7 +85,7 @@ def _utc(stamp: datetime) -> datetime:
 def _visit_rows(schedule: Schedule) -> list[list[Value]]:
     """The CSV's rows, with the visit number as a number and the two dates as dates."""
     table: list[list[Value]] = []
-    for visit, row in zip(schedule.all_visits(), rows(schedule), strict=True):
+    for visit, row in zip(schedule.visits, rows(schedule), strict=True):
         cells: list[Value] = list(row)
         cells[_NUMBER] = visit.number
         cells[_DATE] = visit.date

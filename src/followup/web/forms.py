@@ -91,7 +91,7 @@ class PlanForm:
         holidays = settings.holidays or ""
         values["holidays"] = holidays.partition("-")[0]
         values["holidays_region"] = holidays if "-" in holidays else ""
-        done = [day.isoformat() for day in settings.done or ()]
+        done = [str(recorded) for recorded in settings.done or ()]
         tracks = [(track.exam, str(track.every_months)) for track in settings.tracks or ()]
         return cls(values, done, tracks)
 

@@ -79,7 +79,7 @@ def _result(settings: Settings, schedule: Schedule, form: PlanForm, when: Moment
         upcoming = schedule.next_from(when.today)
         sentence = wording.next_sentence(schedule, upcoming)
         note = to_note(schedule)
-    visits = schedule.all_visits()
+    visits = list(schedule.visits)
     row = visits.index(upcoming.visit) if upcoming.visit in visits else None
     return Result(settings.lang or "en", sheet, row, sentence, form, note)
 

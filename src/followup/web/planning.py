@@ -78,7 +78,7 @@ def plan(settings: Settings, limits: Limits, today: date) -> Schedule:
     """The settings' plan, as seen `today`; refused when it holds more visits than `limits`
     allow, so that no request asks for more work than a plan's worth."""
     schedule = schedule_for(settings, today, _LOADS)
-    count = len(schedule.visits) + len(schedule.track_visits) + len(schedule.dropped)
+    count = len(schedule.visits) + len(schedule.dropped)
     # A chart page lists every visit a second time: it counts twice toward the bound.
     most = limits.plan_visits // (2 if settings.chart_lang else 1)
     if count > most:

@@ -71,7 +71,7 @@ TEXT = {
     "plan.add_scan": N_("Add a scan date"),
     "plan.done_hint": N_("The dates of scans you have had; the plan continues from the last."),
     "plan.track_hint": N_(
-        "Optional: another exam at a fixed interval, such as a brain MRI every 12 months. "
+        "Optional: another exam at a fixed interval, such as a chest X-ray every 12 months. "
         "No source sets it: discuss it with the care team."
     ),
     "plan.track_exam": N_("Exam"),
@@ -115,6 +115,7 @@ TEXT = {
         "range, the plan takes the stricter end, and you can choose within the range."
     ),
     "protocols.default": N_("The default"),
+    "protocols.end": N_("The source ends follow-up at {years} years: the plan's default length."),
     "protocols.use": N_("Plan with this protocol"),
     # The Clinic page
     "clinic.title": N_("Plan a clinic's roster"),
