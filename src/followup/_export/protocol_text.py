@@ -52,6 +52,10 @@ def protocol_details(protocol: Protocol, default: Protocol) -> str:
                 flag=years, most=MAX_YEARS, default=view.end_years
             )
         )
+    if view.end_years is not None:
+        lines.append(
+            _("Length: the source ends follow-up at {years} years.").format(years=view.end_years)
+        )
     lines += [
         _("Choices: {options}.").format(options=", ".join(options)),
         _("Start: {hint}.").format(hint=view.start),
