@@ -401,7 +401,13 @@ def test_protocol_pages_say_what_the_command_line_says(client: TestClient) -> No
     assert "every 3-4 months in the 2-3 years" in page
     assert client.get("/en/protocols/nothing").status_code == 404
     listing = client.get("/es/protocols").text
-    assert listing.count('<li>\n<h2><a href="/es/protocols/') == 6
+    assert listing.count('<li>\n<h2><a href="/es/protocols/') == 10
+    colorectal = client.get("/en/protocols/nccn-colon-2022-stage-iv").text
+    assert "CEA monitoring, as above" in colorectal
+    assert "The source ends follow-up at 5 years" in colorectal
+    assert "cancers-14-05255-t005" in colorectal
+    oncosur = client.get("/pt-BR/protocols/oncosur-high-grade").text
+    assert '<blockquote lang="es">“En tumores de grado intermedio o alto' in oncosur
 
 
 ROSTER = b"""id,treatment_date,name,holidays,done

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from followup._errors import InvalidFile
 from followup._i18n import _
+from followup._schedule import Recorded
 from followup._settings import FIELDS, Settings
 
 __all__ = ["PatientFile", "parse_patient", "to_toml"]
@@ -76,6 +77,8 @@ def to_toml(settings: Settings) -> str:
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, Recorded):  # a TOML date for the lead stream, else `ct:2025-06-20`
+        return value.day.isoformat() if value.stream is None else _string(str(value))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int):

@@ -55,7 +55,8 @@ class SheetContent:
     lang: str
     title: str
     lead: str
-    about: list[wording.Fact]
+    about: list[wording.Fact]  # page 1, above the visits
+    notes: list[wording.Fact]  # the protocol's notes: page 2, above the questions
     source_url: str | None
     headers: tuple[str, str, str, str, str, str]
     window_note: str
@@ -145,12 +146,14 @@ def _made(stamp: date, version: str) -> str:
 
 def content(schedule: Schedule, *, generated: datetime, version: str) -> SheetContent:
     # The lead and the footer already say when follow-up starts, and the notice.
-    about = [fact for fact in wording.about(schedule) if fact.key not in {"start", "notice"}]
+    facts = [fact for fact in wording.about(schedule) if fact.key not in {"start", "notice"}]
+    about = [fact for fact in facts if fact.key != "note"]
     return SheetContent(
         lang=i18n.current(),
         title=wording.title(schedule),
         lead=_lead(schedule),
         about=about,
+        notes=[fact for fact in facts if fact.key == "note"],
         source_url=schedule.protocol.source.url,
         headers=("#", _("Date"), _("Window"), _("Exam"), _("Done"), _("Result, notes")),
         window_note=_window_note(schedule),
@@ -364,8 +367,14 @@ def _pdf_visits(pdf: FPDF, sheet: SheetContent) -> None:
 
 
 def _pdf_questions(pdf: FPDF, sheet: SheetContent) -> None:
-    """Page two: questions for the care team, lines for notes, and the notice."""
+    """Page two: the protocol's notes, questions for the care team, lines for notes, and
+    the notice."""
     pdf.add_page()
+    pdf.set_font("DejaVu", "", 11)
+    for fact in sheet.notes:
+        text = f"{fact.label}: {fact.text}"
+        pdf.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.ln(1.5)
     pdf.set_font("DejaVu", "B", 13)
     pdf.cell(0, 8, sheet.questions_title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 11)
