@@ -231,7 +231,9 @@ def test_every_language_writes_a_valid_plan_in_that_language(lang: str) -> None:
     plan_ = care_plan(document)
     assert plan_["language"] == lang
     with i18n.using(lang):
-        assert plan_["activity"][2]["detail"]["code"]["text"] == i18n._(IBERO_AMERICAN_2025.lead.exam)
+        assert plan_["activity"][2]["detail"]["code"]["text"] == i18n._(
+            IBERO_AMERICAN_2025.lead.exam
+        )
 
 
 @pytest.mark.parametrize("name", ["ana-2024-01-31.fhir.json", "ana-2024-01-31-es.fhir.json"])

@@ -139,7 +139,7 @@ def test_every_output_speaks_the_language(runner: CliRunner, tmp_path: Path, lan
     assert _out(runner, *plan, "--format", "csv").lstrip("\ufeff").startswith(want["csv"])
     assert want["exam"] in _out(runner, *plan, "--format", "md")
     document = json.loads(_out(runner, *plan, "--format", "json"))
-    assert document["protocol"]["exam"] == want["exam"]
+    assert document["protocol"]["streams"][0]["exam"] == want["exam"]
     assert set(document["visits"][0]) >= {
         "number",
         "date",

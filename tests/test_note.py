@@ -92,9 +92,7 @@ def test_due_now_not_recorded_and_ended() -> None:
     assert "Scans: visits 1–4 not recorded (their windows closed)." in unrecorded
     ended = note_lines(make_schedule(date(2010, 1, 31), years=2, today=date(2025, 1, 1)))
     assert "Next: none; no visit is left in this plan." in ended
-    assert (
-        "Follow-up ended on 2012-01-31. CT/MRI, chest + abdomen: 8 visits over 2 years." in ended
-    )
+    assert "Follow-up ended on 2012-01-31. CT/MRI, chest + abdomen: 8 visits over 2 years." in ended
     assert not any(line.startswith("Then:") for line in ended)
     _fits(ended)
 
@@ -112,9 +110,7 @@ def test_the_rule_reads_in_months_when_a_phase_ends_mid_year() -> None:
         IBERO_AMERICAN_2025.lead,
         phases=(Phase(0, 18, 3, (3, 3)), Phase(18, 60, 6, (6, 6)), Phase(60, None, 12, (12, 12))),
     )
-    assert compact_rule(halves) == (
-        "every 3 months to month 18, then 6 to year 5, then 12"
-    )
+    assert compact_rule(halves) == ("every 3 months to month 18, then 6 to year 5, then 12")
     one = replace(IBERO_AMERICAN_2025.lead, phases=(Phase(0, None, 6, (6, 6)),))
     assert compact_rule(one) == "every 6 months"
 

@@ -182,7 +182,19 @@ def test_uk_presets_are_appointments_and_claim_no_guideline(
         assert "British Sarcoma Group" not in text
         assert "Hayes" not in text
     ics = runner.invoke(
-        app, ["plan", "2025-03-14", "--protocol", protocol_id, "--name", "AL", "--format", "ics", "-o", "-"]
+        app,
+        [
+            "plan",
+            "2025-03-14",
+            "--protocol",
+            protocol_id,
+            "--name",
+            "AL",
+            "--format",
+            "ics",
+            "-o",
+            "-",
+        ],
     ).stdout
     assert "SUMMARY:Follow-up appointment (1 of " in ics
     assert "follow-up follow-up" not in ics.lower()

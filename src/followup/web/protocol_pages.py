@@ -36,7 +36,8 @@ def _json(protocol: Protocol) -> dict[str, Any]:
         {**choice._asdict(), "label": i18n._(field_named(choice.field).label)}
         for choice in view.choices
     ]
-    return {**view._asdict(), "choices": choices}
+    streams = [stream._asdict() for stream in view.streams]
+    return {**view._asdict(), "streams": streams, "choices": choices}
 
 
 @router.get("/{lang}/protocols.json")
