@@ -35,6 +35,14 @@ CASES = {
     "ana-2024-01-31-es.fhir.json": ["2024-01-31", "--name", "Ana", "--format", "fhir", "--lang", "es"],
     "ana-2024-01-31.note.txt": ["2024-01-31", "--name", "Ana", "--format", "note"],
     "ana-2024-01-31-es.note.txt": ["2024-01-31", "--name", "Ana", "--format", "note", "--lang", "es"],
+    # One golden per new preset: the two-stream colorectal plan as a calendar and JSON,
+    # the others as the text a reader sees.
+    "colorectal-2024-01-31.ics": ["2024-01-31", "--name", "Ana", "--protocol", "nccn-colon-2022-stage-iv", "--format", "ics"],
+    "colorectal-2024-01-31.json": ["2024-01-31", "--name", "Ana", "--protocol", "nccn-colon-2022-stage-iv", "--done", "visit:2024-01-31", "--format", "json"],
+    "canadian-2024-01-31.md": ["2024-01-31", "--name", "Ana", "--protocol", "canadian-cancer-society-sts", "--format", "md"],
+    "oncosur-high-2024-01-31-pt-BR.md": ["2024-01-31", "--name", "Ana", "--protocol", "oncosur-high-grade", "--lang", "pt-BR", "--format", "md"],
+    "oncosur-low-2024-01-31-es.md": ["2024-01-31", "--name", "Ana", "--protocol", "oncosur-low-grade", "--lang", "es", "--format", "md"],
+    "uk-high-2024-01-31.ics": ["2024-01-31", "--name", "AL", "--protocol", "uk-high-grade", "--format", "ics"],
     "early-4-keep-2025-03-14.ics": [
         "2025-03-14", "--name", "AL", "--early-interval", "4", "--years", "7", "--weekends", "keep",
         "--remind", "0", "--format", "ics",
