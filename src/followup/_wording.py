@@ -257,7 +257,7 @@ def next_sentence(schedule: Schedule, upcoming: Next) -> str:
         return ended.format(date=schedule.end_date.isoformat())
     facts = {
         "number": visit.number,
-        "total": len(schedule.visits),
+        "total": schedule.count(visit),
         "exam": exam(schedule, visit),
         "date": long_date(visit.date),
         "closes": visit.window[1].isoformat(),
