@@ -177,3 +177,18 @@ def test_unknown_preset_lists_the_known_ones() -> None:
         InvalidSetting, match="choose one of ibero-american-2025, esmo-2010-high-grade"
     ):
         preset("esmo")
+
+
+def test_what_each_choice_weighs_before_a_plan_is_made() -> None:
+    """The counts the form and `protocols show` give, worked out by hand for the default
+    protocol: every 3 months, 8 visits to year 2, 6 to year 5, then one a year; every 4
+    months, 6 to year 2."""
+    weights = wording.choice_weights(preset("ibero-american-2025"))
+    assert weights.years == [5, 10, 15]
+    assert [(row.label, row.counts) for row in weights.rows] == [
+        ("every 3 months in years 1–2", [8 + 6, 8 + 6 + 5, 8 + 6 + 10]),
+        ("every 4 months in years 1–2", [6 + 6, 6 + 6 + 5, 6 + 6 + 10]),
+    ]
+    colorectal = wording.choice_weights(preset("nccn-colon-2022-stage-iv"))
+    assert colorectal.years == [5, 10, 15]
+    assert colorectal.others == [wording.Weighed("visit + CEA", [14, 24, 34])]

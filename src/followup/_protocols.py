@@ -674,7 +674,9 @@ NCCN_COLON_STAGE_IV = Protocol(
             "every 3–6 months for 2 years, then every 6 months for a total of 5 years … "
             "CEA monitoring, as above"
         ),
-        quoted_from=N_("table of a 2022 review reproducing NCCN Colon Cancer V.1.2022 (its Table 5)"),
+        quoted_from=N_(
+            "table of a 2022 review reproducing NCCN Colon Cancer V.1.2022 (its Table 5)"
+        ),
         verification=N_(
             "Secondary: a table reproduced in a review; the NCCN document was not read."
         ),

@@ -10,6 +10,8 @@ A source's own words are quoted as they were written, never translated.
 
 from __future__ import annotations
 
+import functools
+from datetime import date
 from typing import NamedTuple
 
 from followup._dates import Weekends
@@ -19,15 +21,18 @@ from followup._i18n import long_date as long_date
 from followup._i18n import short_date as short_date
 from followup._i18n import weekday as weekday
 from followup._protocols import Phase, Protocol, Source, Stream
-from followup._schedule import Next, Schedule, Standing, Visit
+from followup._schedule import DEFAULT_YEARS, Next, Schedule, Standing, Visit, make_schedule
 
 __all__ = [
     "Choice",
+    "ChoiceWeights",
     "Fact",
     "ProtocolView",
     "StreamView",
+    "Weighed",
     "about",
     "checked",
+    "choice_weights",
     "choices",
     "counted_from",
     "disclaimer",
@@ -482,6 +487,55 @@ def stream_weight(schedule: Schedule, stream: Stream) -> str:
         for phase, count in shown
     )
     return f"{total} ({parts})"
+
+
+class Weighed(NamedTuple):
+    """How many visits one stream holds with one set of choices: `label` says the choices
+    (`every 3 months in years 1–2`) or names the stream, `counts` the visits for each
+    length in `ChoiceWeights.years`."""
+
+    label: str
+    counts: list[int]
+
+
+class ChoiceWeights(NamedTuple):
+    """The visits a protocol's plan holds for each choice it leaves open, before any plan
+    is made (for the web form and `protocols show`): `rows` for the lead stream, whose
+    first phase the choices set; `others` for each other stream, which they leave alone."""
+
+    years: list[int]
+    lead: str
+    rows: list[Weighed]
+    others: list[Weighed]
+
+
+# Counts do not depend on the day: any day away from month ends gives them.
+_ANY_DAY = date(2025, 1, 15)
+
+
+@functools.lru_cache(maxsize=64)
+def choice_weights(protocol: Protocol) -> ChoiceWeights:
+    """The visits for each early interval and first-phase length the source allows, over
+    5, 10 and 15 years and the source's own end."""
+    years = sorted({5, 10, 15, protocol.end_years or DEFAULT_YEARS})
+    first = protocol.lead.phases[0]
+    low, high = first.allowed
+    lengths = [None] if first.until_allowed is None else [m // 12 for m in first.until_allowed]
+    rows = []
+    for every in range(low, high + 1):
+        for early_years in dict.fromkeys(lengths):
+            chosen = protocol.choose(early_interval=every, early_years=early_years)
+            label = _("every {interval} in {phase}").format(
+                interval=months(every), phase=phase_label(chosen.lead.phases[0])
+            )
+            plans = [make_schedule(_ANY_DAY, protocol=chosen, years=n) for n in years]
+            rows.append(Weighed(label, [len(plan.of(chosen.lead)) for plan in plans]))
+    plans = [make_schedule(_ANY_DAY, protocol=protocol, years=n) for n in years]
+    others = [
+        Weighed(stream_exam(stream, short=True), [len(plan.of(stream)) for plan in plans])
+        for stream in protocol.streams[1:]
+    ]
+    return ChoiceWeights(years, stream_exam(protocol.lead, short=True), rows, others)
 
 
 def weight(schedule: Schedule) -> str:

@@ -56,6 +56,14 @@ def protocol_details(protocol: Protocol, default: Protocol) -> str:
         lines.append(
             _("Length: the source ends follow-up at {years} years.").format(years=view.end_years)
         )
+    weights = wording.choice_weights(protocol)
+    lines.append(
+        _("Visits over {years} years, by choice: {exam}").format(
+            years=" / ".join(map(str, weights.years)), exam=weights.lead
+        )
+    )
+    for row in [*weights.rows, *weights.others]:
+        lines.append(f"  {row.label}: {' / '.join(map(str, row.counts))}")
     lines += [
         _("Choices: {options}.").format(options=", ".join(options)),
         _("Start: {hint}.").format(hint=view.start),
