@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -239,3 +240,32 @@ def test_protocol_and_choices_in_the_patient_file(runner: CliRunner, tmp_path: P
     assert document["choices"]["early_until_month"] == 24
     other = _json(runner, "plan", "--from", str(patient), "--protocol", "uk-high-grade")
     assert other["protocol"]["id"] == "uk-high-grade"
+
+
+# The event lines (UID, DTSTART, SUMMARY, STATUS, SEQUENCE) that the model before streams
+# wrote for these plans, as a SHA-256 of the lines in order: a plan with a track and scans
+# done, and an old-format protocol file with a track.
+BEFORE_STREAMS = {
+    ("--track", "Brain MRI", "--every", "12", "--done", "2024-05-02", "--done", "2024-08-01"): "f887dbc685f023408697d72002a36a6e552a6dd1873293e53f17499b7393799a",
+    ("--protocol", "tests/examples/centre.toml", "--done", "2024-05-02", "--years", "4"): "a0a64d10ef141727daadc6953923060f050946828251a463125b174fc802f9a1",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("options", list(BEFORE_STREAMS))
+def test_old_plans_keep_their_events(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, options: tuple[str, ...]
+) -> None:
+    """Plans made before protocols had several streams keep every event: the same UIDs,
+    dates, titles, statuses and sequence numbers."""
+    monkeypatch.chdir(Path(__file__).parent.parent)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    argv = ["plan", "2024-01-31", "--name", "Ana", *options, "--today", "2025-06-01"]
+    result = runner.invoke(app, [*argv, "--format", "ics", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    lines = [
+        line
+        for line in result.stdout.replace("\r\n", "\n").splitlines()
+        if line.startswith(("UID", "DTSTART", "SUMMARY", "STATUS", "SEQUENCE"))
+    ]
+    digest = hashlib.sha256("".join(f"{line}\n" for line in lines).encode()).hexdigest()
+    assert digest == BEFORE_STREAMS[options]
