@@ -269,3 +269,110 @@ def test_old_plans_keep_their_events(
     ]
     digest = hashlib.sha256("".join(f"{line}\n" for line in lines).encode()).hexdigest()
     assert digest == BEFORE_STREAMS[options]
+
+
+STREAMS = """\
+name = "Our centre, colorectal liver metastases"
+end_years = 5
+[[streams]]
+id = "ct"
+exam = "CT chest, abdomen and pelvis"
+quote = "CT every 3 months for 2 years, then every 6"
+[[streams.phases]]
+until_month = 24
+every_months = [3, 6]
+[[streams.phases]]
+every_months = 6
+[[streams]]
+id = "visit"
+exam = "Clinic visit with CEA"
+[[streams.phases]]
+every_months = 3
+[source]
+citation = "Tumour board decision, 2026"
+"""
+
+
+def test_a_protocol_file_with_several_streams_and_an_end(runner: CliRunner, tmp_path: Path) -> None:
+    """`[[streams]]` each with its phases, `end_years` as the default length; a visit
+    recorded for one stream (`--done visit:DATE`) moves that stream only."""
+    path = tmp_path / "streams.toml"
+    path.write_text(STREAMS)
+    plan = _json(runner, "plan", "2024-01-31", "--protocol", str(path))
+    assert plan["choices"]["years"] == 5
+    streams = plan["protocol"]["streams"]
+    assert [(s["id"], s["quote"]) for s in streams] == [
+        ("ct", "CT every 3 months for 2 years, then every 6"),
+        ("visit", None),
+    ]
+    ct = [v["counted_from"]["months"] for v in plan["visits"] if v["stream"] == "ct"]
+    visit = [v["counted_from"]["months"] for v in plan["visits"] if v["stream"] == "visit"]
+    assert ct == [*range(3, 25, 3), *range(30, 61, 6)]
+    assert visit == list(range(3, 61, 3))
+    moved = _json(
+        runner, "plan", "2024-01-31", "--protocol", str(path), "--done", "visit:2024-05-10",
+        "--today", "2024-06-01",
+    )  # fmt: skip
+    plain = _json(runner, "plan", "2024-01-31", "--protocol", str(path), "--today", "2024-06-01")
+    assert [v for v in moved["visits"] if v["stream"] == "ct"] == [
+        v for v in plain["visits"] if v["stream"] == "ct"
+    ]
+    first, second = [v for v in moved["visits"] if v["stream"] == "visit"][:2]
+    assert (first["status"], first["date"], second["due_date"]) == (
+        "done",
+        "2024-05-10",
+        "2024-08-10",
+    )
+    assert moved["choices"]["done"] == ["visit:2024-05-10"]
+    longer = runner.invoke(
+        app,
+        [
+            "plan",
+            "2024-01-31",
+            "--protocol",
+            str(path),
+            "--years",
+            "7",
+            "--format",
+            "md",
+            "-o",
+            "-",
+        ],
+    )
+    assert "past the end of follow-up the source sets, 5 years" in longer.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (STREAMS + 'exam = "x"\n', "key 'source.exam': unknown key"),
+        ('exam = "x"\n' + STREAMS, "key 'exam': give it inside each [[streams]] table, not beside them"),
+        (STREAMS.replace('id = "visit"', 'id = "ct"'), "key 'streams[2].id': another stream has this id or exam"),
+        (STREAMS.replace("end_years = 5", "end_years = 0"), "key 'end_years': expected whole years from 1 to 30, got 0"),
+        (STREAMS.replace("[[streams.phases]]\nevery_months = 3\n", ""), "key 'streams[2].phases': missing: give at least one [[phases]]"),
+    ],
+)  # fmt: skip
+def test_bad_streams_name_the_key(
+    runner: CliRunner, tmp_path: Path, text: str, message: str
+) -> None:
+    """A mistake in `[[streams]]` or `end_years` is bad input naming file and key."""
+    path = tmp_path / "streams.toml"
+    path.write_text(text)
+    result = runner.invoke(app, ["plan", "2024-01-31", "--protocol", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: {path}: {message}"), result.stderr
+    unknown = runner.invoke(app, ["plan", "2024-01-31", "--protocol", str(tmp_path / "ok.toml")])
+    assert unknown.exit_code == 2
+
+
+def test_a_visit_recorded_for_a_stream_the_protocol_lacks_is_refused(runner: CliRunner) -> None:
+    """`--done mri:DATE` with a protocol that has no stream `mri`: exit 2, naming the option
+    and listing the streams."""
+    result = runner.invoke(
+        app, ["plan", "2024-01-31", "--done", "mri:2024-05-01", "--today", "2024-06-01"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --done 'mri:2024-05-01' is not allowed: this protocol has no stream mri; "
+        "its streams are CT or MRI of the chest and abdomen\n"
+    )
