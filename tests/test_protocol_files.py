@@ -376,3 +376,13 @@ def test_a_visit_recorded_for_a_stream_the_protocol_lacks_is_refused(runner: Cli
         "Error: --done 'mri:2024-05-01' is not allowed: this protocol has no stream mri; "
         "its streams are CT or MRI of the chest and abdomen\n"
     )
+
+
+def test_the_note_on_unrecorded_visits_says_how_to_record_another_stream(runner: CliRunner) -> None:
+    """With two streams, the note on visits with nothing recorded names the ids to put first."""
+    result = runner.invoke(
+        app,
+        ["next", "2025-03-14", "--protocol", "nccn-colon-2022-stage-iv", "--today", "2025-12-01"],
+    )
+    assert result.exit_code == 0
+    assert "put its id first: --done ID:DATE (ids: visit)." in result.stderr

@@ -318,7 +318,7 @@ def fitted(texts: Iterable[str], stream: TextIO) -> list[str]:
     return [line for text in texts for line in wrap_words(text, width) or [""]]
 
 
-def tell_unrecorded(upcoming: Next) -> None:
+def tell_unrecorded(schedule: Schedule, upcoming: Next) -> None:
     """Once, on standard error: earlier visits that have no scan recorded, and what to do."""
     if upcoming.unrecorded:
         note = ngettext(
@@ -330,6 +330,12 @@ def tell_unrecorded(upcoming: Next) -> None:
             upcoming.unrecorded,
         )
         note = note.format(count=upcoming.unrecorded)
+        streams = [stream.id for stream in schedule.protocol.streams[1:]]
+        if streams:
+            note += " " + _(
+                "For a stream other than the first, put its id first: --done ID:DATE "
+                "(ids: {ids})."
+            ).format(ids=", ".join(streams))
         typer.echo("\n".join(fitted([note], sys.stderr)), err=True)
 
 

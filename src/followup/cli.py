@@ -140,7 +140,7 @@ def plan_(
     _emit(chosen.render(schedule, options), output)
     if quiet:
         return
-    console.tell_unrecorded(schedule.next_from(day))
+    console.tell_unrecorded(schedule, schedule.next_from(day))
     if output not in (None, "-"):
         console.tell_written(schedule, output)
 
@@ -171,7 +171,7 @@ def next_(
     else:
         lines = [wording.next_sentence(schedule, upcoming), *wording.next_footer(schedule)]
         _text(console.fitted(lines, sys.stdout))
-    console.tell_unrecorded(upcoming)
+    console.tell_unrecorded(schedule, upcoming)
 
 
 protocols_app = typer.Typer(
