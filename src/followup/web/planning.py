@@ -89,8 +89,8 @@ def plan(settings: Settings, limits: Limits, today: date) -> Schedule:
     return schedule
 
 
-def render_options(settings: Settings, stamp: datetime) -> RenderOptions:
-    return RenderOptions.for_settings(settings, stamp=stamp, version=version())
+def render_options(settings: Settings, stamp: datetime, link: str | None = None) -> RenderOptions:
+    return RenderOptions.for_settings(settings, stamp=stamp, version=version(), link=link)
 
 
 Download = tuple[bytes, str, str]  # content, media type, file name
