@@ -130,10 +130,9 @@ def _file(
     headers = {
         "Cache-Control": "private, max-age=3600",
         "Referrer-Policy": "no-referrer",
-        # Inline: a phone opens the calendar or the sheet rather than only saving it.
-        "Content-Disposition": disposition(file_name(settings, f".{kind}")).replace(
-            "attachment", "inline", 1
-        ),
+        # The sheet opens in the browser, to read or print; the calendar is a file, which
+        # a phone hands to its calendar (Safari offers "Add All").
+        "Content-Disposition": disposition(file_name(settings, f".{kind}"), inline=kind == "pdf"),
     }
     return Response(data, media_type=media, headers=headers)
 

@@ -119,11 +119,13 @@ def file_name(settings: Settings, suffix: str) -> str:
     return (cleaned or "followup")[:80] + suffix
 
 
-def disposition(name: str) -> str:
-    """A Content-Disposition that names the file in ASCII and, for any other letter, in UTF-8."""
+def disposition(name: str, *, inline: bool = False) -> str:
+    """A Content-Disposition that names the file in ASCII and, for any other letter, in UTF-8;
+    `inline` for a file the browser may show itself (a PDF)."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name) or "followup"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 _WORKERS: list[anyio.CapacityLimiter] = []
