@@ -288,3 +288,45 @@ def test_every_page_passes_axe_and_fits_a_phone(browser: Any, site: str, lang: s
     check("plan with a mistake")
     context.close()
     assert {where: problems for where, problems in found.items() if problems} == {}
+
+
+SMALL_PHONE = {"width": 320, "height": 640}
+
+
+def test_the_result_comes_first_on_a_phone_without_javascript(browser: Any, site: str) -> None:
+    """On a 360×740 and a 320×640 phone, in English, Spanish and Brazilian Portuguese, with
+    no script: after date and name, Add to my calendar and the other ways out are inside
+    the first screen (on the smaller phone, Add to my calendar at least), the focus is on
+    the result's heading, nothing scrolls sideways."""
+    for viewport, lang in [(PHONE, "en"), (SMALL_PHONE, "es"), (PHONE, "pt-BR")]:
+        context = browser.new_context(viewport=viewport, java_script_enabled=False)
+        page = context.new_page()
+        _plan(page, site, lang, name="Ana")
+        assert page.evaluate("window.scrollY") == 0
+        assert page.evaluate("document.activeElement.id") == "result-title", lang
+        ways = ('a[href$=".ics"]', 'a[href$=".pdf"]', "a[rel=bookmark]", ".ways form")
+        for way in ways if viewport == PHONE else ways[:1]:
+            box = page.locator(f".ways {way}" if way[0] == "a" else way).bounding_box()
+            assert box is not None
+            assert box["y"] + box["height"] <= viewport["height"], (lang, way, box)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        context.close()
+
+
+def test_the_pages_qr_code_reads_back_as_the_link(page: Any, site: str) -> None:
+    """The QR code on the result page, as the screen shows it, reads (with zxing-cpp) as
+    the plan link, and the link opens the same plan."""
+    try:
+        import zxingcpp
+    except ImportError:
+        missing("zxing-cpp", "pip install -e '.[dev]'")
+    from PIL import Image
+
+    _plan(page, site, name="Ana")
+    rows = _rows(page)
+    shot = page.locator("figure.qr .code").screenshot()
+    read = [code.text for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))]
+    link = page.get_attribute("#result a[rel=bookmark]", "href")
+    assert read == [f"{site}{link}"]
+    page.goto(read[0])
+    assert _rows(page) == rows
