@@ -126,7 +126,6 @@ TEXT = {
         "Open the downloaded file: Outlook, Thunderbird and Apple Calendar add every visit. "
         "To have changes arrive by themselves, subscribe to the plan link instead."
     ),
-    "plan.earlier": N_("Earlier visits"),
     "link.bad": N_(
         "This plan link cannot be opened: it was changed or cut short, or it was made by "
         "another site. Ask for the link again, or make the plan again."
