@@ -285,3 +285,17 @@ def test_the_links_calendar_replaces_the_downloaded_one_in_radicale(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_access_log_leaves_the_token_out(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A plan link's token is the plan sealed: the access log shows `/p/…` instead, so the
+    logs and the key together still give no plan back."""
+    token = Keys.of([NEW_KEY]).seal(PLAN)
+    with caplog.at_level("INFO", logger="followup.web.access"):
+        client.get(f"/p/{token}.ics")
+        client.get(f"/p/{token}")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert token not in logged
+    assert "/p/….ics" in logged

@@ -56,8 +56,7 @@ def _opened(token: str, where_: Where, fallback: str) -> tuple[Settings, PlanFor
 
 
 def _refused(refusal: _Refused) -> HTMLResponse:
-    headers = {"Cache-Control": "no-store"}
-    return page("error.html", refusal.lang, "/", 400, headers, message=refusal.message)
+    return page("error.html", refusal.lang, "/", 400, message=refusal.message)
 
 
 def _fallback(request: Request) -> str:
@@ -100,10 +99,7 @@ def _page(token: str, where_: Where, fallback: str, limits: Limits, when: Moment
     except _Refused as refusal:
         return _refused(refusal)
     form.values["lang"] = lang
-    response = plan_page_for(settings, schedule, form, when, where_)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"  # the link is the plan: keep it here
-    return response
+    return plan_page_for(settings, schedule, form, when, where_)
 
 
 def _file(
@@ -127,9 +123,9 @@ def _file(
     except _Refused as refusal:
         return _refused(refusal)
     media = CALENDAR_TYPE if kind == "ics" else chosen.media_type
+    # The guard adds `Cache-Control: no-store` and `Referrer-Policy: no-referrer`: the link
+    # is the plan, and stays out of caches and other sites' logs.
     headers = {
-        "Cache-Control": "private, max-age=3600",
-        "Referrer-Policy": "no-referrer",
         # The sheet opens in the browser, to read or print; the calendar is a file, which
         # a phone hands to its calendar (Safari offers "Add All").
         "Content-Disposition": disposition(file_name(settings, f".{kind}"), inline=kind == "pdf"),
