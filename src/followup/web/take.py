@@ -72,7 +72,10 @@ def qr_svg(text: str) -> Markup:
     """`text` as a QR code in SVG, sized by the page (its viewBox), dark on light."""
     import segno  # the web's only: loaded with the first QR code
 
-    code = segno.make(text, error="m", micro=False)
+    # Error correction L (raised when the same size allows more) and a fixed mask: a page's
+    # code is read from a screen, and trying all eight masks would cost the page twice its
+    # time to draw; every mask is valid and decodes alike.
+    code = segno.make(text, error="l", micro=False, mask=0)
     svg = code.svg_inline(scale=1, border=4, omitsize=True, dark="#000", light="#fff")
     # Safe: segno writes the SVG itself; the text is only in the modules' pattern.
     return Markup(svg)  # noqa: S704
