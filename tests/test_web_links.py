@@ -181,6 +181,8 @@ def test_the_result_comes_first_and_tells_each_phone_how(client: TestClient) -> 
     assert int(end) - int(start) in (1, 70, 8870)  # the next day, month or year
     assert "ctz" not in query
     assert query["text"][0].startswith("Seguimiento: ")
+    assert "Ana" not in google  # the link goes to Google: no name, no plan link
+    assert "/p/" not in google
     assert "webcal://testserver/p/" in page
     assert devices_for(IPHONE)[0] == "ios"
     assert devices_for(PIXEL)[:2] == ["google", "samsung"]

@@ -107,7 +107,7 @@ def result_of(
             if upcoming.unrecorded
             else ""
         )
-        google = google_event(schedule, upcoming.visit, link.page) if upcoming.visit else None
+        google = google_event(schedule, upcoming.visit) if upcoming.visit else None
     row = visits.index(upcoming.visit) if upcoming.visit in visits else None
     return Result(
         lang,

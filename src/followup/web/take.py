@@ -3,7 +3,7 @@ event for the next visit, and which device's steps to show first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import cached_property
 from urllib.parse import urlencode, urlsplit
@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from followup._export.ics import summary
 from followup._schedule import Schedule, Visit
+from followup._wording import disclaimer, visit_details
 from followup.web.links import Keys
 
 __all__ = ["DEVICES", "PlanLink", "Where", "devices_for", "google_event", "qr_svg"]
@@ -81,13 +82,22 @@ def qr_svg(text: str) -> Markup:
     return Markup(svg)  # noqa: S704
 
 
-def google_event(schedule: Schedule, visit: Visit, link: str) -> str:
+def google_event(schedule: Schedule, visit: Visit) -> str:
     """A Google Calendar link that adds `visit` as an all-day event, in the plan's language
-    (the active one), with no time zone: the day is the same wherever it is opened."""
+    (the active one), with no time zone: the day is the same wherever it is opened.
+
+    The link goes to Google when it is followed, so it carries neither the name nor the
+    plan link (which opens the whole plan): the visit, its timing and window only.
+    """
     end = visit.date + timedelta(days=1)  # all-day events end (exclusive) the day after
     dates = f"{visit.date:%Y%m%d}/{end:%Y%m%d}"
-    query = {"action": "TEMPLATE", "text": summary(schedule, visit), "dates": dates}
-    query["details"] = link
+    anonymous = replace(schedule, name=None)
+    query = {
+        "action": "TEMPLATE",
+        "text": summary(anonymous, visit),
+        "dates": dates,
+        "details": "\n".join([*visit_details(anonymous, visit), disclaimer()]),
+    }
     return f"{GOOGLE_TEMPLATE}?{urlencode(query)}"
 
 
