@@ -130,10 +130,7 @@ TEXT = {
         "This plan link cannot be opened: it was changed or cut short, or it was made by "
         "another site. Ask for the link again, or make the plan again."
     ),
-    "plan.take": N_("Take the plan with you"),
     "plan.calendar": N_("Add to my calendar"),
-    "plan.print": N_("Print"),
-    "plan.pdf": N_("PDF"),
     "plan.csv": N_("Spreadsheet (CSV)"),
     "plan.json": N_("JSON"),
     "plan.save": N_("Save my plan file"),
