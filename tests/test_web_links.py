@@ -301,3 +301,14 @@ def test_the_access_log_leaves_the_token_out(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert token not in logged
     assert "/p/….ics" in logged
+
+
+def test_a_sealed_plan_this_version_refuses_is_a_400_page(client: TestClient) -> None:
+    """A token that opens but holds settings this version refuses (made by another version,
+    say) gets the 400 page with the reason, for its page, calendar and sheet alike."""
+    token = Keys.of([NEW_KEY]).seal(PLAN | {"years": "40"})
+    for suffix in ("", ".ics", ".pdf"):
+        answer = client.get(f"/p/{token}{suffix}")
+        assert answer.status_code == 400
+        assert "no se puede abrir" in answer.text
+        assert "40" in answer.text

@@ -19,7 +19,14 @@ from followup.web.languages import from_accept_language
 from followup.web.limits import Limits
 from followup.web.links import BadLink
 from followup.web.pages import plan_page_for, where
-from followup.web.planning import disposition, file_name, off_loop, plan, render_options
+from followup.web.planning import (
+    disposition,
+    file_name,
+    off_loop,
+    plan,
+    render_options,
+    settings_from,
+)
 from followup.web.rendering import page
 from followup.web.take import Where
 from followup.web.text import t
@@ -48,7 +55,7 @@ def _opened(token: str, where_: Where, fallback: str) -> tuple[Settings, PlanFor
     lang = raw.get("lang")
     lang = lang if isinstance(lang, str) and lang in i18n.LANGUAGES else fallback
     try:
-        settings = Settings.from_mapping(raw, FORM)
+        settings = settings_from(raw, FORM, lang)  # the web's rules, as when it was sealed
     except FollowupError as error:  # a link from a version that allowed what this one refuses
         with i18n.using(lang):
             raise _Refused(lang, f"{t('link.bad')} ({error})") from None
