@@ -312,3 +312,14 @@ def test_a_sealed_plan_this_version_refuses_is_a_400_page(client: TestClient) ->
         assert answer.status_code == 400
         assert "no se puede abrir" in answer.text
         assert "40" in answer.text
+
+
+def test_a_key_file_that_cannot_be_made_is_one_clear_error(tmp_path: Path) -> None:
+    """A key file in a folder the user may not write stops the app with what to set,
+    not a trace."""
+    from followup._errors import InvalidOption
+
+    (tmp_path / "blocked").write_text("a file where a folder should be")
+    environment = {"FOLLOWUP_KEY_FILE": str(tmp_path / "blocked" / "link-key")}
+    with pytest.raises(InvalidOption, match="FOLLOWUP_SECRET"):
+        Keys.from_environment(environment)

@@ -87,7 +87,15 @@ class Keys:
                 reason = _("give secrets of at least 16 characters, separated by commas")
                 raise InvalidOption("FOLLOWUP_SECRET", "…", reason)
             return cls.of(parts)
-        return cls.of([_read_or_make(key_file(environ))])
+        path = key_file(environ)
+        try:
+            return cls.of([_read_or_make(path)])
+        except (OSError, UnicodeError) as error:
+            reason = _(
+                "the plan links' key file cannot be read or made ({problem}): set "
+                "FOLLOWUP_SECRET, or FOLLOWUP_KEY_FILE to a file this user may write"
+            ).format(problem=getattr(error, "strerror", None) or type(error).__name__)
+            raise InvalidOption("FOLLOWUP_KEY_FILE", str(path), reason) from None
 
     def seal(self, raw: Mapping[str, object]) -> str:
         """The token for the raw settings `raw`."""
