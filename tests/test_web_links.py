@@ -5,6 +5,7 @@ token is a 400 page; keys rotate; the page puts the plan first and tells each ph
 from __future__ import annotations
 
 import base64
+import random
 import re
 import shutil
 import stat
@@ -22,7 +23,7 @@ from icalendar import Calendar
 from starlette.testclient import TestClient
 
 from followup.web import create_app
-from followup.web.links import BadLink, Keys, key_file
+from followup.web.links import MOST_TOKEN, BadLink, Keys, key_file
 from followup.web.take import devices_for
 
 from .conftest import missing
@@ -129,12 +130,27 @@ def test_a_short_secret_stops_the_app_from_starting() -> None:
 
 
 def test_tokens_stay_short_and_bounded(client: TestClient) -> None:
-    """A plain plan's link is under 100 characters, a plan with 30 scans under 600; an
-    inflated token larger than any plan is refused."""
+    """A plain plan's link is under 100 characters, one with 30 scans under 600; the
+    largest settings the web accepts still seal to a token that opens; an inflated token
+    larger than any settings is refused."""
     keys = Keys.of([NEW_KEY])
     assert len(keys.seal(PLAN)) < 100
     done = [f"20{25 + month // 12}-{month % 12 + 1:02d}-14" for month in range(30)]
     assert len(keys.seal(PLAN | {"done": done})) < 600
+    # 4-byte characters in no order deflate can use; fixed, so the size is too.
+    pick = random.Random(20).randrange  # noqa: S311 - test data, not a secret
+
+    def emoji() -> str:
+        return "".join(chr(0x1F300 + pick(0x700)) for _index in range(100))
+
+    largest = PLAN | {
+        "name": emoji(),
+        "done": [f"{2000 + index // 12}-{index % 12 + 1:02d}-01" for index in range(100)],
+        "tracks": [{"exam": emoji(), "every_months": "360"} for _index in range(10)],
+    }
+    token = keys.seal(largest)
+    assert 3000 < len(token) <= MOST_TOKEN
+    assert keys.open(token) == largest
     with pytest.raises(BadLink):
         keys.open(keys.seal({"name": "x" * 40_000}))
 

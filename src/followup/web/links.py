@@ -39,9 +39,11 @@ __all__ = ["MOST_TOKEN", "BadLink", "Keys", "key_file"]
 
 VERSION = 1
 NONCE = 12
-# A token longer than this is refused before any work: no plan's settings need as much
-# (30 scan dates and 5 tracks fit in well under a kilobyte).
-MOST_TOKEN = 2048
+# A token longer than this is refused before any work. The largest settings the web
+# accepts (a 100-character name, 100 scan dates, 10 tracks of 100-character exams, all
+# in 4-byte characters) seal to about 4,100 characters; a plain plan to about 75. With
+# the rest of its request line it stays within a proxy's usual 8 KB.
+MOST_TOKEN = 6000
 # Settings opened from a token: never more than this many bytes once inflated.
 MOST_PLAIN = 16 * 1024
 # Words most plans repeat, for deflate to refer to instead of spelling out. Changing it
