@@ -98,10 +98,11 @@ def result_of(
         unrecorded = (
             i18n.ngettext(
                 "{count} earlier visit has no scan recorded. If it was done, add its date "
-                "under Scans done in Change the plan, and later visits will be counted from it.",
+                "under Scans already done in Change the plan, and later visits will be "
+                "counted from it.",
                 "{count} earlier visits have no scan recorded. If they were done, add their "
-                "dates under Scans done in Change the plan, and later visits will be counted "
-                "from the last one.",
+                "dates under Scans already done in Change the plan, and later visits will be "
+                "counted from the last one.",
                 upcoming.unrecorded,
             ).format(count=upcoming.unrecorded)
             if upcoming.unrecorded
