@@ -1,11 +1,13 @@
 """Throughput and latency of the web app under bounded load, beside the same work in-process.
 
 Serves `followup.web:app` with uvicorn on 127.0.0.1 and a free port, then sends
-2,000 requests, 16 at a time, over keep-alive connections: `POST /api/plan` and
-the Plan page's form (`POST /en/`, the HTML result). Each request plans a
-different treatment date. The in-process loop does the same work without HTTP:
-the settings checked, the plan made and written as JSON, or the result page
-drawn. Traffic never leaves this computer.
+2,000 requests, 16 at a time, over keep-alive connections: `POST /api/plan`,
+the Plan page's form (`POST /en/`, the HTML result with its QR code), and a plan
+link's page and calendar (`GET /p/<token>`, `GET /p/<token>.ics`). Each request
+plans a different treatment date. The in-process loop does the same work
+without HTTP: the settings checked (a link's token opened), the plan made and
+written as JSON or a calendar, or the result page drawn. Both sides use the same
+`FOLLOWUP_SECRET`. Traffic never leaves this computer.
 
     python benchmarks/web.py [--requests 2000] [--concurrency 16] [--workers 1]
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -31,10 +34,13 @@ from urllib.parse import urlencode
 from followup import _clock as clock
 from followup._export import FORMATS, RenderOptions
 from followup._settings import KEYS, Settings
+from followup.web import plan_links
 from followup.web.forms import PlanForm
 from followup.web.limits import Limits
+from followup.web.links import Keys
 from followup.web.pages import _planned
 from followup.web.planning import plan
+from followup.web.take import Where
 
 FIRST = date(2020, 1, 6)
 RATIO_GOAL = 0.7
@@ -53,20 +59,50 @@ def _form_body(index: int) -> bytes:
     return urlencode({"treatment_date": _day(index), "name": "Ana", "lang": "es"}).encode()
 
 
-TARGETS: dict[str, tuple[str, str, Callable[[int], bytes]]] = {
-    "POST /api/plan": ("/api/plan", "application/json", _json_body),
-    "POST /en/ (HTML result)": ("/en/", "application/x-www-form-urlencoded", _form_body),
+SECRET = "benchmark-only-plan-link-secret"  # noqa: S105 - a key for this run only
+KEYS_ = Keys.of([SECRET])
+WHERE = Where(KEYS_, "http://127.0.0.1")
+_TOKENS: dict[int, str] = {}
+
+
+def _token(index: int) -> str:
+    if index not in _TOKENS:
+        _TOKENS[index] = KEYS_.seal({"treatment_date": _day(index), "name": "Ana", "lang": "es"})
+    return _TOKENS[index]
+
+
+def _none(index: int) -> bytes:
+    return b""
+
+
+# name: method, path for request `index`, content type, body for request `index`
+Target = tuple[str, Callable[[int], str], str, Callable[[int], bytes]]
+TARGETS: dict[str, Target] = {
+    "POST /api/plan": ("POST", lambda i: "/api/plan", "application/json", _json_body),
+    "POST /en/ (HTML result)": (
+        "POST",
+        lambda i: "/en/",
+        "application/x-www-form-urlencoded",
+        _form_body,
+    ),
+    "GET /p/<token>": ("GET", lambda i: f"/p/{_token(i)}", "", _none),
+    "GET /p/<token>.ics": ("GET", lambda i: f"/p/{_token(i)}.ics", "", _none),
 }
 
 
 def _in_process(name: str, index: int) -> None:
     """The same plan as request `index`, without HTTP."""
+    when = clock.now()
     if name.startswith("POST /api/plan"):
         settings = Settings.from_mapping(json.loads(_json_body(index)), KEYS)
         FORMATS["json"].render(plan(settings, Limits(), date.today()), RenderOptions(lang="es"))
-    else:
+    elif name.startswith("POST /en/"):
         form = PlanForm({"treatment_date": _day(index), "name": "Ana", "lang": "es"})
-        _planned("en", "/en/", form, Limits(), clock.now())
+        _planned("en", "/en/", form, Limits(), when, WHERE)
+    elif name.endswith(".ics"):
+        plan_links._file(_token(index), "ics", WHERE, "en", Limits(), when)
+    else:
+        plan_links._page(_token(index), WHERE, "en", Limits(), when)
 
 
 def _loop_rate(name: str, count: int) -> float:
@@ -76,9 +112,8 @@ def _loop_rate(name: str, count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-async def _client(
-    port: int, path: str, kind: str, make: Callable[[int], bytes], jobs: asyncio.Queue[int]
-) -> list[float]:
+async def _client(port: int, target: Target, jobs: asyncio.Queue[int]) -> list[float]:
+    method, where, kind, make = target
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     latencies = []
     while True:
@@ -87,8 +122,9 @@ async def _client(
         except asyncio.QueueEmpty:
             break
         body = make(index)
+        path = where(index)
         head = (
-            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {kind}\r\n"
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {kind}\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
         )
         started = time.perf_counter()
@@ -107,13 +143,14 @@ async def _client(
 
 
 async def _load(port: int, name: str, requests: int, concurrency: int) -> tuple[float, list[float]]:
-    path, kind, make = TARGETS[name]
     jobs: asyncio.Queue[int] = asyncio.Queue()
     for index in range(requests):
         jobs.put_nowait(index)
+    for index in range(requests):  # tokens sealed before the clock starts
+        TARGETS[name][1](index)
     started = time.perf_counter()
     results = await asyncio.gather(
-        *(_client(port, path, kind, make, jobs) for _ in range(concurrency))
+        *(_client(port, TARGETS[name], jobs) for _ in range(concurrency))
     )
     elapsed = time.perf_counter() - started
     return requests / elapsed, sorted(latency for part in results for latency in part)
@@ -137,7 +174,10 @@ def _serve(port: int, workers: int) -> subprocess.Popen[bytes]:
             "--log-level", "warning",
         ]
     )  # fmt: skip
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    environment = os.environ | {"FOLLOWUP_SECRET": SECRET}
+    server = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with socket.socket() as probe:

@@ -21,6 +21,9 @@ settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 GOLDEN = Path(__file__).parent / "golden"
+# The web app's plan-link key: a fixed one, so that no test writes a key file in the
+# home folder (the key-file tests name their own).
+os.environ.setdefault("FOLLOWUP_SECRET", "tests-only-plan-link-secret-0123456789")
 
 
 @pytest.hookimpl(hookwrapper=True)

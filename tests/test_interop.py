@@ -266,3 +266,24 @@ def test_the_parsers_catch_broken_files(
     assert [e["start"] for e in both["nodeical"]["events"]] != [e["start"] for e in expected]
     with pytest.raises(AssertionError):
         check_file(bad_day.read_bytes(), schedule, 14)
+
+
+def test_a_subscribed_calendar_reads_as_the_downloaded_one(
+    libical: Reader, javascript: Reader, tmp_path: Path
+) -> None:
+    """A plan link's calendar (with REFRESH-INTERVAL, X-PUBLISHED-TTL and SOURCE) passes
+    libical's checks and reads in libical, ical.js and node-ical as the same events."""
+    schedule = make_schedule(date(2024, 1, 31), name="Ana", today=TODAY)
+    source = "https://followup.example/p/AQIDBA.ics"
+    data = to_ics(schedule, remind_days=14, stamp=STAMP, source=source)
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:P1D\r\n" in data
+    path = tmp_path / "linked.ics"
+    path.write_bytes(data)
+    expected = _expected(schedule, 14, None)
+    check_file(data, schedule, 14)
+    read = libical.read(path)
+    assert (read["errors"], read["restrictions_ok"]) == (0, 1)
+    assert read["events"] == expected
+    both = javascript.read(path)
+    assert [{k: e[k] for k in expected[0]} for e in both["icaljs"]["events"]] == expected
+    assert [{k: e[k] for k in expected[0]} for e in both["nodeical"]["events"]] == expected

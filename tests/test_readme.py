@@ -134,3 +134,74 @@ def test_every_help_example_runs(
     )
     result = runner.invoke(app, shlex.split(command)[1:])
     assert result.exit_code == 0, (command, result.output)
+
+
+def _curl_examples() -> list[str]:
+    """Every `curl …` command of the README's shell blocks, continuation lines joined."""
+    text = README.read_text(encoding="utf-8")
+    blocks = [block.replace("\\\n", " ") for block in fenced(text, "sh")]
+    return [line.strip() for block in blocks for line in block.splitlines() if "curl " in line]
+
+
+@pytest.mark.parametrize("command", _curl_examples())
+def test_every_curl_example_is_answered(command: str) -> None:
+    """Each `curl` example of the README, sent to the app as curl would send it, gets a
+    2xx answer (with `-f`, curl fails on any other, rather than save an error as the file);
+    a file it saves is the kind its name says."""
+    pytest.importorskip("fastapi", reason="the web extra: pip install -e '.[dev]'")
+    from starlette.testclient import TestClient
+
+    from followup.web import create_app
+
+    words = shlex.split(command.partition("#")[0])
+    assert words[0] == "curl"
+    assert "-sf" in words or "-f" in words, "without -f, curl saves an error as the file"
+    method, data, headers, url, output = "GET", None, {}, "", None
+    rest = iter(words[1:])
+    for word in rest:
+        if word == "-X":
+            method = next(rest)
+        elif word == "-d":
+            data = next(rest)
+            method = "POST" if method == "GET" else method
+        elif word == "-H":
+            name, _colon, value = next(rest).partition(":")
+            headers[name.strip()] = value.strip()
+        elif word == "-o":
+            output = next(rest)
+        elif not word.startswith("-"):
+            url = word
+    path = "/" + url.partition("/")[2]
+    # curl -d sends application/x-www-form-urlencoded unless told otherwise; the API reads
+    # the body as JSON either way.
+    answer = TestClient(create_app()).request(method, path, content=data, headers=headers)
+    assert 200 <= answer.status_code < 300, (command, answer.text[:300])
+    if output and output.endswith(".ics"):
+        assert answer.content.startswith(b"BEGIN:VCALENDAR")
+    elif output and output.endswith(".json"):
+        assert answer.json()
+
+
+def test_the_readme_has_curl_examples() -> None:
+    """Guard against the curl block disappearing, which would skip the test above."""
+    assert len(_curl_examples()) >= 5
+
+
+@pytest.mark.parametrize("name", ["push", "serve"])
+def test_the_examples_that_need_a_server_parse(name: str) -> None:
+    """push's and serve's examples need a calendar server or start one: their words are
+    at least options and values the command takes (parsed, not run)."""
+    from followup import _options as options
+    from followup.cli import _command
+
+    text = {"push": options.PUSH_EXAMPLES, "serve": options.SERVE_EXAMPLES}[name]
+    examples = [
+        re.split(r"\s{2,}", line.strip())[0]
+        for line in text.splitlines()
+        if line.strip().startswith(f"followup {name}")
+    ]
+    assert examples
+    command = _command(None).commands[name]
+    for example in examples:
+        context = command.make_context(name, shlex.split(example)[2:])
+        assert context.params

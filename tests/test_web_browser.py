@@ -133,7 +133,7 @@ def test_a_saved_plan_file_opens_into_the_same_plan(page: Any, site: str, tmp_pa
     download.value.save_as(saved)
     page.goto(f"{site}/en/")
     page.set_input_files("#f-plan_file", str(saved))
-    page.click("text=Open a plan file")
+    page.click("text=Open the saved plan")
     page.wait_for_load_state()
     assert _rows(page) == before
     assert page.input_value("#f-name") == "Ana"
@@ -167,6 +167,7 @@ def test_scan_rows_are_added_and_removed(page: Any, site: str) -> None:
     """With JavaScript, the row buttons act on the page itself, and the plan uses every row."""
     page.goto(f"{site}/en/")
     page.fill("#f-treatment_date", "2025-03-14")
+    page.fill("#f-name", "Ana")
     page.fill("#f-done-0", "2025-06-20")
     page.click("text=Add a scan date")
     page.fill("#f-done-1", "2025-09-22")
@@ -186,6 +187,7 @@ def test_the_regions_follow_the_country(page: Any, site: str) -> None:
     page.locator("#f-holidays_region option", has_text="Madrid").wait_for(state="attached")
     page.select_option("#f-holidays_region", label="Madrid")
     page.fill("#f-treatment_date", "2025-03-14")
+    page.fill("#f-name", "AL")
     with page.expect_navigation():
         page.click("form.plan button.primary")
     assert "ES-MD" in page.inner_text("#result")
@@ -221,6 +223,7 @@ def test_bad_values_are_explained_next_to_the_field(page: Any, site: str) -> Non
 def test_the_form_works_by_keyboard_alone(page: Any, site: str) -> None:
     """Tab through the form from the date to the submit button; Enter in a field plans too."""
     page.goto(f"{site}/en/")
+    page.fill("#f-name", "AL")
     page.focus("#f-treatment_date")
     page.keyboard.type("03142025")
     for _step in range(80):
@@ -232,11 +235,12 @@ def test_the_form_works_by_keyboard_alone(page: Any, site: str) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert len(_rows(page)) == 19
+    page.fill("#f-name", "")
     page.focus("#f-name")
     page.keyboard.type("Ana")
     with page.expect_navigation():
         page.keyboard.press("Enter")  # implicit submission plans; it never removes a row
-    assert "Ana" in page.inner_text("#result h2")
+    assert "Ana" in page.inner_text("#result h1")
 
 
 def _axe(page: Any) -> list[str]:
@@ -252,7 +256,8 @@ def _axe(page: Any) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_passes_axe_and_fits_a_phone(browser: Any, site: str, lang: str) -> None:
-    """Every page in every language, with a plan and with a mistake, on a 360 px phone:
+    """Every page in every language, with a plan, its link, a broken link and a mistake, on a
+    360 px phone:
     no serious or critical axe-core violation, and nothing wider than the screen."""
     if not AXE.exists():
         missing("axe-core", "npm ci --prefix tests/interop")
@@ -275,7 +280,53 @@ def test_every_page_passes_axe_and_fits_a_phone(browser: Any, site: str, lang: s
         **{"done-0": "2025-06-20"},
     )
     check("plan with a result")
+    page.goto(site + (page.get_attribute("#result a[rel=bookmark]", "href") or ""))
+    check("plan link")
+    page.goto(f"{site}/p/{'A' * 40}")
+    check("a plan link that does not open")
     _plan(page, site, lang, years="40", name="Ana")
     check("plan with a mistake")
     context.close()
     assert {where: problems for where, problems in found.items() if problems} == {}
+
+
+SMALL_PHONE = {"width": 320, "height": 640}
+
+
+def test_the_result_comes_first_on_a_phone_without_javascript(browser: Any, site: str) -> None:
+    """On a 360×740 and a 320×640 phone, in English, Spanish and Brazilian Portuguese, with
+    no script: after date and name, Add to my calendar and the other ways out are inside
+    the first screen (on the smaller phone, Add to my calendar at least), the focus is on
+    the result's heading, nothing scrolls sideways."""
+    for viewport, lang in [(PHONE, "en"), (SMALL_PHONE, "es"), (PHONE, "pt-BR")]:
+        context = browser.new_context(viewport=viewport, java_script_enabled=False)
+        page = context.new_page()
+        _plan(page, site, lang, name="Ana")
+        assert page.evaluate("window.scrollY") == 0
+        assert page.evaluate("document.activeElement.id") == "result-title", lang
+        ways = ('a[href$=".ics"]', 'a[href$=".pdf"]', "a[rel=bookmark]", ".ways form")
+        for way in ways if viewport == PHONE else ways[:1]:
+            box = page.locator(f".ways {way}" if way[0] == "a" else way).bounding_box()
+            assert box is not None
+            assert box["y"] + box["height"] <= viewport["height"], (lang, way, box)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        context.close()
+
+
+def test_the_pages_qr_code_reads_back_as_the_link(page: Any, site: str) -> None:
+    """The QR code on the result page, as the screen shows it, reads (with zxing-cpp) as
+    the plan link, and the link opens the same plan."""
+    try:
+        import zxingcpp
+    except ImportError:
+        missing("zxing-cpp", "pip install -e '.[dev]'")
+    from PIL import Image
+
+    _plan(page, site, name="Ana")
+    rows = _rows(page)
+    shot = page.locator("figure.qr .code").screenshot()
+    read = [code.text for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))]
+    link = page.get_attribute("#result a[rel=bookmark]", "href")
+    assert read == [f"{site}{link}"]
+    page.goto(read[0])
+    assert _rows(page) == rows

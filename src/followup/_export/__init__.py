@@ -51,6 +51,8 @@ class RenderOptions:
     `width` and `color`: for the terminal table.
     `calendar_id`: who the plan is for, in calendar UIDs, when it has no name.
     `chart_lang`: adds to the sheet a page for the clinic's chart in that language.
+    `link`: a web plan link: a calendar is refreshed from it daily (the calendar's own
+    address), a PDF sheet prints it as a QR code (the plan page's address).
     """
 
     remind: int = DEFAULT_REMIND
@@ -62,6 +64,7 @@ class RenderOptions:
     color: bool = False
     calendar_id: str | None = None
     chart_lang: str | None = None
+    link: str | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.remind <= MAX_REMIND_DAYS:
@@ -153,6 +156,7 @@ def _ics(schedule: Schedule, options: RenderOptions) -> bytes:
         remind_days=options.remind,
         stamp=options.timestamp,
         calendar_id=options.calendar_id,
+        source=options.link,
     )
 
 
@@ -194,6 +198,7 @@ def _pdf(schedule: Schedule, options: RenderOptions) -> bytes:
         version=options.version_text,
         paper=options.paper,
         chart_lang=options.chart_lang,
+        link=options.link,
     )
 
 

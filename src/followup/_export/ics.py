@@ -229,14 +229,26 @@ def visit_events(
 
 
 def to_ics(
-    schedule: Schedule, *, remind_days: int, stamp: datetime, calendar_id: str | None = None
+    schedule: Schedule,
+    *,
+    remind_days: int,
+    stamp: datetime,
+    calendar_id: str | None = None,
+    source: str | None = None,
 ) -> bytes:
     """The schedule as an iCalendar file; `stamp` (UTC) becomes every DTSTAMP.
 
     `calendar_id` stands for the person in the UIDs when the plan has no name.
+    `source` is the address the calendar is served from (a plan link): a subscribed
+    calendar is then refreshed from it once a day (RFC 7986 `REFRESH-INTERVAL` and
+    `SOURCE`, and Outlook's `X-PUBLISHED-TTL`), so statuses and reminders stay current.
     """
     namespace = calendar_uid(schedule, calendar_id)
     calendar = Calendar.new(prodid=PRODID, uid=namespace)
+    if source is not None:
+        calendar.add("REFRESH-INTERVAL", timedelta(days=1), parameters={"VALUE": "DURATION"})
+        calendar.add("X-PUBLISHED-TTL", "P1D")
+        calendar.add("SOURCE", source, parameters={"VALUE": "URI"})
     # icalendar 7 writes NAME, X-WR-CALNAME and X-WR-CALDESC unescaped (and fails
     # on a newline) when given plain strings; as vText they are escaped as TEXT.
     name = vText(calendar_name(schedule))

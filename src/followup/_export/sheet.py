@@ -233,9 +233,11 @@ def to_pdf(
     version: str,
     paper: Paper = Paper.A4,
     chart_lang: str | None = None,
+    link: str | None = None,
 ) -> bytes:
     """The sheet as a PDF, drawn directly with fpdf2 (no browser needed); with `chart_lang`,
-    a last page for the clinic's chart in that language."""
+    a last page for the clinic's chart in that language; with `link` (a web plan link),
+    its QR code under the notes, to open the plan on a phone."""
     require_pdf()
     sheet = content(schedule, generated=generated, version=version)
     pdf = _new_pdf(paper)
@@ -255,6 +257,8 @@ def to_pdf(
 
     _pdf_visits(pdf, sheet)
     _pdf_questions(pdf, sheet)
+    if link is not None:
+        _pdf_link(pdf, link)
     chart = _chart(schedule, chart_lang, generated, version)
     if chart is not None:
         _pdf_chart(pdf, chart)
@@ -392,6 +396,36 @@ def _pdf_questions(pdf: FPDF, sheet: SheetContent) -> None:
     pdf.multi_cell(0, 5.2, sheet.notice, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("DejaVu", "", 11)
     pdf.multi_cell(0, 5.2, sheet.generated, new_x="LMARGIN", new_y="NEXT")
+
+
+# A QR code printed this wide (with its quiet zone) scans from paper with any phone camera.
+QR_MM = 40.0
+
+
+def _pdf_link(pdf: FPDF, link: str) -> None:
+    """The plan link as a QR code, with what it is for and the link itself."""
+    import segno  # the web's only: it alone gives sheets a link
+
+    code = segno.make(link, error="m", micro=False)
+    matrix = [list(row) for row in code.matrix]
+    size = len(matrix) + 8  # four modules of quiet zone on each side
+    module = QR_MM / size
+    if pdf.get_y() + QR_MM + 12 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.ln(4)
+    left, top = pdf.l_margin, pdf.get_y()
+    pdf.set_fill_color(0)
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                pdf.rect(left + (x + 4) * module, top + (y + 4) * module, module, module, "F")
+    pdf.set_xy(left + QR_MM + 4, top + 6)
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.multi_cell(0, 5.2, i18n._("Scan with the phone's camera to open this plan"), align="L")
+    pdf.set_x(left + QR_MM + 4)
+    pdf.set_font("DejaVu", "", 8)
+    pdf.multi_cell(0, 4, link, align="L")
+    pdf.set_y(top + QR_MM + 2)
 
 
 def _pdf_chart(pdf: FPDF, chart: ChartContent) -> None:

@@ -13,10 +13,11 @@ from starlette.responses import Response
 
 from followup import _i18n as i18n
 from followup._errors import not_allowed
-from followup.web import clinic, json_api, pages, protocol_pages
+from followup.web import clinic, json_api, pages, plan_links, protocol_pages
 from followup.web.guard import Answer, Guard, Scope
 from followup.web.languages import from_accept_language, from_path
 from followup.web.limits import Limits, size_text
+from followup.web.links import Keys
 from followup.web.rendering import page, page_text
 from followup.web.text import t
 
@@ -107,9 +108,11 @@ async def _refused(request: Request, error: Exception) -> Response:
     return json_api.problem(error.field, error.message)
 
 
-def create_app(limits: Limits | None = None) -> Guard:
-    """The whole app; `limits` default to the environment's (see `Limits.from_environment`)."""
+def create_app(limits: Limits | None = None, keys: Keys | None = None) -> Guard:
+    """The whole app; `limits` and the plan links' `keys` default to the environment's
+    (see `Limits.from_environment` and `Keys.from_environment`)."""
     limits = limits or Limits.from_environment()
+    keys = keys or Keys.from_environment()
     web = FastAPI(
         title="followup",
         summary="Imaging follow-up schedules after cancer treatment, from published guidelines.",
@@ -120,9 +123,11 @@ def create_app(limits: Limits | None = None) -> Guard:
         redoc_url=None,
     )
     web.state.limits = limits
+    web.state.keys = keys
     web.include_router(json_api.router)
     web.include_router(protocol_pages.router)
     web.include_router(clinic.router)
+    web.include_router(plan_links.router)
     web.include_router(pages.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.add_exception_handler(HTTPException, _http_error)

@@ -82,7 +82,13 @@ class PlanForm:
         exams = [_text(value) for value in lists.get("tracks.exam", [])][:MOST_TRACKS]
         every = [_text(value) for value in lists.get("tracks.every_months", [])][:MOST_TRACKS]
         every += [""] * (len(exams) - len(every))
-        return cls(values, done, list(zip(exams, every, strict=False)))
+        # A row left empty says nothing: the page adds one empty row of its own.
+        tracks = [
+            (exam, months)
+            for exam, months in zip(exams, every, strict=False)
+            if exam.strip() or months.strip()
+        ]
+        return cls(values, done, tracks)
 
     @classmethod
     def of(cls, settings: Settings) -> PlanForm:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -68,6 +69,12 @@ class _Exchange:
     status: int = 0
 
 
+def loggable_path(path: str) -> str:
+    """The path as the logs show it: a plan link's token, which is the plan sealed, is
+    left out (`/p/….ics`), so that logs and the key together never give a plan back."""
+    return loggable(re.sub(r"^/p/[^/.]+", "/p/…", path))
+
+
 def loggable(text: str) -> str:
     """`text` as one line of printable characters: a control character, a newline or an
     escape sequence from a request is shown escaped, so no log line can be forged."""
@@ -111,7 +118,7 @@ class Guard:
             access_log.info(
                 "%s %s %d %.1f ms",
                 loggable(scope["method"]),
-                loggable(scope["path"]),
+                loggable_path(scope["path"]),
                 exchange.status,
                 1000 * (time.perf_counter() - started),
             )
@@ -145,7 +152,9 @@ class Guard:
             if exchange.gone:  # not a failure of ours: the access log's 499 says it all
                 exchange.status = GONE
                 return
-            error_log.exception("%s %s failed", loggable(scope["method"]), loggable(scope["path"]))
+            error_log.exception(
+                "%s %s failed", loggable(scope["method"]), loggable_path(scope["path"])
+            )
             await self._send(send, exchange, self.answer(scope, 500))
 
     @staticmethod

@@ -18,16 +18,18 @@ from followup import _wording as wording
 from followup._clock import Moment
 from followup._dates import Weekends
 from followup._errors import FollowupError
+from followup._export.ics import calendar_uid
 from followup._export.note import to_note
 from followup._export.sheet import SheetContent, content
 from followup._patient import parse_patient
 from followup._protocols import DEFAULT_PROTOCOL, PRESETS
-from followup._schedule import Schedule
+from followup._schedule import Schedule, Standing, Visit
 from followup._settings import Settings
 from followup.web import places
 from followup.web.forms import FORM, OTHER, PlanForm
 from followup.web.languages import from_accept_language
 from followup.web.limits import Limits
+from followup.web.links import Keys
 from followup.web.planning import (
     DOWNLOADS,
     disposition,
@@ -38,9 +40,10 @@ from followup.web.planning import (
     version,
 )
 from followup.web.rendering import page
+from followup.web.take import PlanLink, Where, devices_for, google_event
 from followup.web.text import t
 
-__all__ = ["form_data", "language", "router"]
+__all__ = ["Result", "form_data", "language", "plan_page_for", "result_of", "router", "where"]
 
 router = APIRouter(include_in_schema=False)
 # Form parts a request may carry: the inputs of the Plan page with many rows, and one file.
@@ -63,7 +66,8 @@ def form_data(request: Request) -> AbstractAsyncContextManager[FormData]:
 
 @dataclass(frozen=True)
 class Result:
-    """A plan as the page shows it: the sheet's content and the visit to book next."""
+    """A plan as the page shows it: the sheet's content, the visit to book next, and the
+    ways to take it away (its link, the link's QR code, the steps for each device)."""
 
     lang: str
     sheet: SheetContent
@@ -71,17 +75,62 @@ class Result:
     next_sentence: str
     form: PlanForm
     note: str  # the clinic note, to copy into a letter or a record
+    link: PlanLink
+    statuses: list[str]  # each row's standing, for visits whose day has come
+    unrecorded: str  # what to do about earlier visits with no scan recorded, or ""
+    google: str | None  # the next visit as a Google Calendar event, to add with one tap
+    devices: list[str]  # the steps' devices, the visitor's first
 
 
-def _result(settings: Settings, schedule: Schedule, form: PlanForm, when: Moment) -> Result:
-    with i18n.using(settings.lang or "en"):
+def result_of(
+    settings: Settings, schedule: Schedule, form: PlanForm, when: Moment, where: Where
+) -> Result:
+    """The result page's content for a plan, as seen `when`, for the visitor `where`."""
+    lang = settings.lang or "en"
+    link = where.link_of(form.raw() | {"lang": lang})
+    with i18n.using(lang):
         sheet = content(schedule, generated=when.stamp, version=version())
         upcoming = schedule.next_from(when.today)
         sentence = wording.next_sentence(schedule, upcoming)
         note = to_note(schedule)
-    visits = list(schedule.visits)
+        visits = list(schedule.visits)
+        statuses = [_past_status(schedule, visit, when) for visit in visits]
+        unrecorded = (
+            i18n.ngettext(
+                "{count} earlier visit has no scan recorded. If it was done, add its date "
+                "under Scans already done in Change the plan, and later visits will be "
+                "counted from it.",
+                "{count} earlier visits have no scan recorded. If they were done, add their "
+                "dates under Scans already done in Change the plan, and later visits will be "
+                "counted from the last one.",
+                upcoming.unrecorded,
+            ).format(count=upcoming.unrecorded)
+            if upcoming.unrecorded
+            else ""
+        )
+        google = google_event(schedule, upcoming.visit) if upcoming.visit else None
     row = visits.index(upcoming.visit) if upcoming.visit in visits else None
-    return Result(settings.lang or "en", sheet, row, sentence, form, note)
+    return Result(
+        lang,
+        sheet,
+        row,
+        sentence,
+        form,
+        note,
+        link,
+        statuses,
+        unrecorded,
+        google,
+        devices_for(where.user_agent),
+    )
+
+
+def _past_status(schedule: Schedule, visit: Visit, when: Moment) -> str:
+    """`done`, `not recorded` or `overdue` for a visit whose day has come; "" for the rest."""
+    standing = schedule.standing_of(visit, when.today)
+    if standing in (Standing.DONE, Standing.NOT_RECORDED, Standing.OVERDUE):
+        return wording.standing_label(standing)
+    return ""
 
 
 def _plan_page(
@@ -107,19 +156,50 @@ def _plan_page(
         regions=places.regions(country),
         other_fields=OTHER,
         open_error=extra.get("open_error"),
+        language_paths=extra.get("language_paths"),
     )
 
 
-def _planned(lang: str, path: str, form: PlanForm, limits: Limits, when: Moment) -> HTMLResponse:
-    """The page with the form's plan, or with what to correct: CPU work, run off the loop."""
+def plan_page_for(
+    settings: Settings, schedule: Schedule, form: PlanForm, when: Moment, where: Where
+) -> HTMLResponse:
+    """The page with a plan's result first, in the plan's language; its language links
+    open the same plan in each other language."""
+    result = result_of(settings, schedule, form, when, where)
+    raw = form.raw()
+    paths = {code: where.link_of(raw | {"lang": code}).path for code in i18n.LANGUAGES}
+    paths[result.lang] = result.link.path
+    path = f"/{result.lang}/"
+    return _plan_page(result.lang, path, form, result=result, language_paths=paths)
+
+
+def _planned(
+    lang: str, path: str, form: PlanForm, limits: Limits, when: Moment, where: Where
+) -> HTMLResponse:
+    """The page with the form's plan, or with what to correct: CPU work, run off the loop.
+
+    The page's language is the plan's: the form carries it from the page it was sent from.
+    A plan is shown only when its calendar can be made, so that the calendar is never
+    refused after the plan was shown (it needs a name or initials).
+    """
+    form.values["lang"] = lang
     try:
         settings = settings_from(form.raw(), FORM, lang)
         schedule = plan(settings, limits, when.today)
+        with i18n.using(lang):
+            calendar_uid(schedule)
     except FollowupError as error:
         with i18n.using(lang):
             form.refuse(error)
         return _plan_page(lang, path, form)
-    return _plan_page(lang, path, form, result=_result(settings, schedule, form, when))
+    return plan_page_for(settings, schedule, form, when, where)
+
+
+def where(request: Request) -> Where:
+    """The site's address and keys, and the visitor's browser, for the links a page gives."""
+    keys: Keys = request.app.state.keys
+    base = str(request.base_url).rstrip("/")
+    return Where(keys, base, request.headers.get("user-agent", "")[:512])
 
 
 @router.get("/")
@@ -154,7 +234,9 @@ async def submit(request: Request, lang: str) -> HTMLResponse:
     if isinstance(action, str) and action not in ("", "plan"):
         return _plan_page(chosen, request.url.path, form.with_rows(action))
     when = clock.now()
-    return await off_loop(_planned, chosen, request.url.path, form, _limits(request), when)
+    return await off_loop(
+        _planned, chosen, request.url.path, form, _limits(request), when, where(request)
+    )
 
 
 @router.post("/{lang}/download/{kind}", response_model=None)
@@ -210,7 +292,12 @@ async def open_plan_file(request: Request, lang: str) -> HTMLResponse:
         except FollowupError as error:
             return _plan_page(chosen, path, empty, open_error=str(error))
     when = clock.now()
-    return await off_loop(_planned, chosen, path, PlanForm.of(settings), _limits(request), when)
+    # The page follows the plan file's language, so that page and plan never mix languages.
+    lang_of_file = settings.lang or chosen
+    form = PlanForm.of(settings)
+    return await off_loop(
+        _planned, lang_of_file, f"/{lang_of_file}/", form, _limits(request), when, where(request)
+    )
 
 
 def _not_text(name: str) -> str:

@@ -89,8 +89,8 @@ def plan(settings: Settings, limits: Limits, today: date) -> Schedule:
     return schedule
 
 
-def render_options(settings: Settings, stamp: datetime) -> RenderOptions:
-    return RenderOptions.for_settings(settings, stamp=stamp, version=version())
+def render_options(settings: Settings, stamp: datetime, link: str | None = None) -> RenderOptions:
+    return RenderOptions.for_settings(settings, stamp=stamp, version=version(), link=link)
 
 
 Download = tuple[bytes, str, str]  # content, media type, file name
@@ -119,11 +119,13 @@ def file_name(settings: Settings, suffix: str) -> str:
     return (cleaned or "followup")[:80] + suffix
 
 
-def disposition(name: str) -> str:
-    """A Content-Disposition that names the file in ASCII and, for any other letter, in UTF-8."""
+def disposition(name: str, *, inline: bool = False) -> str:
+    """A Content-Disposition that names the file in ASCII and, for any other letter, in UTF-8;
+    `inline` for a file the browser may show itself (a PDF)."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name) or "followup"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 _WORKERS: list[anyio.CapacityLimiter] = []

@@ -71,6 +71,7 @@ def _bounds(name: str) -> dict[str, Any]:
 def page_text(template: str, language: str, path: str, **context: Any) -> str:
     """The page `template` in `language`; `path` is the page's own path, for language links."""
     context.setdefault("section", "")
+    context.setdefault("language_paths", None)  # a plan's page: the plan in each language
     with i18n.using(language):
         return (
             environment()

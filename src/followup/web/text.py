@@ -39,16 +39,19 @@ TEXT = {
     # The Plan page
     "plan.title": N_("Plan your follow-up scans"),
     "plan.intro": N_(
-        "Give the date of the treatment and your choices. The plan appears below the form, "
-        "with files for your calendar, a printer or a spreadsheet."
+        "Give the date of the treatment and a name or initials. The plan comes first on the "
+        "next page, with your calendar, a sheet to print and a link for your phone."
     ),
-    "plan.open": N_("Have a plan file from before?"),
-    "plan.open_label": N_("Plan file (.toml)"),
-    "plan.open_button": N_("Open a plan file"),
+    "plan.open": N_("Saved a plan file here before?"),
+    "plan.open_label": N_("Open it to continue where you left off"),
+    "plan.open_button": N_("Open the saved plan"),
     "plan.no_file": N_("choose a plan file"),
     "plan.treatment": N_("The treatment"),
     "plan.date_hint": N_("Usually the day of the last surgery or ablation."),
-    "plan.name_hint": N_("Optional. Shown in titles; never in calendar identifiers."),
+    "plan.name_hint": N_(
+        "Needed for the calendar: it keeps two people's visits apart. Initials are enough."
+    ),
+    "plan.name_needed": N_("needed for the calendar"),
     "plan.protocol_part": N_("The protocol and its choices"),
     "plan.protocols_link": N_("About this protocol"),
     "plan.early_interval_hint": N_("Leave empty for the shortest the source allows."),
@@ -87,10 +90,47 @@ TEXT = {
         "choose fewer years, fewer extra tracks or longer intervals"
     ),
     "plan.next": N_("Next visit"),
-    "plan.take": N_("Take the plan with you"),
+    "plan.change": N_("Change the plan"),
+    "plan.visits": N_("The visits"),
+    "plan.ics_file": N_("Calendar file (.ics)"),
+    "plan.more_files": N_("More files"),
+    "plan.sheet": N_("Sheet to print (PDF)"),
+    "plan.link": N_("Link to this plan"),
+    "plan.link_hint": N_(
+        "Opens this plan again on any device, with the calendar and the sheet. Anyone with the "
+        "link can see the plan: share it only with the patient."
+    ),
+    "plan.qr": N_("Scan with the phone's camera to open this plan"),
+    "plan.google": N_("Add the next visit to Google Calendar"),
+    "plan.subscribe": N_("Subscribe to the calendar"),
+    "plan.how": N_("How to add it on your device"),
+    "plan.how.ios": N_("iPhone or iPad"),
+    "plan.how.ios.steps": N_(
+        "In Safari, tap Add to my calendar, then Add All. To have changes arrive by "
+        "themselves, tap Subscribe to the calendar instead."
+    ),
+    "plan.how.samsung": N_("Android with Samsung Calendar"),
+    "plan.how.samsung.steps": N_(
+        "Tap Add to my calendar, open the downloaded file, choose Samsung Calendar and save. "
+        "Check that every visit was added: some calendars take only the first."
+    ),
+    "plan.how.google": N_("Android with Google Calendar"),
+    "plan.how.google.steps": N_(
+        "The Google Calendar app cannot open a calendar file. Install ICSx⁵ (free, in Google "
+        "Play or F-Droid) and subscribe to the plan link: every visit appears in Google "
+        "Calendar, with its reminder. Or, on a computer, import the file at "
+        "calendar.google.com (Settings, Import) and set the reminders there."
+    ),
+    "plan.how.computer": N_("Computer"),
+    "plan.how.computer.steps": N_(
+        "Open the downloaded file: Outlook, Thunderbird and Apple Calendar add every visit. "
+        "To have changes arrive by themselves, subscribe to the plan link instead."
+    ),
+    "link.bad": N_(
+        "This plan link cannot be opened: it was changed or cut short, or it was made by "
+        "another site. Ask for the link again, or make the plan again."
+    ),
     "plan.calendar": N_("Add to my calendar"),
-    "plan.print": N_("Print"),
-    "plan.pdf": N_("PDF"),
     "plan.csv": N_("Spreadsheet (CSV)"),
     "plan.json": N_("JSON"),
     "plan.save": N_("Save my plan file"),

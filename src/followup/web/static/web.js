@@ -2,12 +2,6 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
-  // Print: the page's print style sheet shows the plan as the sheet prints it.
-  for (const button of document.querySelectorAll("button.print")) {
-    button.hidden = false;
-    button.addEventListener("click", () => window.print());
-  }
-
   // Copy for the clinic note: the text is in a box anyone can select; the button copies it.
   for (const button of document.querySelectorAll("button.copy")) {
     const box = document.getElementById(button.dataset.copy);
