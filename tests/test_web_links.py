@@ -224,7 +224,7 @@ def test_empty_track_rows_are_dropped(client: TestClient) -> None:
 
 
 def test_the_qr_codes_decode_to_the_link(client: TestClient, tmp_path: Path) -> None:
-    """The sheet's QR code, printed 4 cm wide, reads back (with zxing-cpp, from the PDF
+    """The sheet's QR code, printed 3.2 cm wide (the issue asks at least 3), reads back (with zxing-cpp, from the PDF
     rendered at 150 dpi) as the plan link; so does the page's."""
     try:
         import zxingcpp

@@ -333,8 +333,7 @@ def tell_unrecorded(schedule: Schedule, upcoming: Next) -> None:
         streams = [stream.id for stream in schedule.protocol.streams[1:]]
         if streams:
             note += " " + _(
-                "For a stream other than the first, put its id first: --done ID:DATE "
-                "(ids: {ids})."
+                "For a stream other than the first, put its id first: --done ID:DATE (ids: {ids})."
             ).format(ids=", ".join(streams))
         typer.echo("\n".join(fitted([note], sys.stderr)), err=True)
 

@@ -55,8 +55,8 @@ class SheetContent:
     lang: str
     title: str
     lead: str
-    about: list[wording.Fact]  # page 1, above the visits
-    notes: list[wording.Fact]  # the protocol's notes: page 2, above the questions
+    about: list[wording.Fact]  # page 1, above the visits: the rule and what it gives
+    details: list[wording.Fact]  # page 2, above the questions: its source, choices, notes
     source_url: str | None
     headers: tuple[str, str, str, str, str, str]
     window_note: str
@@ -138,6 +138,11 @@ def _lead(schedule: Schedule) -> str:
     )
 
 
+# The facts above the visits; the others (source, checks, choices, length, notes) open
+# the second page, so that the visits of a long plan keep to the first.
+_FIRST_PAGE = {"protocol", "rule", "phases", "tracks", "visits"}
+
+
 def _made(stamp: date, version: str) -> str:
     return _("Made on {date} by followup {version}.").format(
         date=stamp.isoformat(), version=version
@@ -147,13 +152,13 @@ def _made(stamp: date, version: str) -> str:
 def content(schedule: Schedule, *, generated: datetime, version: str) -> SheetContent:
     # The lead and the footer already say when follow-up starts, and the notice.
     facts = [fact for fact in wording.about(schedule) if fact.key not in {"start", "notice"}]
-    about = [fact for fact in facts if fact.key != "note"]
+    about = [fact for fact in facts if fact.key in _FIRST_PAGE]
     return SheetContent(
         lang=i18n.current(),
         title=wording.title(schedule),
         lead=_lead(schedule),
         about=about,
-        notes=[fact for fact in facts if fact.key == "note"],
+        details=[fact for fact in facts if fact.key not in _FIRST_PAGE],
         source_url=schedule.protocol.source.url,
         headers=("#", _("Date"), _("Window"), _("Exam"), _("Done"), _("Result, notes")),
         window_note=_window_note(schedule),
@@ -256,7 +261,7 @@ def to_pdf(
     pdf.ln(2)
 
     _pdf_visits(pdf, sheet)
-    _pdf_questions(pdf, sheet)
+    _pdf_questions(pdf, sheet, room=QR_MM + 16 if link else 0.0)
     if link is not None:
         _pdf_link(pdf, link)
     chart = _chart(schedule, chart_lang, generated, version)
@@ -370,15 +375,16 @@ def _pdf_visits(pdf: FPDF, sheet: SheetContent) -> None:
     pdf.multi_cell(0, 5, sheet.window_note, new_x="LMARGIN", new_y="NEXT", align="L")
 
 
-def _pdf_questions(pdf: FPDF, sheet: SheetContent) -> None:
-    """Page two: the protocol's notes, questions for the care team, lines for notes, and
-    the notice."""
+def _pdf_questions(pdf: FPDF, sheet: SheetContent, room: float) -> None:
+    """Page two: the plan's source, choices and notes, questions for the care team, lines
+    for notes, and the notice; `room` (mm) is kept free at the end for what follows on the page. The
+    lines for notes fill what is left: from 3 to 7 of them."""
     pdf.add_page()
     pdf.set_font("DejaVu", "", 11)
-    for fact in sheet.notes:
+    for fact in sheet.details:
         text = f"{fact.label}: {fact.text}"
-        pdf.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
-        pdf.ln(1.5)
+        pdf.multi_cell(0, 5.2, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.ln(0.8)
     pdf.set_font("DejaVu", "B", 13)
     pdf.cell(0, 8, sheet.questions_title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 11)
@@ -389,17 +395,21 @@ def _pdf_questions(pdf: FPDF, sheet: SheetContent) -> None:
     pdf.set_font("DejaVu", "B", 13)
     pdf.cell(0, 8, sheet.notes_title, new_x="LMARGIN", new_y="NEXT")
     top = pdf.get_y()
-    for line in range(1, 8):
+    free = pdf.h - pdf.b_margin - top - room - _NOTICE_MM
+    lines = max(2, min(7, int(free // 9) - 1))
+    for line in range(1, lines + 1):
         pdf.line(pdf.l_margin, top + 9 * line, pdf.w - pdf.r_margin, top + 9 * line)
-    pdf.set_y(top + 9 * 8 + 4)
+    pdf.set_y(top + 9 * (lines + 1) + 4)
     pdf.set_font("DejaVu", "B", 11)
     pdf.multi_cell(0, 5.2, sheet.notice, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("DejaVu", "", 11)
     pdf.multi_cell(0, 5.2, sheet.generated, new_x="LMARGIN", new_y="NEXT")
 
 
-# A QR code printed this wide (with its quiet zone) scans from paper with any phone camera.
-QR_MM = 40.0
+# A QR code printed this wide (with its quiet zone; 3 cm at least) scans from paper with a
+# phone camera; the second page keeps room for it.
+QR_MM = 32.0
+_NOTICE_MM = 22.0  # the notice and the line saying when the sheet was made, at most
 
 
 def _pdf_link(pdf: FPDF, link: str) -> None:
