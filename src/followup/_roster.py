@@ -35,7 +35,14 @@ from followup._errors import FollowupError, InvalidSetting, not_allowed
 from followup._export import Format, RenderOptions
 from followup._i18n import _
 from followup._protocols import PRESETS
-from followup._roster_file import COLUMNS, RosterRow, Row, UnusableRoster, unknown_column
+from followup._roster_file import (
+    COLUMNS,
+    OUTREACH,
+    RosterRow,
+    Row,
+    UnusableRoster,
+    unknown_column,
+)
 from followup._settings import Settings
 
 __all__ = [
@@ -69,6 +76,7 @@ SUMMARY = (
 # (`-1.ics`): the others are numbers, dates and words of followup's own.
 _FROM_ROSTER = ("id", "name", "protocol", "files")
 _COLUMNS = frozenset(COLUMNS)
+_OUTREACH = frozenset(OUTREACH)
 _ID = re.compile(r"[A-Za-z0-9._-]+")
 # Long enough for any record number; short enough that every file name fits.
 ID_LIMIT = 100
@@ -163,9 +171,15 @@ ROW = RosterRow()
 
 def _row_settings(row: Row) -> Settings:
     """A row's own settings; an empty cell says nothing, so the defaults apply."""
+    if row.problem:
+        raise InvalidSetting("row", "…", row.problem)
     if row.extra:
         raise InvalidSetting("row", "…", _("it has more cells than the header has columns"))
-    cells = {key: (value or "").strip() for key, value in row.cells.items() if key != "id"}
+    cells = {
+        key: (value or "").strip()
+        for key, value in row.cells.items()
+        if key != "id" and key not in _OUTREACH
+    }
     # The date is required: an empty or missing cell is refused by its converter, not ignored.
     given = {key: text for key, text in cells.items() if text or key == "treatment_date"}
     given.setdefault("treatment_date", "")
