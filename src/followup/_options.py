@@ -37,6 +37,8 @@ __all__ = [
     "PUSH_EXAMPLES",
     "SERVE_EXAMPLES",
     "SERVE_HELP",
+    "TEMPLATE_EXAMPLES",
+    "WORKLIST_EXAMPLES",
     "Argument",
     "BatchFormats",
     "Browse",
@@ -61,6 +63,8 @@ __all__ = [
     "Today",
     "User",
     "Version",
+    "Within",
+    "WorklistOutput",
     "format_for",
     "setting_options",
     "tracks",
@@ -269,7 +273,8 @@ ProtocolArgument = Annotated[
     str, typer.Argument(metavar="ID|FILE.toml", help="A preset id or a protocol file.")
 ]
 Roster = Annotated[
-    Path, typer.Argument(metavar="ROSTER.csv", help="The roster: one patient per row.")
+    Path,
+    typer.Argument(metavar="ROSTER", help="The roster, .xlsx or .csv: one patient per row."),
 ]
 OutDir = Annotated[
     Path,
@@ -284,6 +289,21 @@ BatchFormats = Annotated[
     ),
 ]
 Jobs = Annotated[int, typer.Option(metavar="N", help="Worker processes, 1 to 64.")]
+Within = Annotated[
+    int,
+    typer.Option(
+        metavar="DAYS", help="Due soon: a visit whose window opens within this many days."
+    ),
+]
+WorklistOutput = Annotated[
+    str | None,
+    typer.Option(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="File to write (.xlsx .csv .html .pdf .json); - for the list as text.",
+    ),
+]
 Country = Annotated[
     str | None,
     typer.Argument(metavar="[COUNTRY]", help="A country code, to list its regions."),
@@ -374,10 +394,35 @@ Examples:
 
   followup batch roster.csv --out-dir plans --holidays ES-MD --years 7
 
-The roster is CSV with a header: id and treatment_date are required; name,
-protocol, early_interval, early_years, years, weekends, holidays, done
-(dates separated by ';'), lang and chart_lang are optional and override the options
-given here.
+The roster is an .xlsx workbook (its first sheet) or CSV with a header: id and
+treatment_date are required; name, protocol, early_interval, early_years, years,
+weekends, holidays, done (dates separated by ';'), lang and chart_lang are optional
+and override the options given here. Headers may be in any case or language
+('Fecha de tratamiento'); 'followup roster-template' writes one to fill in.
+"""
+
+WORKLIST_EXAMPLES = """\
+Examples:
+
+  followup worklist roster.csv                      the list, on the terminal
+
+  followup worklist roster.csv -o worklist.xlsx     a workbook with filters, a colour per state
+
+  followup worklist roster.csv --within 14 --lang es -o worklist.pdf
+
+States: overdue, due now, due soon (the window opens within --within days),
+not recorded (a window closed with no scan recorded), waiting (remind_on is
+ahead); outcome 'removed' or 'moved care' lists a patient apart, at the end.
+The roster's phone, contact_notes, last_contact, outcome and remind_on columns
+are carried over; the roster itself is never changed.
+"""
+
+TEMPLATE_EXAMPLES = """\
+Examples:
+
+  followup roster-template -o roster.xlsx
+
+  followup roster-template --lang pt-BR -o pacientes.xlsx
 """
 
 HOLIDAY_EXAMPLES = """\

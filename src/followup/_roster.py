@@ -33,7 +33,7 @@ from followup import _i18n as i18n
 from followup._api import Loads, schedule_for
 from followup._errors import FollowupError, InvalidSetting, not_allowed
 from followup._export import Format, RenderOptions
-from followup._i18n import _
+from followup._i18n import N_, _
 from followup._protocols import PRESETS
 from followup._roster_file import (
     COLUMNS,
@@ -43,6 +43,7 @@ from followup._roster_file import (
     UnusableRoster,
     unknown_column,
 )
+from followup._schedule import Standing
 from followup._settings import Settings
 
 __all__ = [
@@ -72,6 +73,40 @@ SUMMARY = (
     "status",
     "files",
 )
+# The two lists' headers as a person reads them, in the run's language; in English the
+# names above, which scripts may rely on.
+_HEADER_WORDS = {
+    "line": N_("line"),
+    "reason": N_("reason"),
+    "id": N_("id"),
+    "name": N_("name"),
+    "protocol": N_("protocol"),
+    "visits": N_("visits"),
+    "visits_done": N_("visits done"),
+    "next_visit": N_("next visit"),
+    "next_date": N_("next date"),
+    "days_until": N_("days until"),
+    "status": N_("status"),
+    "files": N_("files"),
+}
+
+
+def _spoken(header: tuple[str, ...]) -> tuple[str, ...]:
+    """A list's header in the active language."""
+    if i18n.current() == "en":
+        return header
+    return tuple(_(_HEADER_WORDS[name]) for name in header)
+
+
+def _status(value: str) -> str:
+    """A summary's status in the active language (in English, its name, as scripts read it)."""
+    if i18n.current() == "en":
+        return value
+    from followup._wording import standing_label
+
+    return standing_label(Standing(value))
+
+
 # The summary's cells whose text comes from the roster, which can start like a formula
 # (`-1.ics`): the others are numbers, dates and words of followup's own.
 _FROM_ROSTER = ("id", "name", "protocol", "files")
@@ -368,16 +403,20 @@ def run_roster(
     loads = Loads()
     _check_run(job, loads)
     written = failed = 0
+    with i18n.using(job.options.lang):
+        headers = _spoken(SUMMARY), _spoken(ERRORS)
     with (
         into as destination,
-        _table(destination, SUMMARY_FILE, SUMMARY) as summary,
-        _table(destination, ERRORS_FILE, ERRORS) as errors,
+        _table(destination, SUMMARY_FILE, headers[0]) as summary,
+        _table(destination, ERRORS_FILE, headers[1]) as errors,
     ):
         for planned in _outcomes(rows, job, duplicates, jobs, total, loads):
             outcome = _written(planned, destination)
             if outcome.summary is not None:
                 written += 1
                 row = outcome.summary | {key: inert(outcome.summary[key]) for key in _FROM_ROSTER}
+                with i18n.using(job.options.lang):
+                    row["status"] = _status(row["status"])
                 summary.writerow([row[key] for key in SUMMARY])
             else:
                 failed += 1

@@ -41,6 +41,7 @@ from followup._i18n import N_, _
 from followup._settings import FIELDS, field_named
 
 if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 __all__ = [
@@ -254,7 +255,10 @@ def read_roster_bytes(data: bytes) -> RosterRows:
 
 
 def _file_opener(path: Path) -> Opener:
-    return functools.partial(path.open, "rb")
+    def opener() -> IO[bytes]:
+        return path.open("rb")
+
+    return opener
 
 
 @dataclass(frozen=True)
@@ -329,14 +333,16 @@ def _workbook(handle: IO[bytes], *, data_only: bool = True) -> _Closing:
 
 
 class _Closing:
-    def __init__(self, book: object) -> None:
-        self.book: object = book
+    """A workbook opened read-only, closed at the end of the block (it holds its archive)."""
 
-    def __enter__(self) -> object:
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+
+    def __enter__(self) -> Workbook:
         return self.book
 
     def __exit__(self, *exception: object) -> None:
-        self.book.close()  # type: ignore[attr-defined]
+        self.book.close()
 
 
 def _bounded(lines: Iterable[str], source: Path | None) -> Iterator[str]:
@@ -406,23 +412,24 @@ def _sheet_records(handle: IO[bytes], source: Path | None) -> Iterator[_Record]:
     """The first sheet's rows as text cells, numbered as the spreadsheet numbers them."""
     data = handle.read()
     with _workbook(io.BytesIO(data)) as book:
-        sheet: ReadOnlyWorksheet = book.worksheets[0]  # type: ignore[attr-defined]
+        sheet: ReadOnlyWorksheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers state a wrong size; read what is there
         formulas = _has_formulas(book, sheet)
-        values = sheet.iter_rows(values_only=True)
+        values = sheet.iter_rows(values_only=True)  # type: ignore[misc]
         if not formulas:
             for number, row in enumerate(values, start=1):
                 yield number, _cells(row, number, source), None
             return
         with _workbook(io.BytesIO(data), data_only=False) as written:
-            typed: ReadOnlyWorksheet = written.worksheets[0]  # type: ignore[attr-defined]
+            typed: ReadOnlyWorksheet = written.worksheets[0]
             typed.reset_dimensions()
-            pairs = zip(values, typed.iter_rows(values_only=True), strict=False)
+            formula_rows = typed.iter_rows(values_only=True)  # type: ignore[misc]
+            pairs = zip(values, formula_rows, strict=False)
             for number, (row, formula_row) in enumerate(pairs, start=1):
                 yield number, _cells(row, number, source), _unsaved(row, formula_row, number)
 
 
-def _has_formulas(book: object, sheet: ReadOnlyWorksheet) -> bool:
+def _has_formulas(book: Workbook, sheet: ReadOnlyWorksheet) -> bool:
     """Whether the sheet's XML holds a formula: read again, only then, to find the cells
     whose formula has no saved value."""
     archive: zipfile.ZipFile = book._archive  # type: ignore[attr-defined]

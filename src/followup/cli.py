@@ -251,6 +251,79 @@ def batch_(
         raise typer.Exit(1)
 
 
+@app.command("worklist", cls=console.Command, epilog=opt.WORKLIST_EXAMPLES)
+@opt.setting_options(
+    skip=("treatment_date", "name", "done", "tracks", "remind", "lang", "chart_lang")
+)
+def worklist_(
+    roster: opt.Roster,
+    raw: dict[str, Any],
+    within: opt.Within = 30,
+    today: opt.Today = None,
+    output: opt.WorklistOutput = None,
+    paper: opt.PaperSize = Paper.A4,
+    lang: opt.Language = None,
+) -> None:
+    """The clinic's worklist: who is overdue, due now, due soon or not recorded, to call.
+
+    Rows that cannot be listed do not stop the run; they are listed with their
+    line and reason on standard error, and the exit code is then 1.
+    """
+    from followup._clinic_files import worklist_format
+    from followup._roster_file import read_roster
+    from followup._worklist import worklist
+
+    defaults = _settings({**raw, "lang": lang})
+    chosen = None if output in (None, "-") else worklist_format(Path(output).suffix, "-o")
+    day = _today(today)
+    rows = read_roster(roster)
+    try:
+        work = worklist(rows, day, within=within, defaults=replace(defaults, lang=None))
+    except InvalidSetting as error:
+        raise InvalidOption("--within", within, error.problem) from None
+    for note in rows.notes():
+        typer.echo(note, err=True)
+    for failure in work.failed:
+        typer.echo(
+            _("line {line} ({id}): {reason}").format(
+                line=failure.line, id=failure.id or "-", reason=failure.reason
+            ),
+            err=True,
+        )
+    if chosen is None or output is None:
+        _text(console.worklist_lines(work))
+    else:
+        from followup._clinic_files import WORKLIST_FORMATS
+
+        data = WORKLIST_FORMATS[chosen.name].render(work, clock.stamp(), _version(), paper)
+        write_output(Path(output), data)
+        typer.echo(_("{counts}; written to {file}").format(counts=work.counts_line(), file=output))
+    if work.failed:
+        raise typer.Exit(1)
+
+
+@app.command("roster-template", cls=console.Command, epilog=opt.TEMPLATE_EXAMPLES)
+def roster_template_(output: opt.Output = None, lang: opt.Language = None) -> None:
+    """Write a roster to fill in (.xlsx): the columns in your language, a sample row, date
+    cells, lists to choose the protocol and a call's outcome from, and a sheet explaining
+    each column."""
+    from followup._clinic_files import roster_template
+
+    _settings({"lang": lang})
+    if output is None or (output == "-" and sys.stdout.isatty()):
+        hint = _("it is not text: write it to a file, e.g. -o roster.xlsx")
+        raise InvalidOption("-o", output or "", hint)
+    if output != "-" and Path(output).suffix.lower() != ".xlsx":
+        raise InvalidOption("-o", output, _("give a file name ending in .xlsx"))
+    _emit(roster_template(clock.stamp()), output)
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("followup")
+
+
 @app.command("push", cls=console.Command, epilog=opt.PUSH_EXAMPLES)
 @opt.setting_options()
 def push_(
