@@ -227,7 +227,7 @@ def worklist_file(
 
 @router.post("/{lang}/clinic/worklist", response_model=None)
 async def worklist_run(request: Request, lang: str) -> Response:
-    """The worklist: a page to print, or a file to download; the form again with the problem."""
+    """The worklist as a file (a page to print, a spreadsheet…); the form again with the problem."""
     chosen = language(lang, request)
     limits: Limits = request.app.state.limits
     async with _form(request, limits) as data:
@@ -261,8 +261,7 @@ async def worklist_run(request: Request, lang: str) -> Response:
         return _page(request, chosen, 400, work_problem=error.problem, **context)
     except FollowupError as error:
         return _page(request, chosen, 400, work_problem=str(error), **context)
-    if name == "html":
-        return Response(data_out, media_type=media)
+    # The page too is a file: its own style is inline, which the site's policy forbids.
     headers = {"Content-Disposition": f'attachment; filename="worklist.{name}"'}
     return Response(data_out, media_type=media, headers=headers)
 
