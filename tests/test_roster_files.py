@@ -74,7 +74,8 @@ def test_a_workbook_from_openpyxl_is_read_as_its_cells_say() -> None:
     ]
     assert roster[0].cells["holidays"] == "ES-MD"
     assert [row.problem for row in roster][:3] == [None, None, None]
-    assert roster[3].problem is not None and "cell B6 holds a formula" in roster[3].problem
+    assert roster[3].problem is not None
+    assert "cell B6 holds a formula" in roster[3].problem
     assert roster.notes() == ["The workbook has 2 sheets: only the first, 'Pacientes', was read."]
 
 
@@ -129,7 +130,8 @@ def test_a_workbook_saved_by_libreoffice_is_read() -> None:
         "outcome": "sem resposta",
         "remind_on": "2025-05-10",
     }
-    assert rows[3].cells["phone"] == "notas" and rows[3].extra == ()
+    assert rows[3].cells["phone"] == "notas"
+    assert rows[3].extra == ()
     assert len(roster.notes()) == 1
 
 

@@ -257,7 +257,7 @@ def _failed_sheet(book: Any, work: Worklist) -> None:
     bold = Font(bold=True)
     for note in work.notes:
         sheet.append([_write_only_cell(sheet, note)])
-    headers = (_("Line"), _("id"), _("Reason"))
+    headers = (_("Line"), _capital(_("id")), _("Reason"))
     sheet.append([_write_only_cell(sheet, header, font=bold) for header in headers])
     for failure in work.failed:
         sheet.append(
@@ -317,7 +317,7 @@ def _page(work: Worklist, stamp: datetime, version: str) -> _Page:
         ],
         days_note=days_note(),
         failed_title=_("Rows not listed"),
-        failed_headers=(_("Line"), _("id"), _("Reason")),
+        failed_headers=(_("Line"), _capital(_("id")), _("Reason")),
         failed=[(str(failure.line), failure.id, failure.reason) for failure in work.failed],
         generated=_("Made on {date} by followup {version}.").format(
             date=stamp.date().isoformat(), version=version

@@ -280,7 +280,7 @@ def worklist_(
     try:
         work = worklist(rows, day, within=within, defaults=replace(defaults, lang=None))
     except InvalidSetting as error:
-        raise InvalidOption("--within", within, error.problem) from None
+        raise error.at(Argument("--within")) from None
     for note in rows.notes():
         typer.echo(note, err=True)
     for failure in work.failed:
