@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from followup import _i18n as i18n
 from followup._roster_file import Row, read_roster_bytes
-from followup._worklist import CallOutcome, State, worklist
+from followup._worklist import CallOutcome, WorkState, worklist
 from followup.cli import app
 
 SCANNED = {"id": "a", "treatment_date": "2024-01-31", "done": "2024-05-02"}
@@ -74,7 +74,7 @@ def test_a_window_closed_with_no_scan_recorded_is_not_recorded() -> None:
     work = worklist([Row(2, {"id": "b", "treatment_date": "2024-01-31"})], date(2024, 6, 1))
     (item,) = work.items
     assert (item.state, item.visit, item.opens, item.closes, item.days) == (
-        State.NOT_RECORDED,
+        WorkState.NOT_RECORDED,
         1,
         date(2024, 4, 30),
         date(2024, 5, 31),

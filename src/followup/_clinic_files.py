@@ -29,9 +29,9 @@ from followup._export.tables import inert
 from followup._export.xlsx import _ILLEGAL, DATE_FORMAT, TEXT_FORMAT, _with_fixed_times
 from followup._i18n import N_, _
 from followup._protocols import DEFAULT_PROTOCOL, PRESETS
-from followup._roster_file import COLUMNS, REQUIRED, TITLES
+from followup._roster_file import COLUMNS, REQUIRED, column_title
 from followup._settings import field_named
-from followup._worklist import CallOutcome, State, WorkItem, Worklist
+from followup._worklist import CallOutcome, WorkItem, Worklist, WorkState
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -42,6 +42,7 @@ __all__ = [
     "WORKLIST_FORMATS",
     "WorklistFormat",
     "days_note",
+    "render_worklist",
     "roster_template",
     "to_csv",
     "to_html",
@@ -54,12 +55,12 @@ __all__ = [
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # One light fill per state, the same in the workbook and the printed page.
 FILLS = {
-    State.OVERDUE: "F8CBAD",
-    State.DUE_NOW: "FFE699",
-    State.DUE_SOON: "C6E0B4",
-    State.NOT_RECORDED: "BDD7EE",
-    State.WAITING: "E7E6E6",
-    State.SET_ASIDE: "FFFFFF",
+    WorkState.OVERDUE: "F8CBAD",
+    WorkState.DUE_NOW: "FFE699",
+    WorkState.DUE_SOON: "C6E0B4",
+    WorkState.NOT_RECORDED: "BDD7EE",
+    WorkState.WAITING: "E7E6E6",
+    WorkState.SET_ASIDE: "FFFFFF",
 }
 # The worklist's columns, in order, with their headers (English, marked for translation).
 _HEADERS = (
@@ -159,7 +160,7 @@ def to_json(work: Worklist) -> bytes:
     document = {
         "today": work.today.isoformat(),
         "within": work.within,
-        "counts": {state.value: work.counts[state] for state in State},
+        "counts": {state.value: work.counts[state] for state in WorkState},
         "summary": work.counts_line(),
         "notes": list(work.notes),
         "items": [
@@ -366,7 +367,7 @@ def to_pdf(work: Worklist, stamp: datetime, version: str, paper: Paper = Paper.A
     ) as table:
         table.row(page.headers)
         for state, cells in page.rows:
-            color = FILLS[State(state)]
+            color = FILLS[WorkState(state)]
             fill = FontFace(fill_color=tuple(int(color[i : i + 2], 16) for i in (0, 2, 4)))
             row = table.row()
             for cell in cells:
@@ -424,6 +425,28 @@ WORKLIST_FORMATS = {
 }
 
 
+def render_worklist(
+    work: Worklist,
+    name: str,
+    *,
+    stamp: datetime | None = None,
+    paper: Paper = Paper.A4,
+    version: str | None = None,
+) -> bytes:
+    """The worklist as the file `name` (xlsx, csv, html, pdf or json), in the active language.
+
+    `stamp`: when it is made (None: now); `paper`: for the PDF; `version`: followup's,
+    printed on the page (None: the installed one).
+    """
+    chosen = worklist_format(name)
+    made = stamp or datetime.now(UTC).replace(microsecond=0)
+    if version is None:
+        from importlib.metadata import version as installed
+
+        version = installed("followup")
+    return chosen.render(work, made, version, paper)
+
+
 def worklist_format(name: str, option: str = "format") -> WorklistFormat:
     """The worklist format called `name` (or a file's suffix), or bad input naming the choices."""
     chosen = WORKLIST_FORMATS.get(name.strip().lower().lstrip("."))
@@ -456,18 +479,36 @@ def _explained(column: str) -> str:
     return declared.help_text()
 
 
-def roster_template(stamp: datetime) -> bytes:
+_DATED = ("treatment_date", "last_contact", "remind_on")
+_TEMPLATE_ROWS = 500  # rows formatted and checked alike, room for a clinic's patients
+
+
+def roster_template(stamp: datetime | None = None) -> bytes:
     """A roster to fill in, in the active language: its columns, a sample row, date cells,
     drop-downs for the protocol and the call outcome, and a sheet explaining each column."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     sheet: Worksheet = book.active  # type: ignore[assignment]
     sheet.title = _sheet_title(_("Patients"))
     columns = [column for column in COLUMNS if column not in {"lang", "chart_lang"}]
+    _template_patients(sheet, columns)
+    _template_checks(sheet, columns)
+    _template_about(book.create_sheet(_sheet_title(_("Columns"))), columns)
+    utc = _utc(stamp or datetime.now(UTC).replace(microsecond=0))
+    book.properties.creator = "followup"
+    book.properties.created = utc
+    book.properties.modified = utc
+    packed = io.BytesIO()
+    book.save(packed)
+    return _with_fixed_times(packed.getvalue(), utc)
+
+
+def _template_patients(sheet: Worksheet, columns: list[str]) -> None:
+    """The bold header, frozen, a sample row, and the rows below formatted as dates or text."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     bold = Font(bold=True)
     sample: dict[str, str | date] = {
         "id": "p-001",
@@ -480,54 +521,59 @@ def roster_template(stamp: datetime) -> bytes:
         "outcome": CallOutcome.BOOKED.label,
     }
     for index, column in enumerate(columns, start=1):
-        title = column if i18n.current() == "en" else _(TITLES[column])
-        header = sheet.cell(row=1, column=index, value=title)
-        header.font = bold
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(len(title), 12) + 2
+        title = column_title(column)
+        sheet.cell(row=1, column=index, value=title).font = bold
+        sheet.column_dimensions[get_column_letter(index)].width = max(len(title), 12) + 2
         value = sample.get(column)
         cell = sheet.cell(row=2, column=index, value=value)
-        dated = column in {"treatment_date", "last_contact", "remind_on"}
-        cell.number_format = DATE_FORMAT if dated else TEXT_FORMAT
+        cell.number_format = DATE_FORMAT if column in _DATED else TEXT_FORMAT
         if isinstance(value, str):
             cell.data_type = "s"
-        for row in range(3, 501):  # room for 500 patients, formatted alike
+        for row in range(3, _TEMPLATE_ROWS + 1):
             sheet.cell(row=row, column=index).number_format = cell.number_format
     sheet.freeze_panes = "A2"
+
+
+def _template_checks(sheet: Worksheet, columns: list[str]) -> None:
+    """Drop-downs of the presets and of the call outcomes; date cells that take dates only."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def cells(column: str) -> str:
+        letter = get_column_letter(columns.index(column) + 1)
+        return f"{letter}2:{letter}{_TEMPLATE_ROWS}"
+
     lists = {
         "protocol": ",".join(PRESETS),
         "outcome": ",".join(outcome.label for outcome in CallOutcome),
     }
     for column, choices in lists.items():
-        letter = get_column_letter(columns.index(column) + 1)
         check = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
-        check.add(f"{letter}2:{letter}500")
+        check.add(cells(column))
         sheet.add_data_validation(check)
-    for column in ("treatment_date", "last_contact", "remind_on"):
-        letter = get_column_letter(columns.index(column) + 1)
+    for column in _DATED:
         check = DataValidation(type="date", operator="greaterThan", formula1="1")
-        check.add(f"{letter}2:{letter}500")
+        check.add(cells(column))
         check.error = _("Give a date, e.g. 2024-01-31.")
         sheet.add_data_validation(check)
-    about = book.create_sheet(_sheet_title(_("Columns")))
+
+
+def _template_about(about: Worksheet, columns: list[str]) -> None:
+    """What each column is for, the required ones in bold; the outcomes; how to go on."""
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
     about.append([_("Column"), _("What it is for")])
     for cell in about[1]:
         cell.font = bold
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 110
     for column in columns:
-        title = column if i18n.current() == "en" else _(TITLES[column])
-        required = column in REQUIRED
-        about.append([title, _explained(column)])
-        if required:
+        about.append([column_title(column), _explained(column)])
+        if column in REQUIRED:
             about.cell(row=about.max_row, column=1).font = bold
     about.append([])
-    about.append(
-        [
-            _("Outcomes"),
-            ", ".join(outcome.label for outcome in CallOutcome),
-        ]
-    )
+    about.append([_("Outcomes"), ", ".join(outcome.label for outcome in CallOutcome)])
     about.append(
         [
             _("Worklist"),
@@ -537,10 +583,3 @@ def roster_template(stamp: datetime) -> bytes:
             ),
         ]
     )
-    utc = _utc(stamp)
-    book.properties.creator = "followup"
-    book.properties.created = utc
-    book.properties.modified = utc
-    packed = io.BytesIO()
-    book.save(packed)
-    return _with_fixed_times(packed.getvalue(), utc)

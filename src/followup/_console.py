@@ -360,6 +360,22 @@ def tell_batch(report: Report, folder: Path) -> None:
     typer.echo(f"{planned}; {failed.format(**counts, errors=report.errors)}")
 
 
+def tell_worklist_written(work: Worklist, output: str) -> None:
+    """The counts, and where the worklist went."""
+    typer.echo(_("{counts}; written to {file}").format(counts=work.counts_line(), file=output))
+
+
+def tell_worklist_problems(work: Worklist) -> None:
+    """On standard error: how the roster was read, then each row not listed and why."""
+    for note in work.notes:
+        typer.echo(note, err=True)
+    for failure in work.failed:
+        line = _("line {line} ({id}): {reason}")
+        typer.echo(
+            line.format(line=failure.line, id=failure.id or "-", reason=failure.reason), err=True
+        )
+
+
 def worklist_lines(work: Worklist) -> list[str]:
     """The worklist as text: the counts, then a line per patient, in calling order."""
     from followup._clinic_files import days_note

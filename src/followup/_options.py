@@ -9,17 +9,18 @@ fill what the command line leaves out; the help text names the default.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from followup._errors import InvalidOption, UnusableOutput
+from followup._errors import InvalidOption, InvalidSetting, UnusableOutput
 from followup._export import FILE_FORMATS, FORMATS, Format, Paper, format_named
 from followup._i18n import N_, _
 from followup._settings import FIELDS, field_named
@@ -39,6 +40,7 @@ __all__ = [
     "SERVE_HELP",
     "TEMPLATE_EXAMPLES",
     "WORKLIST_EXAMPLES",
+    "WORKLIST_SKIPS",
     "Argument",
     "BatchFormats",
     "Browse",
@@ -67,7 +69,10 @@ __all__ = [
     "WorklistOutput",
     "format_for",
     "setting_options",
+    "spelled_as",
+    "template_output",
     "tracks",
+    "worklist_format_for",
 ]
 
 
@@ -416,6 +421,39 @@ ahead); outcome 'removed' or 'moved care' lists a patient apart, at the end.
 The roster's phone, contact_notes, last_contact, outcome and remind_on columns
 are carried over; the roster itself is never changed.
 """
+
+# The settings a worklist has no use for: a row gives its own date, name and scans; the
+# worklist makes no calendar or chart.
+WORKLIST_SKIPS = ("treatment_date", "name", "done", "tracks", "remind", "chart_lang")
+
+
+@contextlib.contextmanager
+def spelled_as(flag: str) -> Iterator[None]:
+    """A setting refused inside the block is told as the option `flag`'s (`--within 400 …`)."""
+    try:
+        yield
+    except InvalidSetting as error:
+        raise error.at(Argument(flag)) from None
+
+
+def worklist_format_for(output: str | None) -> str | None:
+    """The worklist format `-o` asks for by its ending; None for the text on standard output."""
+    if output in (None, "-"):
+        return None
+    from followup._clinic_files import worklist_format
+
+    return worklist_format(Path(str(output)).suffix, "-o").name
+
+
+def template_output(output: str | None, to_terminal: bool) -> str:
+    """Where `roster-template` writes: a file ending in .xlsx, or - for a pipe."""
+    if output is None or (output == "-" and to_terminal):
+        hint = _("it is not text: write it to a file, e.g. -o roster.xlsx")
+        raise InvalidOption("-o", output or "", hint)
+    if output != "-" and Path(output).suffix.lower() != ".xlsx":
+        raise InvalidOption("-o", output, _("give a file name ending in .xlsx"))
+    return output
+
 
 TEMPLATE_EXAMPLES = """\
 Examples:

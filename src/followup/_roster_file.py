@@ -58,6 +58,7 @@ __all__ = [
     "Row",
     "UnusableRoster",
     "column_named",
+    "column_title",
     "read_roster",
     "read_roster_bytes",
     "unknown_column",
@@ -148,7 +149,7 @@ def _spellings() -> dict[str, str]:
     in every language. No two columns share a spelling (a test keeps it so)."""
     table: dict[str, str] = {}
     for column in COLUMNS:
-        words = [column, TITLES[column]]
+        words = [column, TITLES.get(column, column)]
         if column in SETTING_COLUMNS:
             words.append(field_named(column).label)
         for language in i18n.LANGUAGES:
@@ -156,6 +157,13 @@ def _spellings() -> dict[str, str]:
                 for word in words:
                     table.setdefault(_key(_(word)), column)
     return table
+
+
+def column_title(column: str) -> str:
+    """How a header names `column` in the active language (in English, its own name)."""
+    if i18n.current() == "en" or column not in TITLES:
+        return column
+    return _(TITLES[column])
 
 
 def column_named(header: str) -> str | None:

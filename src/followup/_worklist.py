@@ -39,7 +39,7 @@ from followup._errors import FollowupError, InvalidSetting, not_allowed
 from followup._i18n import N_, _
 from followup._protocols import PRESETS
 from followup._roster import ROW, _check_id, _id_key, _row_settings
-from followup._roster_file import Row, _key
+from followup._roster_file import Roster, Row, _key
 from followup._schedule import Next, Schedule, Standing, Visit
 from followup._settings import DATE, Settings, _Refused
 
@@ -48,8 +48,8 @@ __all__ = [
     "MAX_WITHIN",
     "CallOutcome",
     "Failure",
-    "State",
     "WorkItem",
+    "WorkState",
     "Worklist",
     "worklist",
 ]
@@ -60,7 +60,7 @@ MAX_WITHIN = 366
 NOTE_LIMIT = 500
 
 
-class State(StrEnum):
+class WorkState(StrEnum):
     """Where a patient stands on the worklist, in calling order."""
 
     OVERDUE = "overdue"
@@ -77,12 +77,12 @@ class State(StrEnum):
 
 
 _STATE_LABELS = {
-    State.OVERDUE: N_("overdue"),
-    State.DUE_NOW: N_("due now"),
-    State.DUE_SOON: N_("due soon"),
-    State.NOT_RECORDED: N_("not recorded"),
-    State.WAITING: N_("waiting"),
-    State.SET_ASIDE: N_("set aside"),
+    WorkState.OVERDUE: N_("overdue"),
+    WorkState.DUE_NOW: N_("due now"),
+    WorkState.DUE_SOON: N_("due soon"),
+    WorkState.NOT_RECORDED: N_("not recorded"),
+    WorkState.WAITING: N_("waiting"),
+    WorkState.SET_ASIDE: N_("set aside"),
 }
 
 
@@ -153,8 +153,8 @@ class WorkItem:
     id: str
     name: str
     protocol: str
-    state: State
-    underlying: State
+    state: WorkState
+    underlying: WorkState
     visit: int
     visits: int
     date: dt.date
@@ -169,10 +169,10 @@ class WorkItem:
     remind_on: dt.date | None = None
 
     def sort_key(self) -> tuple[int, int, str, int]:
-        rank = list(State).index(self.state)
-        if self.state == State.WAITING and self.remind_on is not None:
+        rank = list(WorkState).index(self.state)
+        if self.state == WorkState.WAITING and self.remind_on is not None:
             return rank, self.remind_on.toordinal(), "", self.line
-        if self.state == State.SET_ASIDE:
+        if self.state == WorkState.SET_ASIDE:
             return rank, 0, _id_key(self.id), self.line
         return rank, self.days, "", self.line
 
@@ -197,12 +197,12 @@ class Worklist:
     failed: tuple[Failure, ...] = ()
     total: int = 0
     notes: tuple[str, ...] = ()
-    counts: Counter[State] = field(default_factory=Counter)
+    counts: Counter[WorkState] = field(default_factory=Counter)
 
     def counts_line(self) -> str:
         """`3 overdue, 5 due now, 12 due soon, 2 not recorded, 1 waiting` (and the set-aside
         when there are any), in the active language."""
-        shown = [state for state in State if state != State.SET_ASIDE or self.counts[state]]
+        shown = [state for state in WorkState if state != WorkState.SET_ASIDE or self.counts[state]]
         return ", ".join(f"{self.counts[state]} {state.label}" for state in shown)
 
 
@@ -225,7 +225,9 @@ def _text_cell(row: Row, column: str) -> str:
     return text
 
 
-def _visit_item(schedule: Schedule, upcoming: Next, within: int) -> tuple[State, Visit, int] | None:
+def _visit_item(
+    schedule: Schedule, upcoming: Next, within: int
+) -> tuple[WorkState, Visit, int] | None:
     """The state, the visit needing action and the days it counts; None when nothing is to do."""
     today = upcoming.today
     visit = upcoming.visit
@@ -233,16 +235,16 @@ def _visit_item(schedule: Schedule, upcoming: Next, within: int) -> tuple[State,
         return None  # the plan has ended
     opens, closes = visit.window
     if upcoming.standing == Standing.OVERDUE:
-        return State.OVERDUE, visit, (today - closes).days
+        return WorkState.OVERDUE, visit, (today - closes).days
     if upcoming.standing == Standing.DUE:
-        return State.DUE_NOW, visit, (closes - today).days
+        return WorkState.DUE_NOW, visit, (closes - today).days
     if (opens - today).days <= within:
-        return State.DUE_SOON, visit, (opens - today).days
+        return WorkState.DUE_SOON, visit, (opens - today).days
     if upcoming.unrecorded:
         # The last window closed with no scan recorded: the one to ask about.
         missed = [each for each in schedule.visits if each.window[1] < today and not each.done]
         last = missed[-1]
-        return State.NOT_RECORDED, last, (today - last.window[1]).days
+        return WorkState.NOT_RECORDED, last, (today - last.window[1]).days
     return None
 
 
@@ -278,9 +280,9 @@ class _Run:
         underlying, visit, days = found
         state = underlying
         if outcome in SET_ASIDE:
-            state = State.SET_ASIDE
+            state = WorkState.SET_ASIDE
         elif remind_on is not None and remind_on > self.today:
-            state = State.WAITING
+            state = WorkState.WAITING
         opens, closes = visit.window
         return WorkItem(
             line=row.line,
@@ -311,15 +313,14 @@ def worklist(
     within: int = DEFAULT_WITHIN,
     defaults: Settings | None = None,
     presets_only: bool = False,
-    notes: Iterable[str] = (),
 ) -> Worklist:
     """The worklist of `rows` as seen on `today`, in the active language.
 
     `within`: days ahead a window may open for its visit to be due soon (0 to
     `MAX_WITHIN`). `defaults`: the settings rows fall back on. `presets_only`:
-    a row may not name a protocol file (on a server). `notes`: how the roster was
-    read, passed on to the outputs. Rows are gone through once; an id on more than
-    one row fails every row it is on.
+    a row may not name a protocol file (on a server). A roster read from a file or
+    an upload passes on how it was read (`Roster.notes`, in the active language).
+    Rows are gone through once; an id on more than one row fails every row it is on.
     """
     if not 0 <= within <= MAX_WITHIN:
         reason = _("choose from {low} to {high}").format(low=0, high=MAX_WITHIN)
@@ -354,4 +355,5 @@ def worklist(
     items.sort(key=WorkItem.sort_key)
     failed.sort(key=lambda failure: failure.line)
     counts = Counter(item.state for item in items)
-    return Worklist(today, within, tuple(items), tuple(failed), total, tuple(notes), counts)
+    notes = tuple(rows.notes()) if isinstance(rows, Roster) else ()
+    return Worklist(today, within, tuple(items), tuple(failed), total, notes, counts)

@@ -252,9 +252,7 @@ def batch_(
 
 
 @app.command("worklist", cls=console.Command, epilog=opt.WORKLIST_EXAMPLES)
-@opt.setting_options(
-    skip=("treatment_date", "name", "done", "tracks", "remind", "lang", "chart_lang")
-)
+@opt.setting_options(skip=opt.WORKLIST_SKIPS)
 def worklist_(
     roster: opt.Roster,
     raw: dict[str, Any],
@@ -262,66 +260,33 @@ def worklist_(
     today: opt.Today = None,
     output: opt.WorklistOutput = None,
     paper: opt.PaperSize = Paper.A4,
-    lang: opt.Language = None,
 ) -> None:
-    """The clinic's worklist: who is overdue, due now, due soon or not recorded, to call.
+    """The clinic's worklist: who to call, about which scan, in calling order."""
+    from followup import _clinic_files, _roster_file, _worklist
 
-    Rows that cannot be listed do not stop the run; they are listed with their
-    line and reason on standard error, and the exit code is then 1.
-    """
-    from followup._clinic_files import worklist_format
-    from followup._roster_file import read_roster
-    from followup._worklist import worklist
-
-    defaults = _settings({**raw, "lang": lang})
-    chosen = None if output in (None, "-") else worklist_format(Path(output).suffix, "-o")
-    day = _today(today)
-    rows = read_roster(roster)
-    try:
-        work = worklist(rows, day, within=within, defaults=replace(defaults, lang=None))
-    except InvalidSetting as error:
-        raise error.at(Argument("--within")) from None
-    for note in rows.notes():
-        typer.echo(note, err=True)
-    for failure in work.failed:
-        typer.echo(
-            _("line {line} ({id}): {reason}").format(
-                line=failure.line, id=failure.id or "-", reason=failure.reason
-            ),
-            err=True,
-        )
-    if chosen is None or output is None:
+    defaults = replace(_settings(raw), lang=None)
+    chosen = opt.worklist_format_for(output)
+    rows = _roster_file.read_roster(roster)
+    with opt.spelled_as("--within"):
+        work = _worklist.worklist(rows, _today(today), within=within, defaults=defaults)
+    console.tell_worklist_problems(work)
+    if chosen is None:
         _text(console.worklist_lines(work))
     else:
-        from followup._clinic_files import WORKLIST_FORMATS
-
-        data = WORKLIST_FORMATS[chosen.name].render(work, clock.stamp(), _version(), paper)
-        write_output(Path(output), data)
-        typer.echo(_("{counts}; written to {file}").format(counts=work.counts_line(), file=output))
+        data = _clinic_files.render_worklist(work, chosen, stamp=clock.stamp(), paper=paper)
+        _emit(data, output)
+        console.tell_worklist_written(work, str(output))
     if work.failed:
         raise typer.Exit(1)
 
 
 @app.command("roster-template", cls=console.Command, epilog=opt.TEMPLATE_EXAMPLES)
 def roster_template_(output: opt.Output = None, lang: opt.Language = None) -> None:
-    """Write a roster to fill in (.xlsx): the columns in your language, a sample row, date
-    cells, lists to choose the protocol and a call's outcome from, and a sheet explaining
-    each column."""
+    """Write a roster to fill in (.xlsx), in your language, with a sheet explaining it."""
     from followup._clinic_files import roster_template
 
     _settings({"lang": lang})
-    if output is None or (output == "-" and sys.stdout.isatty()):
-        hint = _("it is not text: write it to a file, e.g. -o roster.xlsx")
-        raise InvalidOption("-o", output or "", hint)
-    if output != "-" and Path(output).suffix.lower() != ".xlsx":
-        raise InvalidOption("-o", output, _("give a file name ending in .xlsx"))
-    _emit(roster_template(clock.stamp()), output)
-
-
-def _version() -> str:
-    from importlib.metadata import version
-
-    return version("followup")
+    _emit(roster_template(clock.stamp()), opt.template_output(output, sys.stdout.isatty()))
 
 
 @app.command("push", cls=console.Command, epilog=opt.PUSH_EXAMPLES)

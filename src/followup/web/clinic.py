@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, Response
 
 from followup import _i18n as i18n
 from followup._errors import FollowupError
-from followup._export import FILE_FORMATS, FORMATS, Paper, RenderOptions
+from followup._export import FILE_FORMATS, FORMATS, RenderOptions
 from followup._roster import Outcome, RosterJob, run_roster
 from followup._roster_file import UnusableRoster, read_roster_bytes
 from followup._worklist import DEFAULT_WITHIN, MAX_WITHIN
@@ -211,7 +211,7 @@ def worklist_file(
     roster: bytes, name: str, within: int, lang: str, limits: Limits
 ) -> tuple[bytes, str]:
     """The roster's worklist as seen today, in the format `name`, and its media type."""
-    from followup._clinic_files import WORKLIST_FORMATS
+    from followup._clinic_files import WORKLIST_FORMATS, render_worklist
     from followup._worklist import worklist
 
     with i18n.using(lang):
@@ -219,10 +219,9 @@ def worklist_file(
         if len(rows) > limits.roster_rows:
             message = t("clinic.too_many", count=len(rows), rows=limits.roster_rows)
             raise UnusableRoster(None, message)
-        work = worklist(rows, date.today(), within=within, presets_only=True, notes=rows.notes())
-        chosen = WORKLIST_FORMATS[name]
-        stamp = datetime.now(UTC).replace(microsecond=0)
-        return chosen.render(work, stamp, version(), Paper.A4), chosen.media_type
+        work = worklist(rows, date.today(), within=within, presets_only=True)
+        data = render_worklist(work, name, version=version())
+        return data, WORKLIST_FORMATS[name].media_type
 
 
 @router.post("/{lang}/clinic/worklist", response_model=None)
@@ -275,7 +274,7 @@ async def roster_template_file(request: Request, lang: str) -> Response:
 
     def made() -> bytes:
         with i18n.using(chosen):
-            return roster_template(datetime.now(UTC).replace(microsecond=0))
+            return roster_template()
 
     data = await off_loop(made)
     headers = {"Content-Disposition": 'attachment; filename="roster.xlsx"'}
