@@ -327,3 +327,14 @@ def test_the_failed_rows_table_keeps_ids_and_dates_whole(client: object) -> None
     assert '<td class="keep">3</td><td class="keep">p-002</td>' in page
     assert '<span class="nobr">2025-02-30</span>' in page or "2025-02-30" not in page
     assert 'class="clinic-table"' in page
+
+
+def test_worker_processes_give_the_same_worklist() -> None:
+    """With two worker processes, the same lines in the same order, and the same failures."""
+    rows = read_roster_bytes(
+        ROSTER + b"bad,2024-02-30,,,,,\nA,2024-01-31,,,,,\na,2024-01-31,,,,,\n"
+    )
+    alone = worklist(rows, date(2024, 9, 5))
+    shared = worklist(rows, date(2024, 9, 5), jobs=2)
+    assert shared == alone
+    assert [failure.line for failure in shared.failed] == [12, 13, 14]

@@ -204,7 +204,6 @@ def _write_only_cell(sheet: Any, value: Cell, *, text: bool = False, **style: An
     elif isinstance(value, str):
         cell.value = _ILLEGAL.sub(" ", value)
         cell.data_type = "s"  # never a formula, whatever it starts with
-        cell.number_format = TEXT_FORMAT
     elif isinstance(value, date):
         cell.value = value
         cell.number_format = DATE_FORMAT

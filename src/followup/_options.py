@@ -428,11 +428,14 @@ WORKLIST_SKIPS = ("treatment_date", "name", "done", "tracks", "remind", "chart_l
 
 
 @contextlib.contextmanager
-def spelled_as(flag: str) -> Iterator[None]:
-    """A setting refused inside the block is told as the option `flag`'s (`--within 400 …`)."""
+def spelled_as(*flags: str) -> Iterator[None]:
+    """A value a library refuses inside the block is told as its option's (`--within 400 …`)."""
     try:
         yield
     except InvalidSetting as error:
+        flag = next((flag for flag in flags if flag.lstrip("-") == error.field), None)
+        if flag is None:
+            raise
         raise error.at(Argument(flag)) from None
 
 

@@ -25,11 +25,12 @@ from __future__ import annotations
 import codecs
 import csv
 import functools
+import html
 import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -96,6 +97,7 @@ LINE_LIMIT = 10_000
 _DELIMITERS = (",", ";", "\t")
 _WINDOWS = "cp1252"
 _ZIP = b"PK\x03\x04"
+_BOOK = "xl/workbook.xml"
 _SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 # Opens a roster's bytes, from their start, each time it is called.
 Opener = Callable[[], IO[bytes]]
@@ -231,19 +233,21 @@ class RosterRows(Roster, list[Row]):
         self.form = form or _Form(False)
 
 
-def read_roster(path: Path) -> RosterFile:
+def read_roster(path: Path, *, whole: bool = True) -> RosterFile:
     """The roster in the file `path`, read through once to check it as a whole.
 
     Raises `UnusableRoster` for a file that cannot be read, has no rows, or
     whose header lacks a required column, repeats one or has an unknown one.
+    With `whole=False`, only its header and first row are read now, for a
+    single pass over it (the worklist's): a problem further on is raised by
+    that pass, which must then write nothing.
     """
     if path.exists() and not path.is_file() and not path.is_dir():
         # A pipe could be read only once, and a run goes through the rows twice.
         raise UnusableRoster(path, _("give the roster as a file, not a pipe or a device"))
     opener = _file_opener(path)
     form = _form(opener, path, spreadsheet=path.suffix.lower() in _SPREADSHEET_SUFFIXES)
-    rows = sum(1 for _row in _rows(opener, form, path))
-    _check(_header(opener, form, path), rows, path)
+    _check(*_survey(opener, form, path, whole=whole), path)
     return RosterFile(path, form)
 
 
@@ -258,7 +262,8 @@ def read_roster_bytes(data: bytes) -> RosterRows:
 
     form = _form(opener, None, spreadsheet=data.startswith(_ZIP))
     rows = RosterRows(_rows(opener, form, None), form)
-    _check(_header(opener, form, None), len(rows), None)
+    header, _first = _survey(opener, form, None, whole=False)
+    _check(header, len(rows), None)
     return rows
 
 
@@ -326,12 +331,16 @@ def _chunks(handle: IO[bytes], start: bytes) -> Iterator[bytes]:
         yield chunk
 
 
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
+
+
 def _workbook_form(opener: Opener, source: Path | None) -> _Form:
-    with _Reading(source), opener() as handle, _workbook(handle) as book:
-        names = book.sheetnames
-        if not names:
-            raise UnusableRoster(source, _("the workbook has no sheet"))
-        return _Form(True, "", "", len(names), names[0])
+    """A workbook's sheets, by name, from its list of sheets: no sheet is read for them."""
+    with _Reading(source), opener() as handle, zipfile.ZipFile(handle) as archive:
+        names = [html.unescape(name.decode()) for name in _SHEET.findall(archive.read(_BOOK))]
+    if not names:
+        raise UnusableRoster(source, _("the workbook has no sheet"))
+    return _Form(True, "", "", len(names), names[0])
 
 
 def _workbook(handle: IO[bytes], *, data_only: bool = True) -> _Closing:
@@ -369,7 +378,7 @@ def _too_long(number: int, source: Path | None) -> None:
 _Record = tuple[int, list[str], str | None]
 
 
-def _records(opener: Opener, form: _Form, source: Path | None) -> Iterator[_Record]:
+def _records(opener: Opener, form: _Form, source: Path | None) -> Generator[_Record]:
     """The roster's lines as cells, the header first, each with the line it ends on."""
     with _Reading(source), opener() as handle:
         if form.spreadsheet:
@@ -381,13 +390,25 @@ def _records(opener: Opener, form: _Form, source: Path | None) -> Iterator[_Reco
             yield reader.line_num, cells, None
 
 
-def _header(opener: Opener, form: _Form, source: Path | None) -> list[str]:
+def _survey(
+    opener: Opener, form: _Form, source: Path | None, *, whole: bool
+) -> tuple[list[str], int]:
+    """The header and the number of patients' rows; with `whole=False`, 1 at most (the
+    reading stops at the first)."""
+    header: list[str] = []
+    rows = 0
+    records = _records(opener, form, source)
     try:
-        for _line, cells, _problem in _records(opener, form, source):
-            return _trimmed([cell.strip() for cell in cells], form)
-    except UnusableRoster:
-        pass  # _rows reports the problem with its reason
-    return []
+        for number, (_line, cells, _problem) in enumerate(records):
+            if number == 0:
+                header = _trimmed([cell.strip() for cell in cells], form)
+            elif any(cell.strip() for cell in cells):
+                rows += 1
+                if not whole:
+                    break
+    finally:
+        records.close()
+    return header, rows
 
 
 def _trimmed(header: list[str], form: _Form) -> list[str]:
@@ -416,7 +437,7 @@ def _rows(opener: Opener, form: _Form, source: Path | None) -> Iterator[Row]:
         yield Row(line, values, extra, problem)
 
 
-def _sheet_records(handle: IO[bytes], source: Path | None) -> Iterator[_Record]:
+def _sheet_records(handle: IO[bytes], source: Path | None) -> Generator[_Record]:
     """The first sheet's rows as text cells, numbered as the spreadsheet numbers them."""
     data = handle.read()
     with _workbook(io.BytesIO(data)) as book:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -56,6 +56,7 @@ __all__ = [
 
 DEFAULT_WITHIN = 30
 MAX_WITHIN = 366
+MAX_JOBS = 64
 # A note about a call fits a cell; longer is not a note.
 NOTE_LIMIT = 500
 
@@ -306,6 +307,45 @@ class _Run:
         )
 
 
+# A worker process's run, set once when it starts.
+_shared: list[_Run] = []
+
+
+def _start_worker(run: _Run) -> None:
+    _shared.append(run)
+
+
+# A row's answer: its line, its id, and its line on the worklist, why it cannot be
+# listed, or None when there is nothing to do.
+_Answer = tuple[int, str, WorkItem | Failure | None]
+
+
+def _listed(row: Row) -> _Answer:
+    run = _shared[-1]
+    patient_id = str(row.cells.get("id") or "").strip()
+    try:
+        return row.line, patient_id, run.item(row, patient_id)
+    except FollowupError as error:
+        return row.line, patient_id, Failure(row.line, patient_id, str(error))
+
+
+def _answers(rows: Iterable[Row], run: _Run, jobs: int) -> Iterator[_Answer]:
+    """Each row's answer, in roster order; planned by `jobs` worker processes."""
+    if jobs == 1:
+        _shared.append(run)
+        try:
+            yield from map(_listed, rows)
+        finally:
+            _shared.pop()
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(run,)) as pool:
+        # Rows go out in chunks, which saves messages.
+        yield from pool.imap(_listed, rows, chunksize=64)
+
+
 def worklist(
     rows: Iterable[Row],
     today: date,
@@ -313,35 +353,36 @@ def worklist(
     within: int = DEFAULT_WITHIN,
     defaults: Settings | None = None,
     presets_only: bool = False,
+    jobs: int = 1,
 ) -> Worklist:
     """The worklist of `rows` as seen on `today`, in the active language.
 
     `within`: days ahead a window may open for its visit to be due soon (0 to
     `MAX_WITHIN`). `defaults`: the settings rows fall back on. `presets_only`:
-    a row may not name a protocol file (on a server). A roster read from a file or
+    a row may not name a protocol file (on a server). `jobs`: worker processes that
+    plan the rows (the answers come back in roster order). A roster read from a file or
     an upload passes on how it was read (`Roster.notes`, in the active language).
     Rows are gone through once; an id on more than one row fails every row it is on.
     """
     if not 0 <= within <= MAX_WITHIN:
         reason = _("choose from {low} to {high}").format(low=0, high=MAX_WITHIN)
         raise InvalidSetting("within", within, not_allowed(within, reason))
+    if not 1 <= jobs <= MAX_JOBS:
+        reason = _("choose from {low} to {high}").format(low=1, high=MAX_JOBS)
+        raise InvalidSetting("jobs", jobs, not_allowed(jobs, reason))
     run = _Run(today, within, defaults or Settings(), presets_only)
     items: list[WorkItem] = []
     failed: list[Failure] = []
     lines: dict[str, list[tuple[int, str]]] = {}
     total = 0
-    for row in rows:
+    for line, patient_id, answer in _answers(rows, run, jobs):
         total += 1
-        patient_id = str(row.cells.get("id") or "").strip()
         if patient_id:
-            lines.setdefault(_id_key(patient_id), []).append((row.line, patient_id))
-        try:
-            item = run.item(row, patient_id)
-        except FollowupError as error:
-            failed.append(Failure(row.line, patient_id, str(error)))
-            continue
-        if item is not None:
-            items.append(item)
+            lines.setdefault(_id_key(patient_id), []).append((line, patient_id))
+        if isinstance(answer, Failure):
+            failed.append(answer)
+        elif isinstance(answer, WorkItem):
+            items.append(answer)
     repeated = {key for key, seen in lines.items() if len(seen) > 1}
     if repeated:
         items = [item for item in items if _id_key(item.id) not in repeated]

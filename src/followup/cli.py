@@ -260,15 +260,16 @@ def worklist_(
     today: opt.Today = None,
     output: opt.WorklistOutput = None,
     paper: opt.PaperSize = Paper.A4,
+    jobs: opt.Jobs = 1,
 ) -> None:
     """The clinic's worklist: who to call, about which scan, in calling order."""
     from followup import _clinic_files, _roster_file, _worklist
 
     defaults = replace(_settings(raw), lang=None)
     chosen = opt.worklist_format_for(output)
-    rows = _roster_file.read_roster(roster)
-    with opt.spelled_as("--within"):
-        work = _worklist.worklist(rows, _today(today), within=within, defaults=defaults)
+    rows = _roster_file.read_roster(roster, whole=False)  # read once, as it is listed
+    with opt.spelled_as("--within", "--jobs"):
+        work = _worklist.worklist(rows, _today(today), within=within, defaults=defaults, jobs=jobs)
     console.tell_worklist_problems(work)
     if chosen is None:
         _text(console.worklist_lines(work))
