@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from batch import _measure  # noqa: E402 - the same measure for both benchmarks
+from batch import _measure
 
 BASELINE = r"""
 import sys
@@ -78,7 +78,7 @@ def _roster(path: Path, patients: int) -> None:
     for number in range(patients):
         treated = start + timedelta(days=(number * 7) % 1500)
         done = treated + timedelta(days=92) if number % 3 else None
-        dated = WriteOnlyCell(sheet, treated)
+        dated = WriteOnlyCell(sheet, treated)  # type: ignore[arg-type] # a date is taken
         dated.number_format = "yyyy-mm-dd"
         outcome = ("no answer", "booked", "", "call again")[number % 4]
         sheet.append(
@@ -131,9 +131,9 @@ def main() -> int:
         cpus: dict[str, list[float]] = {label: [] for label in commands}
         for _round in range(options.repeat):
             for label, argv in commands.items():
-                seconds, cpu, _peak = _measure(argv)
+                seconds, used, _peak = _measure(argv)
                 times[label].append(seconds)
-                cpus[label].append(cpu)
+                cpus[label].append(used)
         wall = {label: statistics.median(seconds) for label, seconds in times.items()}
         cpu = {label: statistics.median(seconds) for label, seconds in cpus.items()}
         for label in commands:
