@@ -129,17 +129,20 @@ def main() -> int:
         }
         times: dict[str, list[float]] = {label: [] for label in commands}
         cpus: dict[str, list[float]] = {label: [] for label in commands}
+        peaks: dict[str, int] = dict.fromkeys(commands, 0)
         for _round in range(options.repeat):
             for label, argv in commands.items():
-                seconds, used, _peak = _measure(argv)
+                seconds, used, peak = _measure(argv)
                 times[label].append(seconds)
                 cpus[label].append(used)
+                peaks[label] = max(peaks[label], peak)
         wall = {label: statistics.median(seconds) for label, seconds in times.items()}
         cpu = {label: statistics.median(seconds) for label, seconds in cpus.items()}
         for label in commands:
             print(
                 f"{label:<9} {options.patients} patients, {lines} lines: {wall[label]:6.2f} s "
-                f"wall-clock, {cpu[label]:6.2f} s CPU (medians of {options.repeat})"
+                f"wall-clock, {cpu[label]:6.2f} s CPU (medians of {options.repeat}), "
+                f"peak RSS {peaks[label] / 1024:6.1f} MiB"
             )
         for label in ("jobs 1", "jobs 2"):
             print(

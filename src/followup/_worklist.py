@@ -140,7 +140,7 @@ def _outcomes() -> dict[str, CallOutcome]:
     return table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkItem:
     """One patient's line: the visit that needs action, its window, the state, and the
     outreach columns carried over from the roster.
@@ -178,7 +178,7 @@ class WorkItem:
         return rank, self.days, "", self.line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Failure:
     """A row that could not be listed: its line, its id, and why, in the run's language."""
 
