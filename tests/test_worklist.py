@@ -338,3 +338,23 @@ def test_worker_processes_give_the_same_worklist() -> None:
     shared = worklist(rows, date(2024, 9, 5), jobs=2)
     assert shared == alone
     assert [failure.line for failure in shared.failed] == [12, 13, 14]
+
+
+def test_outreach_cells_are_checked_by_their_column() -> None:
+    """A remind_on that is not a date and a note longer than a note fail their row, by column;
+    a protocol file is refused on a server."""
+    roster = (
+        "id,treatment_date,remind_on,contact_notes,protocol\n"
+        "a,2024-01-31,31/08/2024,,\n"
+        f"b,2024-01-31,,{'x' * 501},\n"
+        "c,2024-01-31,,,our-centre.toml\n"
+    )
+    rows = read_roster_bytes(roster.encode())
+    work = worklist(rows, date(2024, 6, 1), presets_only=True)
+    reasons = [failure.reason for failure in work.failed]
+    assert (
+        reasons[0]
+        == "column 'remind_on': '31/08/2024' is not a usable date: write it as YYYY-MM-DD: 2024-08-31"
+    )
+    assert reasons[1].startswith("column 'contact_notes': 'xxxxxxxxxxxxxxxxxxxx…' is not allowed")
+    assert reasons[2].startswith("column 'protocol': 'our-centre.toml' is not allowed: choose one")
