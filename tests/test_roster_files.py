@@ -249,7 +249,8 @@ def test_a_spanish_workbook_plans_and_its_summary_speaks_spanish(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     """`batch --lang es` on a workbook: the good rows planned; the date written the other way
-    round and the unsaved formula listed with their line, column and reason, in Spanish;
+    round and the unsaved formula listed with their line, column (as the header names it)
+    and reason, in Spanish;
     summary.csv's headers and statuses in Spanish."""
     roster = _openpyxl_roster(tmp_path / "pacientes.xlsx")
     out = tmp_path / "out"
@@ -260,7 +261,10 @@ def test_a_spanish_workbook_plans_and_its_summary_speaks_spanish(
     errors = list(csv.reader(io.StringIO((out / "errors.csv").read_text("utf-8-sig"))))
     assert errors[0] == ["línea", "id", "motivo"]
     assert [row[:2] for row in errors[1:]] == [["5", "p-003"], ["6", "p-004"]]
-    assert errors[1][2].startswith("columna 'treatment_date': '03/04/2025' no es una fecha válida")
+    # The column as the header names it, and the reason the command line gives.
+    assert errors[1][2].startswith(
+        "columna 'Fecha de tratamiento': '03/04/2025' no es una fecha válida: el día y el mes"
+    )
     assert errors[2][2].startswith("la celda B6 tiene una fórmula")
     summary = list(csv.reader(io.StringIO((out / "summary.csv").read_text("utf-8-sig"))))
     assert summary[0][:3] == ["id", "nombre", "protocolo"]

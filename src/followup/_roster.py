@@ -218,7 +218,7 @@ def _row_settings(row: Row) -> Settings:
     # The date is required: an empty or missing cell is refused by its converter, not ignored.
     given = {key: text for key, text in cells.items() if text or key == "treatment_date"}
     given.setdefault("treatment_date", "")
-    return Settings.from_mapping(given, ROW)
+    return Settings.from_mapping(given, row.origin)
 
 
 def _id_key(cell: object) -> str:
@@ -226,22 +226,22 @@ def _id_key(cell: object) -> str:
     return str(cell or "").strip().casefold()
 
 
-def _check_id(patient_id: str, duplicates: set[str]) -> None:
+def _check_id(patient_id: str, duplicates: set[str], origin: RosterRow = ROW) -> None:
     if not patient_id:
-        raise InvalidSetting("id", patient_id, _("every row needs an id"), ROW)
+        raise InvalidSetting("id", patient_id, _("every row needs an id"), origin)
     if len(patient_id) > ID_LIMIT:
         reason = _("at most {limit} characters").format(limit=ID_LIMIT)
-        raise InvalidSetting("id", patient_id, not_allowed(f"{patient_id[:20]}…", reason), ROW)
+        raise InvalidSetting("id", patient_id, not_allowed(f"{patient_id[:20]}…", reason), origin)
     if not _ID.fullmatch(patient_id) or patient_id in {".", ".."}:
         reason = _("use only letters, digits, '.', '_' and '-' (it names the files)")
-        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), ROW)
+        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), origin)
     key = _id_key(patient_id)
     if key in _RESERVED or key.partition(".")[0] in _DEVICE_NAMES:
         reason = _("this name is kept for the batch's own files or for devices")
-        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), ROW)
+        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), origin)
     if key in duplicates:
         reason = _("this id appears on more than one row")
-        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), ROW)
+        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), origin)
 
 
 def process(job: RosterJob, row: Row, duplicates: set[str], loads: Loads) -> Outcome:
@@ -255,12 +255,12 @@ def process(job: RosterJob, row: Row, duplicates: set[str], loads: Loads) -> Out
     language = asked if asked in i18n.LANGUAGES else job.options.lang
     with i18n.using(language):
         try:
-            _check_id(patient_id, duplicates)
+            _check_id(patient_id, duplicates, row.origin)
             settings = _row_settings(row).over(job.defaults)
             if job.presets_only and isinstance(settings.protocol, Path):
                 reason = _("choose one of {ids}").format(ids=", ".join(PRESETS))
                 shown = str(settings.protocol)
-                raise InvalidSetting("protocol", shown, not_allowed(shown, reason), ROW)
+                raise InvalidSetting("protocol", shown, not_allowed(shown, reason), row.origin)
             schedule = schedule_for(settings, job.today, loads)
             # The id is unique in the roster: it keeps two patients' events apart.
             options = replace(

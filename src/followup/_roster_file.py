@@ -105,10 +105,16 @@ Opener = Callable[[], IO[bytes]]
 
 @dataclass(frozen=True)
 class RosterRow:
-    """Settings in a roster row: `column 'years': …` (the run names the line and id)."""
+    """Settings in a roster row: `column 'years': …` (the run names the line and id).
+
+    `spelled` gives the header's own name of a column, where it is not the column's
+    (`columna 'Fecha de tratamiento': …` for a Spanish header)."""
+
+    spelled: Mapping[str, str] = field(default_factory=dict)
 
     def message(self, field: str, problem: str) -> str:
-        return _("column {column!r}: {problem}").format(column=field, problem=problem)
+        column = self.spelled.get(field.partition(".")[0], field)
+        return _("column {column!r}: {problem}").format(column=column, problem=problem)
 
 
 class UnusableRoster(FollowupError):
@@ -136,6 +142,13 @@ class Row:
     cells: Mapping[str, str]
     extra: tuple[str, ...] = ()
     problem: str | None = None
+    # The header's own names of the columns, where they differ (shared by every row).
+    spelled: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def origin(self) -> RosterRow:
+        """How this row's problems name a column: as its header does."""
+        return RosterRow(self.spelled)
 
 
 def _key(text: str) -> str:
@@ -423,10 +436,13 @@ def _rows(opener: Opener, form: _Form, source: Path | None) -> Iterator[Row]:
     """The roster's rows with the line each one ends on, by column name."""
     records = _records(opener, form, source)
     header: list[str] = []
+    spelled: dict[str, str] = {}
     for line, cells, problem in records:
         if not header:
             names = _trimmed([cell.strip() for cell in cells], form)
             header = [column_named(name) or name for name in names]
+            pairs = zip(header, names, strict=True)
+            spelled = {column: name for column, name in pairs if column != name}
             continue
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, or a spreadsheet's empty row
@@ -434,7 +450,7 @@ def _rows(opener: Opener, form: _Form, source: Path | None) -> Iterator[Row]:
         values.update((name, "") for name in header[len(cells) :])
         past = cells[len(header) :]
         extra = tuple(cell for cell in past if cell) if form.spreadsheet else tuple(past)
-        yield Row(line, values, extra, problem)
+        yield Row(line, values, extra, problem, spelled)
 
 
 def _sheet_records(handle: IO[bytes], source: Path | None) -> Generator[_Record]:

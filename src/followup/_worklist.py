@@ -39,7 +39,7 @@ from followup._errors import FollowupError, InvalidSetting, not_allowed
 from followup._i18n import N_, _
 from followup._protocols import PRESETS
 from followup._roster import ROW, _check_id, _id_key, _row_settings
-from followup._roster_file import Roster, Row, _key
+from followup._roster_file import Roster, RosterRow, Row, _key
 from followup._schedule import Next, Schedule, Standing, Visit
 from followup._settings import DATE, Settings, _Refused
 
@@ -105,13 +105,13 @@ class CallOutcome(StrEnum):
         return _(_OUTCOME_LABELS[self])
 
     @classmethod
-    def parse(cls, text: str) -> CallOutcome:
+    def parse(cls, text: str, origin: RosterRow = ROW) -> CallOutcome:
         """The outcome a cell names: its label in any language, or its name; refused otherwise."""
         found = _outcomes().get(_key(text))
         if found is None:
             choices = ", ".join(outcome.label for outcome in cls)
             reason = _("choose one of {choices}").format(choices=choices)
-            raise InvalidSetting("outcome", text, not_allowed(text, reason), ROW)
+            raise InvalidSetting("outcome", text, not_allowed(text, reason), origin)
         return found
 
 
@@ -214,7 +214,7 @@ def _date_cell(row: Row, column: str) -> date | None:
     try:
         value: date = DATE.convert(text)
     except _Refused as refused:
-        raise InvalidSetting(column, text, refused.problem, ROW) from None
+        raise InvalidSetting(column, text, refused.problem, row.origin) from None
     return value
 
 
@@ -222,7 +222,7 @@ def _text_cell(row: Row, column: str) -> str:
     text = " ".join((row.cells.get(column) or "").split())
     if len(text) > NOTE_LIMIT:
         reason = _("at most {limit} characters").format(limit=NOTE_LIMIT)
-        raise InvalidSetting(column, text, not_allowed(f"{text[:20]}…", reason), ROW)
+        raise InvalidSetting(column, text, not_allowed(f"{text[:20]}…", reason), row.origin)
     return text
 
 
@@ -258,21 +258,23 @@ class _Run:
     loads: Loads = field(default_factory=Loads)
 
     def item(self, row: Row, patient_id: str) -> WorkItem | None:
-        _check_id(patient_id, set())
+        origin = row.origin
+        _check_id(patient_id, set(), origin)
         settings = _row_settings(row).over(self.defaults)
         if self.presets_only and isinstance(settings.protocol, Path):
             reason = _("choose one of {ids}").format(ids=", ".join(PRESETS))
             shown = str(settings.protocol)
-            raise InvalidSetting("protocol", shown, not_allowed(shown, reason), ROW)
+            raise InvalidSetting("protocol", shown, not_allowed(shown, reason), origin)
         outcome_text = (row.cells.get("outcome") or "").strip()
-        outcome = CallOutcome.parse(outcome_text) if outcome_text else None
+        outcome = CallOutcome.parse(outcome_text, origin) if outcome_text else None
         last_contact = _date_cell(row, "last_contact")
         remind_on = _date_cell(row, "remind_on")
         phone = _text_cell(row, "phone")
         notes = _text_cell(row, "contact_notes")
         if outcome == CallOutcome.REMOVED and not notes:
             reason = _("say why in contact_notes")
-            raise InvalidSetting("outcome", outcome_text, not_allowed(outcome_text, reason), ROW)
+            problem = not_allowed(outcome_text, reason)
+            raise InvalidSetting("outcome", outcome_text, problem, origin)
         schedule = schedule_for(settings, self.today, self.loads)
         upcoming = schedule.next_from(self.today)
         found = _visit_item(schedule, upcoming, self.within)
