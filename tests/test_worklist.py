@@ -294,8 +294,9 @@ def client() -> Iterator[object]:
 
 
 def test_the_clinic_page_makes_the_worklist_and_the_template(client: object) -> None:
-    """/es/clinic: the template downloads; a roster gives the worklist file asked for; a bad
-    within or no file shows the form again with the problem by its field."""
+    """/es/clinic: the template downloads; a roster gives the worklist on the page (its sample
+    patient listed) or the file asked for; a bad within or no file shows the form again
+    with the problem by its field."""
     from starlette.testclient import TestClient
 
     assert isinstance(client, TestClient)
@@ -309,6 +310,14 @@ def test_the_clinic_page_makes_the_worklist_and_the_template(client: object) -> 
     assert answer.status_code == 200
     assert answer.headers["content-disposition"] == 'attachment; filename="worklist.json"'
     assert json.loads(answer.content)["failed"] == []
+    shown = client.post("/es/clinic/worklist", files=files, data={"within": "400"})
+    assert shown.status_code == 400  # 400 days is more than the most, 366
+    shown = client.post("/es/clinic/worklist", files=files, data={"within": "366"})
+    assert shown.status_code == 200
+    # Seen today, whatever day that is: the sample patient is listed, due or overdue.
+    assert re.search(r'<tr class="state-\w+"><td class="keep">[^<]+</td>', shown.text)
+    assert '<td class="keep">p-001</td>' in shown.text
+    assert '<p class="counts">' in shown.text
     wrong = client.post("/es/clinic/worklist", files=files, data={"within": "1000"})
     assert wrong.status_code == 400
     assert re.search(r'id="e-w-within" role="alert">indique un número entero', wrong.text)

@@ -42,6 +42,7 @@ __all__ = [
     "WORKLIST_FORMATS",
     "WorklistFormat",
     "days_note",
+    "page_content",
     "render_worklist",
     "roster_template",
     "to_csv",
@@ -299,6 +300,11 @@ class _Page:
 
 # The printed page leaves out the protocol and the line: a sheet of paper is narrow.
 _PRINTED = tuple(key for key, _header in _HEADERS if key not in {"protocol", "line"})
+
+
+def page_content(work: Worklist, stamp: datetime, version: str) -> _Page:
+    """What the printed worklist says (a web page may show the same), in the active language."""
+    return _page(work, stamp, version)
 
 
 def _page(work: Worklist, stamp: datetime, version: str) -> _Page:

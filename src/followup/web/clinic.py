@@ -108,7 +108,8 @@ def _page(request: Request, lang: str, status: int = 200, **context: Any) -> HTM
     context.setdefault("work_problem", None)
     context.setdefault("within_problem", None)
     context.setdefault("within", DEFAULT_WITHIN)
-    context.setdefault("work_format", "xlsx")
+    context.setdefault("work_format", "page")
+    context.setdefault("work", None)
     return page(
         "clinic.html",
         lang,
@@ -204,14 +205,16 @@ async def clinic_run(request: Request, lang: str) -> Response:
 
 
 # The worklist's files, as the form offers them: the page first.
-_WORK_FORMATS = ("html", "xlsx", "pdf", "csv", "json")
+# The worklist as the form offers it: on the page first, then as files.
+_WORK_FORMATS = ("page", "html", "xlsx", "pdf", "csv", "json")
 
 
 def worklist_file(
     roster: bytes, name: str, within: int, lang: str, limits: Limits
-) -> tuple[bytes, str]:
-    """The roster's worklist as seen today, in the format `name`, and its media type."""
-    from followup._clinic_files import WORKLIST_FORMATS, render_worklist
+) -> tuple[bytes, str] | Any:
+    """The roster's worklist as seen today: in the format `name` with its media type, or,
+    for `page`, what the Clinic page shows of it."""
+    from followup._clinic_files import WORKLIST_FORMATS, page_content, render_worklist
     from followup._worklist import worklist
 
     with i18n.using(lang):
@@ -220,6 +223,8 @@ def worklist_file(
             message = t("clinic.too_many", count=len(rows), rows=limits.roster_rows)
             raise UnusableRoster(None, message)
         work = worklist(rows, date.today(), within=within, presets_only=True)
+        if name == "page":
+            return page_content(work, datetime.now(UTC).replace(microsecond=0), version())
         data = render_worklist(work, name, version=version())
         return data, WORKLIST_FORMATS[name].media_type
 
@@ -231,7 +236,7 @@ async def worklist_run(request: Request, lang: str) -> Response:
     limits: Limits = request.app.state.limits
     async with _form(request, limits) as data:
         asked = data.get("format")
-        name = asked if isinstance(asked, str) and asked in _WORK_FORMATS else "xlsx"
+        name = asked if isinstance(asked, str) and asked in _WORK_FORMATS else "page"
         within_text = data.get("within")
         upload = data.get("roster")
         named = isinstance(upload, UploadFile) and bool(upload.filename)
@@ -255,12 +260,15 @@ async def worklist_run(request: Request, lang: str) -> Response:
             problem = t("clinic.too_large", size=size_text(limits.upload_bytes))
             return _page(request, chosen, 413, work_problem=problem, **context)
     try:
-        data_out, media = await off_loop(worklist_file, roster, name, within, chosen, limits)
+        made = await off_loop(worklist_file, roster, name, within, chosen, limits)
     except UnusableRoster as error:
         return _page(request, chosen, 400, work_problem=error.problem, **context)
     except FollowupError as error:
         return _page(request, chosen, 400, work_problem=str(error), **context)
-    # The page too is a file: its own style is inline, which the site's policy forbids.
+    if name == "page":
+        return _page(request, chosen, 200, work=made, **context)
+    data_out, media = made
+    # The printable page too is a file: its own style is inline, which the site's policy forbids.
     headers = {"Content-Disposition": f'attachment; filename="worklist.{name}"'}
     return Response(data_out, media_type=media, headers=headers)
 
