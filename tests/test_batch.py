@@ -182,7 +182,7 @@ def test_duplicate_ids_are_bad_rows(runner: CliRunner, tmp_path: Path) -> None:
         ("", "the file is empty; it needs a header with id and treatment_date"),
         ("id,treatment_date\n", "the roster has a header but no patients"),
         ("id,name\np1,Ana\n", "the required column 'treatment_date' is missing"),
-        ("id,treatment_date,colour\np1,2024-01-31,red\n", "unknown column 'colour'; the columns are id, treatment_date, name, protocol, early_interval, early_years, years, weekends, holidays, done, lang, chart_lang"),
+        ("id,treatment_date,colour\np1,2024-01-31,red\n", "unknown column 'colour'; the columns are id, treatment_date, name, protocol, early_interval, early_years, years, weekends, holidays, done, lang, chart_lang, phone, contact_notes, last_contact, outcome, remind_on"),
         ("id,treatment_date,id\np1,2024-01-31,p2\n", "the column 'id' appears twice"),
     ],
 )  # fmt: skip
@@ -198,7 +198,7 @@ def test_unusable_roster_writes_nothing(
 
 
 def test_unreadable_rosters(runner: CliRunner, tmp_path: Path) -> None:
-    """A missing file, a folder, or bytes that are not UTF-8 are unusable rosters."""
+    """A missing file, a folder, or bytes that are neither UTF-8 nor Windows-1252 are unusable."""
     out = tmp_path / "out"
     for path, problem in [
         (tmp_path / "missing.csv", "no such file"),
@@ -207,11 +207,12 @@ def test_unreadable_rosters(runner: CliRunner, tmp_path: Path) -> None:
         result = runner.invoke(app, ["batch", str(path), "--out-dir", str(out)])
         assert result.exit_code == 2
         assert result.stderr == f"Error: {path}: {problem}\n"
-    binary = tmp_path / "latin1.csv"
-    binary.write_bytes("id,treatment_date\nJosé,2024-01-31\n".encode("latin-1"))
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"id,treatment_date\nJos\x81,2024-01-31\n")  # not in Windows-1252
     result = runner.invoke(app, ["batch", str(binary), "--out-dir", str(out)])
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {binary}: not a text file in UTF-8\n"
+    problem = "not a text file in UTF-8 or Windows-1252, nor an .xlsx workbook"
+    assert result.stderr == f"Error: {binary}: {problem}\n"
     assert not out.exists()
 
 

@@ -214,6 +214,8 @@ def test_every_command_has_a_library_call() -> None:
         "protocols": followup.protocol,
         "holidays": followup.holiday_places,
         "batch": followup.run_roster,
+        "worklist": followup.worklist,
+        "roster-template": followup.roster_template,
         "push": followup.push.push_to,
         "serve": followup.web.create_app,
     }

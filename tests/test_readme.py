@@ -109,6 +109,8 @@ def _help_examples() -> list[str]:
         options.NEXT_EXAMPLES,
         options.PROTOCOL_EXAMPLES,
         options.BATCH_EXAMPLES,
+        options.WORKLIST_EXAMPLES,
+        options.TEMPLATE_EXAMPLES,
         options.HOLIDAY_EXAMPLES,
         str(_new_app().info.epilog),
     ]

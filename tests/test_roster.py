@@ -229,7 +229,10 @@ def test_an_upload_is_read_as_its_file_would_be(tmp_path: Path) -> None:
     [
         (b"", "the file is empty; it needs a header with id and treatment_date"),
         (b"id,treatment_date\n", "the roster has a header but no patients"),
-        ("id,treatment_date\nJosé,2024-01-31\n".encode("latin-1"), "not a text file in UTF-8"),
+        (
+            b"id,treatment_date\nJos\x81,2024-01-31\n",  # a byte Windows-1252 does not have
+            "not a text file in UTF-8 or Windows-1252, nor an .xlsx workbook",
+        ),
         (b"id,treatment_date\n" + b"," * 10_001 + b"\n", "line 2 is longer than 10000 characters"),
         (b"id,id,treatment_date\n", "the column 'id' appears twice"),
     ],

@@ -15,8 +15,10 @@
 plan renders itself in any of `FORMATS`. `PRESETS` are the sourced protocols
 and `load_protocol_file` reads a centre's own; `make_schedule` plans from typed
 values. `run_roster` plans a clinic's roster: `Row`s from memory or from
-`read_roster` (a CSV file), each patient's files into a destination such as
-`FilesInMemory`. `followup.cli` is the command line, `followup.web` the web app.
+`read_roster` (an .xlsx or CSV file), each patient's files into a destination such
+as `FilesInMemory`; `worklist` lists who to call, in calling order, and
+`render_worklist` writes that list; `roster_template` is a roster to fill in.
+`followup.cli` is the command line, `followup.web` the web app.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from followup._settings import FIELDS, Field, Settings
 if TYPE_CHECKING:
     __version__: str
 
+    from followup._clinic_files import render_worklist, roster_template
     from followup._dates import Holidays
     from followup._public_holidays import Place
     from followup._roster import (
@@ -72,6 +75,7 @@ if TYPE_CHECKING:
         run_roster,
     )
     from followup._roster_file import Row, UnusableRoster, read_roster
+    from followup._worklist import CallOutcome, WorkItem, Worklist, WorkState, worklist
 
 
 __all__ = [
@@ -80,6 +84,7 @@ __all__ = [
     "FORMATS",
     "IBERO_AMERICAN_2025",
     "PRESETS",
+    "CallOutcome",
     "Destination",
     "Field",
     "FilesInMemory",
@@ -114,6 +119,9 @@ __all__ = [
     "UnusableRoster",
     "Visit",
     "Weekends",
+    "WorkItem",
+    "WorkState",
+    "Worklist",
     "__version__",
     "holiday_places",
     "holidays_of",
@@ -126,8 +134,11 @@ __all__ = [
     "protocol",
     "read_roster",
     "render",
+    "render_worklist",
+    "roster_template",
     "run_roster",
     "schedule_for",
+    "worklist",
 ]
 
 
@@ -168,6 +179,8 @@ _ROSTER = {
         "_roster",
     ),
     **dict.fromkeys(("Row", "UnusableRoster", "read_roster"), "_roster_file"),
+    **dict.fromkeys(("CallOutcome", "WorkItem", "WorkState", "Worklist", "worklist"), "_worklist"),
+    **dict.fromkeys(("render_worklist", "roster_template"), "_clinic_files"),
 }
 
 if not TYPE_CHECKING:  # type checkers read the imports above, and catch a misspelt name

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
+from followup import _i18n as i18n
 from followup._export import Format, RenderOptions
 from followup._files import (
     atomic_open,
@@ -64,6 +65,7 @@ class Report:
     failed: int
     summary: Path
     errors: Path
+    notes: tuple[str, ...] = ()  # how the roster was read, when a person may need to know
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def run(
     rows = read_roster(roster)
     out = job.out_dir
     report = run_roster(rows, job.rows(), _into(out), jobs=jobs, on_row=on_row)
+    with i18n.using(job.options.lang):
+        notes = tuple(rows.notes())
     return Report(
-        report.total, report.written, report.failed, out / SUMMARY_FILE, out / ERRORS_FILE
+        report.total, report.written, report.failed, out / SUMMARY_FILE, out / ERRORS_FILE, notes
     )

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from followup._batch import Outcome, Report
     from followup._schedule import Next, Schedule
+    from followup._worklist import Worklist
 
 __all__ = [
     "Command",
@@ -347,6 +348,8 @@ def tell_written(schedule: Schedule, output: str) -> None:
 
 def tell_batch(report: Report, folder: Path) -> None:
     """The batch's last line, on standard output: how many were planned, and what failed."""
+    for note in report.notes:
+        typer.echo(note, err=True)
     counts = {"written": report.written, "total": report.total, "failed": report.failed}
     planned = ngettext(
         "{written} of {total} patient planned in {folder}",
@@ -360,6 +363,54 @@ def tell_batch(report: Report, folder: Path) -> None:
         "{failed} row failed, see {errors}", "{failed} rows failed, see {errors}", report.failed
     )
     typer.echo(f"{planned}; {failed.format(**counts, errors=report.errors)}")
+
+
+def tell_worklist_written(work: Worklist, output: str) -> None:
+    """The counts, and where the worklist went."""
+    typer.echo(_("{counts}; written to {file}").format(counts=work.counts_line(), file=output))
+
+
+def tell_worklist_problems(work: Worklist) -> None:
+    """On standard error: how the roster was read, then each row not listed and why."""
+    for note in work.notes:
+        typer.echo(note, err=True)
+    for failure in work.failed:
+        line = _("line {line} ({id}): {reason}")
+        typer.echo(
+            line.format(line=failure.line, id=failure.id or "-", reason=failure.reason), err=True
+        )
+
+
+def worklist_lines(work: Worklist) -> list[str]:
+    """The worklist as text: the counts, then a line per patient, in calling order."""
+    from followup._clinic_files import days_note
+
+    lines = [
+        _("Worklist on {date}: {counts}").format(
+            date=work.today.isoformat(), counts=work.counts_line()
+        )
+    ]
+    table = [
+        [
+            item.state.label,
+            str(item.days),
+            item.id,
+            item.name,
+            item.phone,
+            f"#{item.visit}",
+            f"{item.opens.isoformat()} – {item.closes.isoformat()}",
+            item.outcome.label if item.outcome else "",
+            item.remind_on.isoformat() if item.remind_on else "",
+        ]
+        for item in work.items
+    ]
+    widths = [max((len(row[column]) for row in table), default=0) for column in range(9)]
+    for row in table:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    if table:
+        lines.append(days_note())
+    return lines
 
 
 def holiday_lines(country: str | None) -> list[str]:

@@ -9,17 +9,18 @@ fill what the command line leaves out; the help text names the default.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from followup._errors import InvalidOption, UnusableOutput
+from followup._errors import InvalidOption, InvalidSetting, UnusableOutput
 from followup._export import FILE_FORMATS, FORMATS, Format, Paper, format_named
 from followup._i18n import N_, _
 from followup._settings import FIELDS, field_named
@@ -37,6 +38,9 @@ __all__ = [
     "PUSH_EXAMPLES",
     "SERVE_EXAMPLES",
     "SERVE_HELP",
+    "TEMPLATE_EXAMPLES",
+    "WORKLIST_EXAMPLES",
+    "WORKLIST_SKIPS",
     "Argument",
     "BatchFormats",
     "Browse",
@@ -61,9 +65,14 @@ __all__ = [
     "Today",
     "User",
     "Version",
+    "Within",
+    "WorklistOutput",
     "format_for",
     "setting_options",
+    "spelled_as",
+    "template_output",
     "tracks",
+    "worklist_format_for",
 ]
 
 
@@ -269,7 +278,8 @@ ProtocolArgument = Annotated[
     str, typer.Argument(metavar="ID|FILE.toml", help="A preset id or a protocol file.")
 ]
 Roster = Annotated[
-    Path, typer.Argument(metavar="ROSTER.csv", help="The roster: one patient per row.")
+    Path,
+    typer.Argument(metavar="ROSTER", help="The roster, .xlsx or .csv: one patient per row."),
 ]
 OutDir = Annotated[
     Path,
@@ -284,6 +294,21 @@ BatchFormats = Annotated[
     ),
 ]
 Jobs = Annotated[int, typer.Option(metavar="N", help="Worker processes, 1 to 64.")]
+Within = Annotated[
+    int,
+    typer.Option(
+        metavar="DAYS", help="Due soon: a visit whose window opens within this many days."
+    ),
+]
+WorklistOutput = Annotated[
+    str | None,
+    typer.Option(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="File to write (.xlsx .csv .html .pdf .json); - for the list as text.",
+    ),
+]
 Country = Annotated[
     str | None,
     typer.Argument(metavar="[COUNTRY]", help="A country code, to list its regions."),
@@ -374,10 +399,71 @@ Examples:
 
   followup batch roster.csv --out-dir plans --holidays ES-MD --years 7
 
-The roster is CSV with a header: id and treatment_date are required; name,
-protocol, early_interval, early_years, years, weekends, holidays, done
-(dates separated by ';'), lang and chart_lang are optional and override the options
-given here.
+The roster is an .xlsx workbook (its first sheet) or CSV with a header: id and
+treatment_date are required; name, protocol, early_interval, early_years, years,
+weekends, holidays, done (dates separated by ';'), lang and chart_lang are optional
+and override the options given here. Headers may be in any case or language
+('Fecha de tratamiento'); 'followup roster-template' writes one to fill in.
+"""
+
+WORKLIST_EXAMPLES = """\
+Examples:
+
+  followup worklist roster.csv                      the list, on the terminal
+
+  followup worklist roster.csv -o worklist.xlsx     a workbook with filters, a colour per state
+
+  followup worklist roster.csv --within 14 --lang es -o worklist.pdf
+
+States: overdue, due now, due soon (the window opens within --within days),
+not recorded (a window closed with no scan recorded), waiting (remind_on is
+ahead); outcome 'removed' or 'moved care' lists a patient apart, at the end.
+The roster's phone, contact_notes, last_contact, outcome and remind_on columns
+are carried over; the roster itself is never changed.
+"""
+
+# The settings a worklist has no use for: a row gives its own date, name and scans; the
+# worklist makes no calendar or chart.
+WORKLIST_SKIPS = ("treatment_date", "name", "done", "tracks", "remind", "chart_lang")
+
+
+@contextlib.contextmanager
+def spelled_as(*flags: str) -> Iterator[None]:
+    """A value a library refuses inside the block is told as its option's (`--within 400 …`)."""
+    try:
+        yield
+    except InvalidSetting as error:
+        flag = next((flag for flag in flags if flag.lstrip("-") == error.field), None)
+        if flag is None:
+            raise
+        raise error.at(Argument(flag)) from None
+
+
+def worklist_format_for(output: str | None) -> str | None:
+    """The worklist format `-o` asks for by its ending; None for the text on standard output."""
+    if output in (None, "-"):
+        return None
+    from followup._clinic_files import worklist_format
+
+    return worklist_format(Path(str(output)).suffix, "-o").name
+
+
+def template_output(output: str | None, to_terminal: bool) -> str:
+    """Where `roster-template` writes: a file ending in .xlsx, or - for a pipe."""
+    if output is None or (output == "-" and to_terminal):
+        hint = _("it is not text: write it to a file, e.g. -o roster.xlsx")
+        raise InvalidOption("-o", output or "", hint)
+    if output != "-" and Path(output).suffix.lower() != ".xlsx":
+        raise InvalidOption("-o", output, _("give a file name ending in .xlsx"))
+    return output
+
+
+TEMPLATE_EXAMPLES = """\
+Examples:
+
+  followup roster-template -o roster.xlsx
+
+  followup roster-template --lang pt-BR -o pacientes.xlsx
 """
 
 HOLIDAY_EXAMPLES = """\

@@ -33,9 +33,17 @@ from followup import _i18n as i18n
 from followup._api import Loads, schedule_for
 from followup._errors import FollowupError, InvalidSetting, not_allowed
 from followup._export import Format, RenderOptions
-from followup._i18n import _
+from followup._i18n import N_, _
 from followup._protocols import PRESETS
-from followup._roster_file import COLUMNS, RosterRow, Row, UnusableRoster, unknown_column
+from followup._roster_file import (
+    COLUMNS,
+    OUTREACH,
+    RosterRow,
+    Row,
+    UnusableRoster,
+    unknown_column,
+)
+from followup._schedule import Standing
 from followup._settings import Settings
 
 __all__ = [
@@ -65,10 +73,45 @@ SUMMARY = (
     "status",
     "files",
 )
+# The two lists' headers as a person reads them, in the run's language; in English the
+# names above, which scripts may rely on.
+_HEADER_WORDS = {
+    "line": N_("line"),
+    "reason": N_("reason"),
+    "id": N_("id"),
+    "name": N_("name"),
+    "protocol": N_("protocol"),
+    "visits": N_("visits"),
+    "visits_done": N_("visits done"),
+    "next_visit": N_("next visit"),
+    "next_date": N_("next date"),
+    "days_until": N_("days until"),
+    "status": N_("status"),
+    "files": N_("files"),
+}
+
+
+def _spoken(header: tuple[str, ...]) -> tuple[str, ...]:
+    """A list's header in the active language."""
+    if i18n.current() == "en":
+        return header
+    return tuple(_(_HEADER_WORDS[name]) for name in header)
+
+
+def _status(value: str) -> str:
+    """A summary's status in the active language (in English, its name, as scripts read it)."""
+    if i18n.current() == "en":
+        return value
+    from followup._wording import standing_label
+
+    return standing_label(Standing(value))
+
+
 # The summary's cells whose text comes from the roster, which can start like a formula
 # (`-1.ics`): the others are numbers, dates and words of followup's own.
 _FROM_ROSTER = ("id", "name", "protocol", "files")
 _COLUMNS = frozenset(COLUMNS)
+_OUTREACH = frozenset(OUTREACH)
 _ID = re.compile(r"[A-Za-z0-9._-]+")
 # Long enough for any record number; short enough that every file name fits.
 ID_LIMIT = 100
@@ -163,13 +206,19 @@ ROW = RosterRow()
 
 def _row_settings(row: Row) -> Settings:
     """A row's own settings; an empty cell says nothing, so the defaults apply."""
+    if row.problem:
+        raise InvalidSetting("row", "…", row.problem)
     if row.extra:
         raise InvalidSetting("row", "…", _("it has more cells than the header has columns"))
-    cells = {key: (value or "").strip() for key, value in row.cells.items() if key != "id"}
+    cells = {
+        key: (value or "").strip()
+        for key, value in row.cells.items()
+        if key != "id" and key not in _OUTREACH
+    }
     # The date is required: an empty or missing cell is refused by its converter, not ignored.
     given = {key: text for key, text in cells.items() if text or key == "treatment_date"}
     given.setdefault("treatment_date", "")
-    return Settings.from_mapping(given, ROW)
+    return Settings.from_mapping(given, row.origin)
 
 
 def _id_key(cell: object) -> str:
@@ -177,22 +226,22 @@ def _id_key(cell: object) -> str:
     return str(cell or "").strip().casefold()
 
 
-def _check_id(patient_id: str, duplicates: set[str]) -> None:
+def _check_id(patient_id: str, duplicates: set[str], origin: RosterRow = ROW) -> None:
     if not patient_id:
-        raise InvalidSetting("id", patient_id, _("every row needs an id"), ROW)
+        raise InvalidSetting("id", patient_id, _("every row needs an id"), origin)
     if len(patient_id) > ID_LIMIT:
         reason = _("at most {limit} characters").format(limit=ID_LIMIT)
-        raise InvalidSetting("id", patient_id, not_allowed(f"{patient_id[:20]}…", reason), ROW)
+        raise InvalidSetting("id", patient_id, not_allowed(f"{patient_id[:20]}…", reason), origin)
     if not _ID.fullmatch(patient_id) or patient_id in {".", ".."}:
         reason = _("use only letters, digits, '.', '_' and '-' (it names the files)")
-        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), ROW)
+        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), origin)
     key = _id_key(patient_id)
     if key in _RESERVED or key.partition(".")[0] in _DEVICE_NAMES:
         reason = _("this name is kept for the batch's own files or for devices")
-        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), ROW)
+        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), origin)
     if key in duplicates:
         reason = _("this id appears on more than one row")
-        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), ROW)
+        raise InvalidSetting("id", patient_id, not_allowed(patient_id, reason), origin)
 
 
 def process(job: RosterJob, row: Row, duplicates: set[str], loads: Loads) -> Outcome:
@@ -206,12 +255,12 @@ def process(job: RosterJob, row: Row, duplicates: set[str], loads: Loads) -> Out
     language = asked if asked in i18n.LANGUAGES else job.options.lang
     with i18n.using(language):
         try:
-            _check_id(patient_id, duplicates)
+            _check_id(patient_id, duplicates, row.origin)
             settings = _row_settings(row).over(job.defaults)
             if job.presets_only and isinstance(settings.protocol, Path):
                 reason = _("choose one of {ids}").format(ids=", ".join(PRESETS))
                 shown = str(settings.protocol)
-                raise InvalidSetting("protocol", shown, not_allowed(shown, reason), ROW)
+                raise InvalidSetting("protocol", shown, not_allowed(shown, reason), row.origin)
             schedule = schedule_for(settings, job.today, loads)
             # The id is unique in the roster: it keeps two patients' events apart.
             options = replace(
@@ -354,16 +403,20 @@ def run_roster(
     loads = Loads()
     _check_run(job, loads)
     written = failed = 0
+    with i18n.using(job.options.lang):
+        headers = _spoken(SUMMARY), _spoken(ERRORS)
     with (
         into as destination,
-        _table(destination, SUMMARY_FILE, SUMMARY) as summary,
-        _table(destination, ERRORS_FILE, ERRORS) as errors,
+        _table(destination, SUMMARY_FILE, headers[0]) as summary,
+        _table(destination, ERRORS_FILE, headers[1]) as errors,
     ):
         for planned in _outcomes(rows, job, duplicates, jobs, total, loads):
             outcome = _written(planned, destination)
             if outcome.summary is not None:
                 written += 1
                 row = outcome.summary | {key: inert(outcome.summary[key]) for key in _FROM_ROSTER}
+                with i18n.using(job.options.lang):
+                    row["status"] = _status(row["status"])
                 summary.writerow([row[key] for key in SUMMARY])
             else:
                 failed += 1

@@ -251,6 +251,45 @@ def batch_(
         raise typer.Exit(1)
 
 
+@app.command("worklist", cls=console.Command, epilog=opt.WORKLIST_EXAMPLES)
+@opt.setting_options(skip=opt.WORKLIST_SKIPS)
+def worklist_(
+    roster: opt.Roster,
+    raw: dict[str, Any],
+    within: opt.Within = 30,
+    today: opt.Today = None,
+    output: opt.WorklistOutput = None,
+    paper: opt.PaperSize = Paper.A4,
+    jobs: opt.Jobs = 1,
+) -> None:
+    """The clinic's worklist: who to call, about which scan, in calling order."""
+    from followup import _clinic_files, _roster_file, _worklist
+
+    defaults = replace(_settings(raw), lang=None)
+    chosen = opt.worklist_format_for(output)
+    rows = _roster_file.read_roster(roster, whole=False)  # read once, as it is listed
+    with opt.spelled_as("--within", "--jobs"):
+        work = _worklist.worklist(rows, _today(today), within=within, defaults=defaults, jobs=jobs)
+    console.tell_worklist_problems(work)
+    if chosen is None:
+        _text(console.worklist_lines(work))
+    else:
+        data = _clinic_files.render_worklist(work, chosen, stamp=clock.stamp(), paper=paper)
+        _emit(data, output)
+        console.tell_worklist_written(work, str(output))
+    if work.failed:
+        raise typer.Exit(1)
+
+
+@app.command("roster-template", cls=console.Command, epilog=opt.TEMPLATE_EXAMPLES)
+def roster_template_(output: opt.Output = None, lang: opt.Language = None) -> None:
+    """Write a roster to fill in (.xlsx), in your language, with a sheet explaining it."""
+    from followup._clinic_files import roster_template
+
+    _settings({"lang": lang})
+    _emit(roster_template(clock.stamp()), opt.template_output(output, sys.stdout.isatty()))
+
+
 @app.command("push", cls=console.Command, epilog=opt.PUSH_EXAMPLES)
 @opt.setting_options()
 def push_(

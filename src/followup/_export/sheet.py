@@ -270,11 +270,11 @@ def to_pdf(
     return bytes(pdf.output())
 
 
-def _new_pdf(paper: Paper) -> FPDF:
+def _new_pdf(paper: Paper, *, landscape: bool = False) -> FPDF:
     """An empty document on `paper`, with the sheet's margins and the DejaVu fonts."""
     from fpdf import FPDF
 
-    pdf = FPDF(format=_PAPER[paper])
+    pdf = FPDF(orientation="L" if landscape else "P", format=_PAPER[paper])
     pdf.set_margins(12, 10, 12)
     pdf.set_auto_page_break(True, margin=11)
     fonts = resources.files("followup") / "fonts"

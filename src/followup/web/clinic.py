@@ -1,4 +1,5 @@
-"""The Clinic page: a roster in, a zip of every patient's files out, through `run_roster`.
+"""The Clinic page: a roster in, a zip of every patient's files out, through `run_roster`;
+or the worklist of who to call, through `worklist`; and a roster template to start from.
 
 The upload, its rows, the files and the zip are held in memory from the request
 to the answer: nothing is written to the server's disk, not even by the form
@@ -26,13 +27,14 @@ from followup._errors import FollowupError
 from followup._export import FILE_FORMATS, FORMATS, RenderOptions
 from followup._roster import Outcome, RosterJob, run_roster
 from followup._roster_file import UnusableRoster, read_roster_bytes
+from followup._worklist import DEFAULT_WITHIN, MAX_WITHIN
 from followup.web.limits import Limits, size_text
 from followup.web.pages import MOST_FIELDS, form_data, language
 from followup.web.planning import off_loop, version
 from followup.web.rendering import page
 from followup.web.text import TEXT, t
 
-__all__ = ["Zipped", "plan_roster", "router"]
+__all__ = ["Zipped", "plan_roster", "router", "worklist_file"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,6 +105,11 @@ def _page(request: Request, lang: str, status: int = 200, **context: Any) -> HTM
     context.setdefault("problem", None)
     context.setdefault("failed", None)
     context.setdefault("chosen", ("ics",))
+    context.setdefault("work_problem", None)
+    context.setdefault("within_problem", None)
+    context.setdefault("within", DEFAULT_WITHIN)
+    context.setdefault("work_format", "page")
+    context.setdefault("work", None)
     return page(
         "clinic.html",
         lang,
@@ -113,6 +120,8 @@ def _page(request: Request, lang: str, status: int = 200, **context: Any) -> HTM
         labels={name: _format_label(name) for name in FILE_FORMATS},
         size=megabytes,
         rows=limits.roster_rows,
+        work_formats=_WORK_FORMATS,
+        most_within=MAX_WITHIN,
         **context,
     )
 
@@ -193,3 +202,88 @@ async def clinic_run(request: Request, lang: str) -> Response:
         return _page(request, chosen, 200, failed=zipped, chosen=formats)
     headers = {"Content-Disposition": 'attachment; filename="followup-roster.zip"'}
     return Response(zipped.data, media_type="application/zip", headers=headers)
+
+
+# The worklist's files, as the form offers them: the page first.
+# The worklist as the form offers it: on the page first, then as files.
+_WORK_FORMATS = ("page", "html", "xlsx", "pdf", "csv", "json")
+
+
+def worklist_file(
+    roster: bytes, name: str, within: int, lang: str, limits: Limits
+) -> tuple[bytes, str] | Any:
+    """The roster's worklist as seen today: in the format `name` with its media type, or,
+    for `page`, what the Clinic page shows of it."""
+    from followup._clinic_files import WORKLIST_FORMATS, page_content, render_worklist
+    from followup._worklist import worklist
+
+    with i18n.using(lang):
+        rows = read_roster_bytes(roster)
+        if len(rows) > limits.roster_rows:
+            message = t("clinic.too_many", count=len(rows), rows=limits.roster_rows)
+            raise UnusableRoster(None, message)
+        work = worklist(rows, date.today(), within=within, presets_only=True)
+        if name == "page":
+            return page_content(work, datetime.now(UTC).replace(microsecond=0), version())
+        data = render_worklist(work, name, version=version())
+        return data, WORKLIST_FORMATS[name].media_type
+
+
+@router.post("/{lang}/clinic/worklist", response_model=None)
+async def worklist_run(request: Request, lang: str) -> Response:
+    """The worklist as a file (a page to print, a spreadsheet…); the form again with the problem."""
+    chosen = language(lang, request)
+    limits: Limits = request.app.state.limits
+    async with _form(request, limits) as data:
+        asked = data.get("format")
+        name = asked if isinstance(asked, str) and asked in _WORK_FORMATS else "page"
+        within_text = data.get("within")
+        upload = data.get("roster")
+        named = isinstance(upload, UploadFile) and bool(upload.filename)
+        roster = (
+            await upload.read(limits.upload_bytes + 1) if isinstance(upload, UploadFile) else b""
+        )
+    context: dict[str, Any] = {"work_format": name}
+    with i18n.using(chosen):
+        text = within_text.strip() if isinstance(within_text, str) else ""
+        if not text:
+            within = DEFAULT_WITHIN
+        elif text.isascii() and text.isdigit() and int(text) <= MAX_WITHIN:
+            within = int(text)
+        else:
+            problem = t("clinic.within_range", high=MAX_WITHIN)
+            return _page(request, chosen, 400, within_problem=problem, within=text[:10], **context)
+        context["within"] = within
+        if not named:
+            return _page(request, chosen, 400, work_problem=t("clinic.no_file"), **context)
+        if len(roster) > limits.upload_bytes:
+            problem = t("clinic.too_large", size=size_text(limits.upload_bytes))
+            return _page(request, chosen, 413, work_problem=problem, **context)
+    try:
+        made = await off_loop(worklist_file, roster, name, within, chosen, limits)
+    except UnusableRoster as error:
+        return _page(request, chosen, 400, work_problem=error.problem, **context)
+    except FollowupError as error:
+        return _page(request, chosen, 400, work_problem=str(error), **context)
+    if name == "page":
+        return _page(request, chosen, 200, work=made, **context)
+    data_out, media = made
+    # The printable page too is a file: its own style is inline, which the site's policy forbids.
+    headers = {"Content-Disposition": f'attachment; filename="worklist.{name}"'}
+    return Response(data_out, media_type=media, headers=headers)
+
+
+@router.get("/{lang}/clinic/roster-template.xlsx", response_model=None)
+async def roster_template_file(request: Request, lang: str) -> Response:
+    """A roster to fill in, in the page's language."""
+    from followup._clinic_files import XLSX_TYPE, roster_template
+
+    chosen = language(lang, request)
+
+    def made() -> bytes:
+        with i18n.using(chosen):
+            return roster_template()
+
+    data = await off_loop(made)
+    headers = {"Content-Disposition": 'attachment; filename="roster.xlsx"'}
+    return Response(data, media_type=XLSX_TYPE, headers=headers)

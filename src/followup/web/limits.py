@@ -65,7 +65,7 @@ class Limits:
 
     def for_path(self, path: str) -> int:
         """The largest body a request to `path` may send."""
-        if path.rstrip("/").endswith("/clinic"):
+        if path.rstrip("/").endswith(("/clinic", "/clinic/worklist")):
             # The roster, and room for the form's other fields and the multipart framing.
             return self.upload_bytes + self.body_bytes
         return self.body_bytes

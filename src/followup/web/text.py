@@ -160,12 +160,13 @@ TEXT = {
     # The Clinic page
     "clinic.title": N_("Plan a clinic's roster"),
     "clinic.intro": N_(
-        "Upload a roster in CSV, one patient per row, and get back a zip file with each "
-        "patient's files, summary.csv and errors.csv. The columns id and treatment_date "
-        "are required; name, protocol, early_interval, early_years, years, weekends, "
-        "holidays, done (dates separated by ';'), lang and chart_lang are optional."
+        "Upload a roster, a spreadsheet (.xlsx) or CSV, one patient per row, and get back a "
+        "zip file with each patient's files, summary.csv and errors.csv. The columns id and "
+        "treatment_date are required; name, protocol, early_interval, early_years, years, "
+        "weekends, holidays, done (dates separated by ';'), lang and chart_lang are optional."
     ),
-    "clinic.roster": N_("Roster (CSV)"),
+    "clinic.template": N_("Download a roster template (.xlsx) to fill in"),
+    "clinic.roster": N_("Roster (.xlsx or CSV)"),
     # "clinic.format." + a format's name: how the list of formats names it, beside its suffix
     "clinic.format.fhir": N_("FHIR R4 CarePlan, for a health record"),
     "clinic.format.note": N_("clinic note, plain text"),
@@ -184,6 +185,23 @@ TEXT = {
     "clinic.line": N_("Line"),
     "clinic.id": N_("Id"),
     "clinic.reason": N_("Reason"),
+    "clinic.worklist_title": N_("Worklist: who to call"),
+    "clinic.worklist_intro": N_(
+        "The same roster gives the list of patients to call today: overdue, due now, due "
+        "soon, not recorded, or waiting until the remind_on date; with the phone, "
+        "contact_notes, last_contact, outcome and remind_on columns when the roster has them. "
+        "Your file is never changed: record scans and calls in it, and make the list again."
+    ),
+    "clinic.within": N_("Due soon: windows opening within this many days"),
+    "clinic.within_range": N_("give a whole number of days from 0 to {high}"),
+    "clinic.worklist_format": N_("Worklist as"),
+    "clinic.worklist_format.page": N_("on this page"),
+    "clinic.worklist_format.html": N_("a page to print (.html)"),
+    "clinic.worklist_format.xlsx": N_("a spreadsheet (.xlsx)"),
+    "clinic.worklist_format.pdf": N_("a PDF to print"),
+    "clinic.worklist_format.csv": N_("CSV"),
+    "clinic.worklist_format.json": N_("JSON"),
+    "clinic.worklist_submit": N_("Make the worklist"),
 }
 
 
