@@ -150,3 +150,19 @@ def test_new_years_day_of_a_holidays_calendar_keeps_its_name() -> None:
         date(2026, 1, 2),
         "New Year's Day",
     )
+
+
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)),
+    st.integers(min_value=-400, max_value=400),
+)
+@pytest.mark.untraced
+def test_adding_months_counts_as_relativedelta_does(day: date, months: int) -> None:
+    """`add_months` gives dateutil's answer for every day and whole number of months: the
+    same day of the month, or the month's last day when it is shorter."""
+    from dateutil.relativedelta import relativedelta
+
+    from followup._dates import add_months
+
+    if date(1900, 1, 1) <= day + relativedelta(months=months) <= date(2299, 12, 31):
+        assert add_months(day, months) == day + relativedelta(months=months)

@@ -17,6 +17,7 @@ __all__ = [
     "LAST_YEAR",
     "Holidays",
     "Weekends",
+    "add_months",
     "check_date",
     "is_weekend",
     "move",
@@ -113,6 +114,16 @@ def check_date(day: date, text: str | None = None) -> date:
 
 def _year_reason() -> str:
     return _("the year must be between {first} and {last}").format(first=FIRST_YEAR, last=LAST_YEAR)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole `months`, on the same day of the month or, when that month is
+    shorter, its last day: 31 January plus one month is 28 or 29 February. Always counted
+    from `day` itself, so month ends never drift (as dateutil's relativedelta counts)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def is_weekend(day: date) -> bool:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from typing import NamedTuple, NoReturn
 
-from dateutil.relativedelta import relativedelta
-
-from followup._dates import Holidays, Weekends, move
+from followup._dates import Holidays, Weekends, add_months, move
 from followup._errors import InvalidSetting, not_allowed
 from followup._i18n import _
 from followup._protocols import IBERO_AMERICAN_2025, Phase, Protocol, Stream
@@ -114,8 +112,8 @@ class Visit:
         """
         low, high = self.phase.allowed
         before = self.months - self.phase.every_months  # months from the anchor to the visit before
-        opens = self.anchor + relativedelta(months=before + low)
-        closes = self.anchor + relativedelta(months=before + high)
+        opens = add_months(self.anchor, before + low)
+        closes = add_months(self.anchor, before + high)
         return min(opens, self.date), max(closes, self.date)
 
 
@@ -178,12 +176,13 @@ class Schedule:
     visits: tuple[Visit, ...]
     holidays: str | None = None
     today: date | None = None  # the day the plan was made on: statuses are as seen then
-    dropped: tuple[Visit, ...] = ()  # visits the plan without visits done has, and this lacks
+    # The closed days the dates were moved off, to plan `dropped` with when it is asked for.
+    closed: Holidays | None = field(default=None, repr=False, compare=False)
 
     @property
     def end_date(self) -> date:
         """The end of follow-up: visits are planned up to it (see `make_schedule`)."""
-        return self.treatment_date + relativedelta(years=self.years)
+        return add_months(self.treatment_date, 12 * self.years)
 
     @property
     def past_source_end(self) -> bool:
@@ -194,6 +193,19 @@ class Schedule:
     @property
     def done(self) -> tuple[Visit, ...]:
         return tuple(visit for visit in self.visits if visit.done)
+
+    @cached_property
+    def dropped(self) -> tuple[Visit, ...]:
+        """Counting from the visits done can shorten a stream: the visits the plan without
+        visits done has and this one lacks, on the days that plan showed them. Worked out
+        when asked for (calendars and FHIR cancel them; a worklist never asks)."""
+        plan = _Planner(self.treatment_date, self.years, self.weekends, self.closed)
+        dropped: list[Visit] = []
+        for stream in self.protocol.streams:
+            visits = self.of(stream)
+            if any(visit.done for visit in visits):
+                dropped.extend(plan.stream(stream, [])[len(visits) :])
+        return tuple(dropped)
 
     @property
     def several_streams(self) -> bool:
@@ -281,7 +293,7 @@ class _Phases:
                 phase,
                 None
                 if phase.until_month is None
-                else treatment_date + relativedelta(months=phase.until_month),
+                else add_months(treatment_date, phase.until_month),
             )
             for phase in stream.phases
         ]
@@ -365,15 +377,8 @@ def make_schedule(
     recorded = _by_stream(protocol, done)
     plan = _Planner(treatment_date, years, weekends, holidays)
     visits: list[Visit] = []
-    dropped: list[Visit] = []
     for stream in protocol.streams:
-        scans = check_done(recorded[stream], treatment_date, today)
-        planned = plan.stream(stream, scans)
-        visits.extend(planned)
-        if scans:
-            # Counting from the visits done can shorten a stream: the visits it no longer
-            # has, on the days the stream without visits done showed them.
-            dropped.extend(plan.stream(stream, [])[len(planned) :])
+        visits.extend(plan.stream(stream, check_done(recorded[stream], treatment_date, today)))
     rank = {stream: index for index, stream in enumerate(protocol.streams)}
     visits.sort(key=lambda visit: (visit.date, rank[visit.stream]))
     return Schedule(
@@ -385,7 +390,7 @@ def make_schedule(
         visits=tuple(visits),
         holidays=holidays.code if holidays else None,
         today=today,
-        dropped=tuple(dropped),
+        closed=holidays,
     )
 
 
@@ -405,7 +410,7 @@ class _Planner:
         anchor = self.treatment_date
         for number, scan in enumerate(scans, start=1):
             phase = phases.on(anchor)
-            due = anchor + relativedelta(months=phase.every_months)
+            due = add_months(anchor, phase.every_months)
             visits.append(
                 Visit(
                     number,
@@ -420,14 +425,14 @@ class _Planner:
                 )
             )
             anchor = scan
-        end = self.treatment_date + relativedelta(months=12 * self.years)
+        end = add_months(self.treatment_date, 12 * self.years)
         anchor_number, months, due = len(visits), 0, anchor
         while True:
             phase = phases.on(due)
             months += phase.every_months
-            due = anchor + relativedelta(months=months)
+            due = add_months(anchor, months)
             grace = 0 if stream.by_choice else phase.every_months // 2
-            if due > end + relativedelta(months=grace):
+            if due > add_months(end, grace):
                 return visits
             shown, holiday = move(due, self.weekends, self.holidays)
             visits.append(
