@@ -641,3 +641,22 @@ def test_a_calendar_without_a_name_points_at_the_name(client: TestClient) -> Non
     answer = client.post("/api/plan/ics", json={"treatment_date": "2025-03-14"})
     assert answer.status_code == 422
     assert answer.json()["error"]["field"] == "name"
+
+
+def test_the_form_and_a_protocol_page_show_what_each_choice_weighs(client: TestClient) -> None:
+    """Before any plan: the form shows, for the protocol chosen, the visits each early
+    interval gives over 5, 10 and 15 years; the protocol's page shows its own."""
+    form = client.get("/en/").text
+    assert "How many visits? What each choice gives" in form
+    assert (
+        '<th scope="row">every 3 months in years 1–2</th><td>14</td><td>19</td><td>24</td>' in form
+    )
+    assert (
+        '<th scope="row">every 4 months in years 1–2</th><td>12</td><td>17</td><td>22</td>' in form
+    )
+    colorectal = client.get("/es/protocols/nccn-colon-2022-stage-iv").text
+    assert '<th scope="row">control + CEA</th><td>14</td><td>24</td><td>34</td>' in colorectal
+    assert "no da cifras de dosis de radiación ni de coste" in colorectal
+    ended = client.post("/en/", data={"protocol": "nccn-colon-2022-stage-iv", "name": "Ana"}).text
+    assert "Left empty: where the source ends follow-up." in ended
+    assert '<th scope="row">visit + CEA</th>' in ended

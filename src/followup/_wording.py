@@ -513,11 +513,36 @@ class ChoiceWeights(NamedTuple):
 _ANY_DAY = date(2025, 1, 15)
 
 
-@functools.lru_cache(maxsize=64)
 def choice_weights(protocol: Protocol) -> ChoiceWeights:
     """The visits for each early interval and first-phase length the source allows, over
-    5, 10 and 15 years and the source's own end."""
-    years = sorted({5, 10, 15, protocol.end_years or DEFAULT_YEARS})
+    5, 10 and 15 years and the source's own end, in the active language."""
+    years, rows, others = _choice_counts(protocol)
+    return ChoiceWeights(
+        list(years),
+        stream_exam(protocol.lead, short=True),
+        [
+            Weighed(
+                _("every {interval} in {phase}").format(
+                    interval=months(every), phase=phase_label(first)
+                ),
+                list(counts),
+            )
+            for every, first, counts in rows
+        ],
+        [Weighed(stream_exam(stream, short=True), list(counts)) for stream, counts in others],
+    )
+
+
+_Counts = tuple[int, ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_counts(
+    protocol: Protocol,
+) -> tuple[_Counts, list[tuple[int, Phase, _Counts]], list[tuple[Stream, _Counts]]]:
+    """The counts behind `choice_weights`, worked out once per protocol: they do not
+    depend on the language."""
+    years = tuple(sorted({5, 10, 15, protocol.end_years or DEFAULT_YEARS}))
     first = protocol.lead.phases[0]
     low, high = first.allowed
     lengths = [None] if first.until_allowed is None else [m // 12 for m in first.until_allowed]
@@ -525,17 +550,14 @@ def choice_weights(protocol: Protocol) -> ChoiceWeights:
     for every in range(low, high + 1):
         for early_years in dict.fromkeys(lengths):
             chosen = protocol.choose(early_interval=every, early_years=early_years)
-            label = _("every {interval} in {phase}").format(
-                interval=months(every), phase=phase_label(chosen.lead.phases[0])
-            )
             plans = [make_schedule(_ANY_DAY, protocol=chosen, years=n) for n in years]
-            rows.append(Weighed(label, [len(plan.of(chosen.lead)) for plan in plans]))
+            counts = tuple(len(plan.of(chosen.lead)) for plan in plans)
+            rows.append((every, chosen.lead.phases[0], counts))
     plans = [make_schedule(_ANY_DAY, protocol=protocol, years=n) for n in years]
     others = [
-        Weighed(stream_exam(stream, short=True), [len(plan.of(stream)) for plan in plans])
-        for stream in protocol.streams[1:]
+        (stream, tuple(len(plan.of(stream)) for plan in plans)) for stream in protocol.streams[1:]
     ]
-    return ChoiceWeights(years, stream_exam(protocol.lead, short=True), rows, others)
+    return years, rows, others
 
 
 def weight(schedule: Schedule) -> str:

@@ -138,8 +138,11 @@ def _plan_page(
 ) -> HTMLResponse:
     status = 400 if form.errors or extra.get("open_error") else 200
     country = form.values.get("holidays", "").strip().upper()
+    chosen = PRESETS.get(form.values.get("protocol", ""), DEFAULT_PROTOCOL)
     with i18n.using(lang):
         presets = [(key, i18n._(preset.name)) for key, preset in PRESETS.items()]
+        weights = wording.choice_weights(chosen)
+        weights_of = i18n._(chosen.name)
     return page(
         "plan.html",
         lang,
@@ -150,6 +153,9 @@ def _plan_page(
         result=result,
         presets=presets,
         default_protocol=DEFAULT_PROTOCOL.id,
+        weights=weights,
+        weights_of=weights_of,
+        weights_end=chosen.end_years,
         weekends=[rule.value for rule in Weekends],
         # Safe: names escaped, codes checked as two capital letters.
         country_options=Markup(places.country_options(lang, country)),  # noqa: S704

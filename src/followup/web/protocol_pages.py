@@ -79,8 +79,15 @@ async def protocol_page(
         if as_json:
             return JSONResponse(_json(PRESETS[key]))
         described = _described(PRESETS[key])
+        weights = wording.choice_weights(PRESETS[key])
     response = page(
-        "protocol.html", chosen, request.url.path, section="protocols", protocol=described
+        "protocol.html",
+        chosen,
+        request.url.path,
+        section="protocols",
+        protocol=described,
+        weights=weights,
+        weights_of=described.name,
     )
     if lang is None:
         response.headers["Vary"] = "Accept-Language"

@@ -59,6 +59,9 @@ TEXT = {
     "plan.years_hint": N_(
         "From {low} to {high}. The source sets no end: agree on it with the care team."
     ),
+    "plan.years_hint_end": N_(
+        "From {low} to {high}. Left empty: where the source ends follow-up."
+    ),
     "plan.dates_part": N_("Dates"),
     # "weekends." + each rule: the options of the weekend rule
     "weekends.next": N_("Move it to the next weekday"),
@@ -155,6 +158,15 @@ TEXT = {
         "range, the plan takes the stricter end, and you can choose within the range."
     ),
     "protocols.default": N_("The default"),
+    "plan.weights": N_("How many visits? What each choice gives"),
+    "plan.weights_caption": N_("Visits of “{exam}” in a plan from {protocol}"),
+    "plan.weights_choice": N_("Choice"),
+    "plan.weights_years": N_("{years} years"),
+    "plan.weights_note": N_(
+        "The count of visits only: followup gives no figures of radiation dose or cost. "
+        "Another protocol chosen above shows its own counts once the plan is made, and on "
+        "its page."
+    ),
     "protocols.end": N_("The source ends follow-up at {years} years: the plan's default length."),
     "protocols.use": N_("Plan with this protocol"),
     # The Clinic page
