@@ -660,3 +660,17 @@ def test_the_form_and_a_protocol_page_show_what_each_choice_weighs(client: TestC
     ended = client.post("/en/", data={"protocol": "nccn-colon-2022-stage-iv", "name": "Ana"}).text
     assert "Left empty: where the source ends follow-up." in ended
     assert '<th scope="row">visit + CEA</th>' in ended
+
+
+def test_a_visit_recorded_for_another_stream_survives_changing_the_plan(client: TestClient) -> None:
+    """`visit:DATE` (a stream other than the first) comes back in the form as text, not in
+    a date input that would drop it, and the plan counts the visit stream from it."""
+    data = {
+        "treatment_date": "2024-01-31",
+        "name": "Ana",
+        "protocol": "nccn-colon-2022-stage-iv",
+        "done": ["2024-05-02", "visit:2024-05-10"],
+    }
+    page = client.post("/en/", data=data).text
+    assert 'value="visit:2024-05-10" type="text"' in page
+    assert 'value="2024-05-02" type="date"' in page
