@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -192,3 +192,43 @@ def test_what_each_choice_weighs_before_a_plan_is_made() -> None:
     colorectal = wording.choice_weights(preset("nccn-colon-2022-stage-iv"))
     assert colorectal.years == [5, 10, 15]
     assert colorectal.others == [wording.Weighed("visit + CEA", [14, 24, 34])]
+
+
+def test_an_overdue_visit_of_one_stream_comes_before_one_due_in_another() -> None:
+    """Every CT and CEA visit recorded to February 2026, seen in mid-September: the CEA
+    visit's window (6 months, fixed) has closed while the CT's (6–12 months) is open, so
+    the visit to act on is the overdue CEA visit, not the CT due on the same day."""
+    protocol = preset("nccn-colon-2022-stage-iv")
+    plain = make_schedule(date(2024, 2, 2), protocol=protocol, weekends=Weekends.KEEP)
+    done = [Recorded(v.date, v.stream.id) for v in plain.visits if v.date <= date(2026, 2, 2)]
+    schedule = make_schedule(
+        date(2024, 2, 2),
+        protocol=protocol,
+        weekends=Weekends.KEEP,
+        done=done,
+        today=date(2026, 9, 15),
+    )
+    upcoming = schedule.next_from(date(2026, 9, 15))
+    assert upcoming.visit is not None
+    assert (upcoming.visit.stream.id, upcoming.standing.value) == ("visit", "overdue")
+    by_stream = schedule.next_by_stream(date(2026, 9, 15))
+    assert [(n.visit.stream.id, n.standing.value) for n in by_stream if n.visit] == [
+        ("ct", "due"),
+        ("visit", "overdue"),
+    ]
+
+
+def test_the_last_visit_near_the_end_counts_from_the_treatment_date_once() -> None:
+    """From 29 February 2024 over 10 years, a yearly scan recorded on 29 August 2033 keeps
+    its successor on 29 August 2034: within half an interval of the end, counted in one
+    go from the treatment date (twice would end on the 28th)."""
+    schedule = make_schedule(
+        date(2024, 2, 29),
+        weekends=Weekends.KEEP,
+        done=[
+            *(date(2024, 2, 29) + timedelta(days=91 * k) for k in range(1, 9)),
+            date(2033, 8, 29),
+        ],
+        today=date(2033, 9, 1),
+    )
+    assert schedule.visits[-1].date == date(2034, 8, 29)

@@ -255,23 +255,43 @@ class Schedule:
             return Standing.OVERDUE if after_scans else Standing.NOT_RECORDED
         return Standing.DUE if opens <= today else Standing.UPCOMING
 
-    def next_from(self, today: date) -> Next:
-        """The visit to book as seen on `today`: due, overdue or upcoming, the earliest of
-        any stream; none once every stream has ended."""
-        unrecorded = 0
-        found: Next | None = None
+    def next_by_stream(self, today: date) -> list[Next]:
+        """Each stream's visit to book as seen on `today`, in the protocol's order of
+        streams; `unrecorded` counts that stream's visits whose window closed unrecorded."""
+        nexts = []
         for stream in self.protocol.streams:
+            unrecorded, found = 0, Next(None, today, Standing.ENDED)
             for visit in self.of(stream):
                 standing = self.standing_of(visit, today)
                 if standing == Standing.NOT_RECORDED:
                     unrecorded += 1
                 elif standing != Standing.DONE:
-                    if found is None or found.visit is None or visit.date < found.visit.date:
-                        found = Next(visit, today, standing)
+                    found = Next(visit, today, standing)
                     break
-        if found is None:
+            nexts.append(Next(found.visit, today, found.standing, unrecorded))
+        return nexts
+
+    def next_from(self, today: date) -> Next:
+        """The visit to book as seen on `today`, of any stream: an overdue one first (the
+        longest overdue), then one due now (the soonest to close), then the soonest ahead.
+        None once every stream has ended. `unrecorded` counts every stream's."""
+        nexts = self.next_by_stream(today)
+        unrecorded = sum(each.unrecorded for each in nexts)
+        ranked = [(_urgency(each), each) for each in nexts if each.visit is not None]
+        if not ranked:
             return Next(None, today, Standing.ENDED, unrecorded)
-        return Next(found.visit, today, found.standing, unrecorded)
+        first = min(ranked, key=lambda pair: pair[0])[1]
+        return Next(first.visit, today, first.standing, unrecorded)
+
+
+def _urgency(upcoming: Next) -> tuple[int, date, date]:
+    """How soon a stream's next visit needs action: overdue, due now, then ahead; then by
+    the day its window closes (or, ahead, the day it is planned for)."""
+    visit = upcoming.visit
+    assert visit is not None  # noqa: S101 (only open streams are ranked)
+    rank = {Standing.OVERDUE: 0, Standing.DUE: 1}.get(upcoming.standing, 2)
+    when = visit.date if rank == 2 else visit.window[1]
+    return rank, when, visit.date
 
 
 def clean_name(name: str | None) -> str | None:
@@ -425,14 +445,16 @@ class _Planner:
                 )
             )
             anchor = scan
-        end = add_months(self.treatment_date, 12 * self.years)
+        months_to_end = 12 * self.years
         anchor_number, months, due = len(visits), 0, anchor
         while True:
             phase = phases.on(due)
             months += phase.every_months
             due = add_months(anchor, months)
             grace = 0 if stream.by_choice else phase.every_months // 2
-            if due > add_months(end, grace):
+            # One count from the treatment date: 29 February plus 10 years and 6 months is
+            # 29 August, where stepping twice would give the 28th.
+            if due > add_months(self.treatment_date, months_to_end + grace):
                 return visits
             shown, holiday = move(due, self.weekends, self.holidays)
             visits.append(
