@@ -91,6 +91,8 @@ def test_every_changed_byte_a_cut_and_a_foreign_key_give_a_400_page(client: Test
     tokens = [base64.urlsafe_b64encode(bad).rstrip(b"=").decode() for bad in changed]
     tokens += [token[:cut] for cut in (1, 10, len(token) // 2, len(token) - 1)]
     tokens += [Keys.of(["somebody-else's-key-entirely"]).seal(PLAN), "A" * 3000, "~~~", "é"]
+    # One spelling per token: padding or stray characters that base64 would skip do not open.
+    tokens += [f"{token}==", f"{token}%3D", f"{token[:8]}.{token[8:]}", f"{token[:8]}!{token[8:]}"]
     for bad in tokens:
         for suffix in ("", ".ics", ".pdf"):
             answer = client.get(f"/p/{bad}{suffix}")
@@ -127,6 +129,16 @@ def test_a_short_secret_stops_the_app_from_starting() -> None:
 
     with pytest.raises(InvalidOption, match="FOLLOWUP_SECRET"):
         Keys.from_environment({"FOLLOWUP_SECRET": "short"})
+
+
+def test_an_emptied_key_file_stops_the_app_from_starting(tmp_path: Path) -> None:
+    """A key file emptied or cut short would be a key anyone could guess: refused."""
+    from followup._errors import InvalidOption
+
+    path = tmp_path / "link-key"
+    path.write_text("\n")
+    with pytest.raises(InvalidOption, match="fewer than 16 characters"):
+        Keys.from_environment({"FOLLOWUP_KEY_FILE": str(path)})
 
 
 def test_tokens_stay_short_and_bounded(client: TestClient) -> None:
@@ -199,6 +211,14 @@ def test_the_result_comes_first_and_tells_each_phone_how(client: TestClient) -> 
     assert query["text"][0].startswith("Seguimiento: ")
     assert "Ana" not in google  # the link goes to Google: no name, no plan link
     assert "/p/" not in google
+    recorded = client.post(
+        "/en/", data={**PLAN, "done": ["2024-06-20"]}, headers={"user-agent": GALAXY}
+    ).text
+    to_google = unescape(re.search(r'href="(https://calendar.google.com[^"]+)"', recorded).group(1))  # type: ignore[union-attr]
+    details = parse_qs(urlsplit(to_google).query)["details"][0]
+    assert "2024-06-20" not in details  # nor the dates it is counted from
+    assert PLAN["treatment_date"] not in details
+    assert "Window:" in details
     assert "webcal://testserver/p/" in page
     assert devices_for(IPHONE)[0] == "ios"
     assert devices_for(PIXEL)[:2] == ["google", "samsung"]

@@ -537,7 +537,7 @@ CANADA_STS = Protocol(
     name=N_("Canadian Cancer Society patient information: soft tissue sarcoma"),
     streams=(
         Stream(
-            exam=N_("Follow-up visit (not necessarily a scan)"),
+            exam=N_("Follow-up visit (not a scan)"),
             exam_short=N_("visit"),
             phases=(
                 Phase(0, 24, 3, (3, 6)),
@@ -563,8 +563,8 @@ CANADA_STS = Protocol(
             "Canadian Cancer Society patient page on follow-up after soft tissue sarcoma"
         ),
         verification=N_(
-            "Only the Canadian Cancer Society's patient page was read, at its older address; "
-            "it speaks of follow-up visits, not of scans, and names no guideline."
+            "Only the Canadian Cancer Society's patient page was read; it speaks of follow-up "
+            "visits, not of scans."
         ),
     ),
     start_hint=N_("the usual choice is the day treatment ended"),

@@ -419,8 +419,9 @@ class Settings:
         "MONTHS",
         N_("Months between visits in the first phase"),
         N_(
-            "Months between visits in the first phase, within the source's range "
-            "(3 or 4 for the default protocol) [default: the shortest]."
+            "Months between visits in the first phase (of the protocol's first stream), "
+            "within the source's range (3 or 4 for the default protocol) [default: the "
+            "shortest]."
         ),
         _whole_within(1, MAX_MONTHS, N_("choose from {low} to {high}")),
     )

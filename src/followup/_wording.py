@@ -323,6 +323,13 @@ def choices(schedule: Schedule) -> str:
                 length=months(first.until_month or 0), range=span(*first.until_allowed)
             )
         )
+    others = [s for s in schedule.protocol.streams[1:] if not s.by_choice]
+    if others and parts:
+        # The choices set the first stream only: say which, and how the others are planned.
+        lead = stream_exam(schedule.protocol.lead, short=True)
+        parts = [_("{exam}: {choice}").format(exam=lead, choice=part) for part in parts]
+    if any(p.allowed[0] != p.allowed[1] or p.until_allowed for s in others for p in s.phases):
+        parts.append(_("the other streams at the stricter end of the source's ranges"))
     parts.append(
         {
             Weekends.NEXT: _("weekend dates move to the next weekday"),

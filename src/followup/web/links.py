@@ -21,6 +21,7 @@ import binascii
 import hashlib
 import json
 import os
+import re
 import secrets
 import zlib
 from collections.abc import Mapping, Sequence
@@ -57,6 +58,9 @@ _DICTIONARY = (
 _INFO = b"followup plan link v1"
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+
+
 class BadLink(ValueError):
     """A token that does not open: changed, cut short, too long, or sealed under a key
     this server does not have."""
@@ -91,13 +95,20 @@ class Keys:
             return cls.of(parts)
         path = key_file(environ)
         try:
-            return cls.of([_read_or_make(path)])
+            secret = _read_or_make(path)
         except (OSError, UnicodeError) as error:
             reason = _(
                 "the plan links' key file cannot be read or made ({problem}): set "
                 "FOLLOWUP_SECRET, or FOLLOWUP_KEY_FILE to a file this user may write"
             ).format(problem=getattr(error, "strerror", None) or type(error).__name__)
             raise InvalidOption("FOLLOWUP_KEY_FILE", str(path), reason) from None
+        if len(secret) < 16:  # an emptied or cut file would be a key anyone could guess
+            reason = _(
+                "the plan links' key file holds fewer than 16 characters: delete it "
+                "to have a new one made, or set FOLLOWUP_SECRET"
+            )
+            raise InvalidOption("FOLLOWUP_KEY_FILE", str(path), reason)
+        return cls.of([secret])
 
     def seal(self, raw: Mapping[str, object]) -> str:
         """The token for the raw settings `raw`."""
@@ -112,8 +123,10 @@ class Keys:
 
     def open(self, token: str) -> dict[str, object]:
         """The raw settings sealed in `token`; `BadLink` when it does not open."""
-        if len(token) > MOST_TOKEN or not token.isascii():
+        if len(token) > MOST_TOKEN:
             raise BadLink("too long")
+        if not _TOKEN.fullmatch(token):  # one spelling per token: no padding, no strays
+            raise BadLink("not base64url")
         try:
             sealed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         except (binascii.Error, ValueError):

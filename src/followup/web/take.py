@@ -87,7 +87,8 @@ def google_event(schedule: Schedule, visit: Visit) -> str:
     (the active one), with no time zone: the day is the same wherever it is opened.
 
     The link goes to Google when it is followed, so it carries neither the name nor the
-    plan link (which opens the whole plan): the visit, its timing and window only.
+    plan link (which opens the whole plan), nor the dates of the treatment or of scans
+    done that the visit is counted from: the visit and its window only.
     """
     end = visit.date + timedelta(days=1)  # all-day events end (exclusive) the day after
     dates = f"{visit.date:%Y%m%d}/{end:%Y%m%d}"
@@ -96,7 +97,9 @@ def google_event(schedule: Schedule, visit: Visit) -> str:
         "action": "TEMPLATE",
         "text": summary(anonymous, visit),
         "dates": dates,
-        "details": "\n".join([*visit_details(anonymous, visit), disclaimer()]),
+        # The first line names the visit, the last gives its window (or a track's cadence);
+        # the line between says what it is counted from, which would send dates to Google.
+        "details": "\n".join([*visit_details(anonymous, visit)[::2], disclaimer()]),
     }
     return f"{GOOGLE_TEMPLATE}?{urlencode(query)}"
 

@@ -59,9 +59,7 @@ TEXT = {
     "plan.years_hint": N_(
         "From {low} to {high}. The source sets no end: agree on it with the care team."
     ),
-    "plan.years_hint_end": N_(
-        "From {low} to {high}. Left empty: where the source ends follow-up."
-    ),
+    "plan.years_hint_end": N_("From {low} to {high}. Left empty: where the source ends follow-up."),
     "plan.dates_part": N_("Dates"),
     # "weekends." + each rule: the options of the weekend rule
     "weekends.next": N_("Move it to the next weekday"),
