@@ -208,12 +208,13 @@ def test_the_workbook_has_a_frozen_header_filters_and_a_fill_per_state(
     assert sheet["A1"].value.startswith("Lista de trabajo del 2024-09-05: 2 atrasado")
     assert [cell.value for cell in sheet[2]][:4] == ["Estado", "Días", "Id", "Nombre"]
     assert sheet.freeze_panes == "A3"
-    assert sheet.auto_filter.ref == "A2:P12"
+    assert sheet.auto_filter.ref == "A2:Q12"
     assert sheet["A3"].value == "atrasado"
     assert sheet["A3"].fill.start_color.rgb == "00F8CBAD"
     assert sheet["A5"].value == "toca ahora"
     assert sheet["A5"].fill.start_color.rgb == "00FFE699"
-    assert sheet["G3"].value.date() == date(2024, 8, 5)  # 08-04 is a Sunday: the next day
+    assert sheet["H3"].value.date() == date(2024, 8, 5)  # 08-04 is a Sunday: the next day
+    assert sheet["G3"].value == "TC/RM, tórax + abdomen"  # the exam of the visit to book
     failed = book.worksheets[1]
     assert [cell.value for cell in failed[1]] == ["Línea", "Id", "Motivo"]
     assert failed["A2"].value == 11
@@ -367,3 +368,29 @@ def test_outreach_cells_are_checked_by_their_column() -> None:
     )
     assert reasons[1].startswith("column 'contact_notes': 'xxxxxxxxxxxxxxxxxxxx…' is not allowed")
     assert reasons[2].startswith("column 'protocol': 'our-centre.toml' is not allowed: choose one")
+
+
+def test_each_line_names_the_exam_to_book() -> None:
+    """With two streams, a line says which one's visit needs action: every CT and CEA visit
+    recorded to February 2026, the CEA visit's fixed window has closed by mid-September
+    while the CT's is open: the line is the overdue visit + CEA, so named."""
+    from followup._protocols import preset
+    from followup._schedule import make_schedule
+
+    plain = make_schedule(date(2024, 2, 2), protocol=preset("nccn-colon-2022-stage-iv"))
+    done = ";".join(
+        v.date.isoformat() if v.stream.id == "ct" else f"visit:{v.date}"
+        for v in plain.visits
+        if v.date <= date(2026, 2, 2)
+    )
+    row = Row(
+        2,
+        {
+            "id": "p1",
+            "treatment_date": "2024-02-02",
+            "protocol": "nccn-colon-2022-stage-iv",
+            "done": done,
+        },
+    )
+    (item,) = worklist([row], date(2026, 9, 15)).items
+    assert (item.state.value, item.exam, item.visit) == ("overdue", "visit + CEA", 9)

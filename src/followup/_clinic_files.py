@@ -72,6 +72,7 @@ _HEADERS = (
     ("name", N_("name")),
     ("phone", N_("phone")),
     ("visit", N_("Visit")),
+    ("exam", N_("Exam")),
     ("date", N_("Date")),
     ("opens", N_("Window opens")),
     ("closes", N_("Window closes")),
@@ -104,6 +105,7 @@ def _cells(item: WorkItem) -> list[Cell]:
         "name": item.name,
         "phone": item.phone,
         "visit": item.visit,
+        "exam": item.exam,
         "date": item.date,
         "opens": item.opens,
         "closes": item.closes,
@@ -176,6 +178,7 @@ def to_json(work: Worklist) -> bytes:
                 "days": item.days,
                 "visit": item.visit,
                 "visits": item.visits,
+                "exam": item.exam,
                 "date": item.date.isoformat(),
                 "window": [item.opens.isoformat(), item.closes.isoformat()],
                 "unrecorded": item.unrecorded,
@@ -244,7 +247,7 @@ def to_xlsx(work: Worklist, stamp: datetime) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_sheet_title(_("Worklist")))
-    widths = (14, 6, 12, 22, 16, 7, 11, 11, 11, 8, 11, 18, 11, 36, 20, 6)
+    widths = (14, 6, 12, 22, 16, 7, 20, 11, 11, 11, 8, 11, 18, 11, 36, 20, 6)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     last = get_column_letter(len(_HEADERS))

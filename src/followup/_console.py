@@ -397,7 +397,7 @@ def worklist_lines(work: Worklist) -> list[str]:
             item.id,
             item.name,
             item.phone,
-            f"#{item.visit}",
+            f"#{item.visit} {item.exam}",
             f"{item.opens.isoformat()} – {item.closes.isoformat()}",
             item.outcome.label if item.outcome else "",
             item.remind_on.isoformat() if item.remind_on else "",

@@ -34,6 +34,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from followup import _i18n as i18n
+from followup import _wording as wording
 from followup._api import Loads, schedule_for
 from followup._errors import FollowupError, InvalidSetting, not_allowed
 from followup._i18n import N_, _
@@ -158,6 +159,7 @@ class WorkItem:
     underlying: WorkState
     visit: int
     visits: int
+    exam: str  # the visit's exam, short: which stream's visit to book
     date: dt.date
     opens: dt.date
     closes: dt.date
@@ -244,7 +246,7 @@ def _visit_item(
     if upcoming.unrecorded:
         # The last window closed with no scan recorded: the one to ask about.
         missed = [each for each in schedule.visits if each.window[1] < today and not each.done]
-        last = missed[-1]
+        last = max(missed, key=lambda each: each.window[1])  # the last window to close
         return WorkState.NOT_RECORDED, last, (today - last.window[1]).days
     return None
 
@@ -296,6 +298,7 @@ class _Run:
             underlying=underlying,
             visit=visit.number,
             visits=schedule.count(visit),
+            exam=wording.exam_short(schedule, visit),
             date=visit.date,
             opens=opens,
             closes=closes,
