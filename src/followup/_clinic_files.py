@@ -500,7 +500,16 @@ def _explained(column: str) -> str:
         return _(_EXPLAINED[column])
     declared = field_named(column)
     if column == "done":
-        return _("Dates of the scans already done, separated by ';' (e.g. 2024-06-03; 2024-09-30).")
+        streams = ", ".join(
+            f"{protocol.id}: {', '.join(stream.id for stream in protocol.streams[1:])}"
+            for protocol in PRESETS.values()
+            if len(protocol.streams) > 1
+        )
+        return _(
+            "Dates of the scans already done, separated by ';' (e.g. 2024-06-03; "
+            "2024-09-30). For a protocol's other streams, put the stream's id first "
+            "(visit:2024-06-03); the ids: {streams}."
+        ).format(streams=streams)
     return declared.help_text()
 
 
@@ -518,8 +527,9 @@ def roster_template(stamp: datetime | None = None) -> bytes:
     sheet.title = _sheet_title(_("Patients"))
     columns = [column for column in COLUMNS if column not in {"lang", "chart_lang"}]
     _template_patients(sheet, columns)
-    _template_checks(sheet, columns)
-    _template_about(book.create_sheet(_sheet_title(_("Columns"))), columns)
+    about = book.create_sheet(_sheet_title(_("Columns")))
+    _template_checks(sheet, columns, book.create_sheet(_sheet_title(_("Lists"))))
+    _template_about(about, columns)
     utc = _utc(stamp or datetime.now(UTC).replace(microsecond=0))
     book.properties.creator = "followup"
     book.properties.created = utc
@@ -559,8 +569,10 @@ def _template_patients(sheet: Worksheet, columns: list[str]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _template_checks(sheet: Worksheet, columns: list[str]) -> None:
-    """Drop-downs of the presets and of the call outcomes; date cells that take dates only."""
+def _template_checks(sheet: Worksheet, columns: list[str], lists_sheet: Worksheet) -> None:
+    """Drop-downs of the presets and of the call outcomes, whose choices are kept on a
+    hidden sheet (a list typed into the check itself may hold 255 characters at most in
+    Excel, which the presets alone come near); date cells that take dates only."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -569,11 +581,16 @@ def _template_checks(sheet: Worksheet, columns: list[str]) -> None:
         return f"{letter}2:{letter}{_TEMPLATE_ROWS}"
 
     lists = {
-        "protocol": ",".join(PRESETS),
-        "outcome": ",".join(outcome.label for outcome in CallOutcome),
+        "protocol": list(PRESETS),
+        "outcome": [outcome.label for outcome in CallOutcome],
     }
-    for column, choices in lists.items():
-        check = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+    lists_sheet.sheet_state = "hidden"
+    for number, (column, choices) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(number)
+        for row, choice in enumerate(choices, start=1):
+            lists_sheet.cell(row=row, column=number, value=choice).data_type = "s"
+        where = f"'{lists_sheet.title}'!${letter}$1:${letter}${len(choices)}"
+        check = DataValidation(type="list", formula1=where, allow_blank=True)
         check.add(cells(column))
         sheet.add_data_validation(check)
     for column in _DATED:
