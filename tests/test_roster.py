@@ -262,3 +262,32 @@ def test_roster_runs_are_in_the_public_api_and_load_when_asked_for() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.stdout.split() == ["False", "True"], done.stderr
+
+
+def test_a_workbook_that_unpacks_too_far_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A small workbook that would unpack to more than the limit (a zip bomb) is refused
+    with one line, before openpyxl reads any of it."""
+    import zipfile
+
+    from followup._roster_file import UNPACKED_LIMIT, UnusableRoster, read_roster, read_roster_bytes
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/workbook.xml", '<workbook><sheets><sheet name="a"/></sheets></workbook>'
+        )
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (UNPACKED_LIMIT + 1))
+    assert bomb.stat().st_size < 200_000
+    with pytest.raises(UnusableRoster, match="unpacks to more than 64 MB"):
+        read_roster(bomb)
+    with pytest.raises(UnusableRoster, match="unpacks to more than 64 MB"):
+        read_roster_bytes(bomb.read_bytes())
+
+
+def test_an_upload_is_read_no_further_than_a_row_past_the_limit() -> None:
+    """`most` stops the reading one row past it, so a long upload costs no more than that."""
+    from followup._roster_file import read_roster_bytes
+
+    data = "id,treatment_date\n" + "".join(f"p{n},2024-01-31\n" for n in range(1000))
+    assert len(read_roster_bytes(data.encode(), most=10)) == 11
+    assert len(read_roster_bytes(data.encode())) == 1000

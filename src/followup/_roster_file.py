@@ -27,6 +27,7 @@ import csv
 import functools
 import html
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -52,6 +53,7 @@ __all__ = [
     "REQUIRED",
     "SETTING_COLUMNS",
     "TITLES",
+    "UNPACKED_LIMIT",
     "Roster",
     "RosterFile",
     "RosterRow",
@@ -94,6 +96,8 @@ TITLES: Mapping[str, str] = {
 }
 # A roster line longer than this is not a patient's row (and csv would hold it all).
 LINE_LIMIT = 10_000
+# What a workbook may unpack to: a 20,000-patient roster is a tenth of it.
+UNPACKED_LIMIT = 64 * 2**20
 _DELIMITERS = (",", ";", "\t")
 _WINDOWS = "cp1252"
 _ZIP = b"PK\x03\x04"
@@ -264,17 +268,19 @@ def read_roster(path: Path, *, whole: bool = True) -> RosterFile:
     return RosterFile(path, form)
 
 
-def read_roster_bytes(data: bytes) -> RosterRows:
+def read_roster_bytes(data: bytes, *, most: int | None = None) -> RosterRows:
     """The rows of a roster given as bytes (an upload), in memory, checked as `read_roster` does.
 
-    Its problems name no file: `UnusableRoster.path` is None.
+    With `most`, reading stops after `most + 1` rows: enough to tell a roster too long
+    without reading all of it. Its problems name no file: `UnusableRoster.path` is None.
     """
 
     def opener() -> IO[bytes]:
         return io.BytesIO(data)
 
     form = _form(opener, None, spreadsheet=data.startswith(_ZIP))
-    rows = RosterRows(_rows(opener, form, None), form)
+    read = _rows(opener, form, None)
+    rows = RosterRows(read if most is None else itertools.islice(read, most + 1), form)
     header, _first = _survey(opener, form, None, whole=False)
     _check(header, len(rows), None)
     return rows
@@ -348,8 +354,15 @@ _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
 
 
 def _workbook_form(opener: Opener, source: Path | None) -> _Form:
-    """A workbook's sheets, by name, from its list of sheets: no sheet is read for them."""
+    """A workbook's sheets, by name, from its list of sheets: no sheet is read for them.
+
+    A workbook that would unpack to more than `UNPACKED_LIMIT` is refused first: a small
+    file can hold a zip bomb, and openpyxl unpacks what it reads."""
     with _Reading(source), opener() as handle, zipfile.ZipFile(handle) as archive:
+        unpacked = sum(entry.file_size for entry in archive.infolist())
+        if unpacked > UNPACKED_LIMIT:
+            problem = _("the workbook unpacks to more than {most} MB: save a smaller one")
+            raise UnusableRoster(source, problem.format(most=UNPACKED_LIMIT // 2**20))
         names = [html.unescape(name.decode()) for name in _SHEET.findall(archive.read(_BOOK))]
     if not names:
         raise UnusableRoster(source, _("the workbook has no sheet"))

@@ -26,7 +26,7 @@ from followup import _i18n as i18n
 from followup._errors import FollowupError
 from followup._export import FILE_FORMATS, FORMATS, RenderOptions
 from followup._roster import Outcome, RosterJob, run_roster
-from followup._roster_file import UnusableRoster, read_roster_bytes
+from followup._roster_file import RosterRows, UnusableRoster, read_roster_bytes
 from followup._worklist import DEFAULT_WITHIN, MAX_WITHIN
 from followup.web.limits import Limits, size_text
 from followup.web.pages import MOST_FIELDS, form_data, language
@@ -49,13 +49,18 @@ class Zipped:
     failed: list[tuple[str, str, str]]  # line, id, reason
 
 
+def _uploaded(roster: bytes, limits: Limits) -> RosterRows:
+    """An upload's rows; refused past the row limit, read no further than one row past it."""
+    rows = read_roster_bytes(roster, most=limits.roster_rows)
+    if len(rows) > limits.roster_rows:
+        raise UnusableRoster(None, t("clinic.too_many", rows=limits.roster_rows))
+    return rows
+
+
 def plan_roster(roster: bytes, formats: tuple[str, ...], lang: str, limits: Limits) -> Zipped:
     """Plan every row and zip the files, all in memory."""
     with i18n.using(lang):
-        rows = read_roster_bytes(roster)
-        if len(rows) > limits.roster_rows:
-            message = t("clinic.too_many", count=len(rows), rows=limits.roster_rows)
-            raise UnusableRoster(None, message)
+        rows = _uploaded(roster, limits)
         stamp = datetime.now(UTC).replace(microsecond=0)
         options = RenderOptions(lang=lang, stamp=stamp, version=version())
         forms = tuple(FORMATS[f] for f in formats)
@@ -218,10 +223,7 @@ def worklist_file(
     from followup._worklist import worklist
 
     with i18n.using(lang):
-        rows = read_roster_bytes(roster)
-        if len(rows) > limits.roster_rows:
-            message = t("clinic.too_many", count=len(rows), rows=limits.roster_rows)
-            raise UnusableRoster(None, message)
+        rows = _uploaded(roster, limits)
         work = worklist(rows, date.today(), within=within, presets_only=True)
         if name == "page":
             return page_content(work, datetime.now(UTC).replace(microsecond=0), version())

@@ -186,7 +186,7 @@ TEXT = {
     "clinic.submit": N_("Plan the roster"),
     "clinic.no_file": N_("choose a roster file"),
     "clinic.too_large": N_("the roster is larger than {size}"),
-    "clinic.too_many": N_("the roster has {count} patients; at most {rows} are accepted"),
+    "clinic.too_many": N_("the roster has more than {rows} patients, the most accepted here"),
     "clinic.failed_rows": N_("Rows that could not be planned"),
     "clinic.failed_intro": N_(
         "{written} of {total} patients were planned. Correct the rows below, or choose the "
