@@ -14,7 +14,7 @@ import stat
 import zipfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import IO, Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -22,7 +22,9 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.responses import HTMLResponse, Response
 
+from followup import _clock as clock
 from followup import _i18n as i18n
+from followup._clock import Moment
 from followup._errors import FollowupError
 from followup._export import FILE_FORMATS, FORMATS, RenderOptions
 from followup._roster import Outcome, RosterJob, run_roster
@@ -57,14 +59,15 @@ def _uploaded(roster: bytes, limits: Limits) -> RosterRows:
     return rows
 
 
-def plan_roster(roster: bytes, formats: tuple[str, ...], lang: str, limits: Limits) -> Zipped:
-    """Plan every row and zip the files, all in memory."""
+def plan_roster(
+    roster: bytes, formats: tuple[str, ...], lang: str, limits: Limits, when: Moment
+) -> Zipped:
+    """Plan every row and zip the files, all in memory, as seen `when`."""
     with i18n.using(lang):
         rows = _uploaded(roster, limits)
-        stamp = datetime.now(UTC).replace(microsecond=0)
-        options = RenderOptions(lang=lang, stamp=stamp, version=version())
+        options = RenderOptions(lang=lang, stamp=when.stamp, version=version())
         forms = tuple(FORMATS[f] for f in formats)
-        job = RosterJob(forms, date.today(), options=options, presets_only=True)
+        job = RosterJob(forms, when.today, options=options, presets_only=True)
         failed: list[tuple[str, str, str]] = []
 
         def note(outcome: Outcome, total: int) -> None:
@@ -72,7 +75,7 @@ def plan_roster(roster: bytes, formats: tuple[str, ...], lang: str, limits: Limi
                 failed.append((str(outcome.line), outcome.id, outcome.error))
 
         # The failures as they come, not as errors.csv keeps them (quoted for spreadsheets).
-        archive = _Zip(stamp)
+        archive = _Zip(when.stamp)
         report = run_roster(rows, job, archive, on_row=note)
     return Zipped(archive.buffer.getvalue(), report.total, report.written, failed)
 
@@ -198,7 +201,7 @@ async def clinic_run(request: Request, lang: str) -> Response:
             problem = t("clinic.too_large", size=size_text(limits.upload_bytes))
             return _page(request, chosen, 413, problem=problem, chosen=formats)
     try:
-        zipped = await off_loop(plan_roster, roster, formats, chosen, limits)
+        zipped = await off_loop(plan_roster, roster, formats, chosen, limits, clock.now())
     except UnusableRoster as error:
         return _page(request, chosen, 400, problem=error.problem, chosen=formats)
     except FollowupError as error:
@@ -215,19 +218,19 @@ _WORK_FORMATS = ("page", "html", "xlsx", "pdf", "csv", "json")
 
 
 def worklist_file(
-    roster: bytes, name: str, within: int, lang: str, limits: Limits
+    roster: bytes, name: str, within: int, lang: str, limits: Limits, when: Moment
 ) -> tuple[bytes, str] | Any:
-    """The roster's worklist as seen today: in the format `name` with its media type, or,
+    """The roster's worklist as seen `when`: in the format `name` with its media type, or,
     for `page`, what the Clinic page shows of it."""
     from followup._clinic_files import WORKLIST_FORMATS, page_content, render_worklist
     from followup._worklist import worklist
 
     with i18n.using(lang):
         rows = _uploaded(roster, limits)
-        work = worklist(rows, date.today(), within=within, presets_only=True)
+        work = worklist(rows, when.today, within=within, presets_only=True)
         if name == "page":
-            return page_content(work, datetime.now(UTC).replace(microsecond=0), version())
-        data = render_worklist(work, name, version=version())
+            return page_content(work, when.stamp, version())
+        data = render_worklist(work, name, stamp=when.stamp, version=version())
         return data, WORKLIST_FORMATS[name].media_type
 
 
@@ -262,7 +265,7 @@ async def worklist_run(request: Request, lang: str) -> Response:
             problem = t("clinic.too_large", size=size_text(limits.upload_bytes))
             return _page(request, chosen, 413, work_problem=problem, **context)
     try:
-        made = await off_loop(worklist_file, roster, name, within, chosen, limits)
+        made = await off_loop(worklist_file, roster, name, within, chosen, limits, clock.now())
     except UnusableRoster as error:
         return _page(request, chosen, 400, work_problem=error.problem, **context)
     except FollowupError as error:
