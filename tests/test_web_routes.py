@@ -655,8 +655,9 @@ def test_the_form_and_a_protocol_page_show_what_each_choice_weighs(client: TestC
 
 
 def test_a_visit_recorded_for_another_stream_survives_changing_the_plan(client: TestClient) -> None:
-    """`visit:DATE` (a stream other than the first) comes back in the form as text, not in
-    a date input that would drop it, and the plan counts the visit stream from it."""
+    """`visit:DATE` (a stream other than the first) comes back in the form as its date and
+    its stream chosen, so changing the plan never drops it; a row's stream chosen on the
+    page records the date for that stream."""
     data = {
         "treatment_date": "2024-01-31",
         "name": "Ana",
@@ -664,5 +665,12 @@ def test_a_visit_recorded_for_another_stream_survives_changing_the_plan(client: 
         "done": ["2024-05-02", "visit:2024-05-10"],
     }
     page = client.post("/en/", data=data).text
-    assert 'value="visit:2024-05-10" type="text"' in page
+    assert 'value="2024-05-10" type="date"' in page
     assert 'value="2024-05-02" type="date"' in page
+    assert page.count('<option value="visit" selected>visit + CEA</option>') == 1
+    chosen = client.post(
+        "/en/",
+        data={**data, "done": ["2024-05-02", "2024-05-10"], "done_stream": ["", "visit"]},
+    ).text
+    assert chosen.count('<option value="visit" selected>visit + CEA</option>') == 1
+    assert "visit + CEA" in chosen

@@ -20,7 +20,8 @@ from followup.web.text import t
 __all__ = ["FORM", "OTHER", "SINGLE", "Form", "PlanForm"]
 
 # Inputs that hold one value each: every setting that is not a list, as declared, and
-# the holidays' region; `done`, `tracks.exam` and `tracks.every_months` repeat.
+# the holidays' region; `done` (with each row's `done_stream`), `tracks.exam` and
+# `tracks.every_months` repeat.
 SINGLE = (
     *(declared.name for declared in FIELDS if declared.shape.schema.get("type") != "array"),
     "holidays_region",
@@ -78,7 +79,15 @@ class PlanForm:
     def read(cls, form: Mapping[str, object], lists: Mapping[str, list[object]]) -> PlanForm:
         """The form from a request: `form` gives each input's value, `lists` every value."""
         values = {name: _text(form.get(name)) for name in SINGLE}
-        done = [_text(value) for value in lists.get("done", [])][:MOST_DONE]
+        days = [_text(value) for value in lists.get("done", [])][:MOST_DONE]
+        # Each row's stream, when the page offered a choice of them: `ID:DATE` for the
+        # core; the first stream's (an empty choice) stays a bare date.
+        streams = [_text(value).strip() for value in lists.get("done_stream", [])][:MOST_DONE]
+        streams += [""] * (len(days) - len(streams))
+        done = [
+            f"{stream}:{day.strip()}" if stream and day.strip() and ":" not in day else day
+            for day, stream in zip(days, streams, strict=False)
+        ]
         exams = [_text(value) for value in lists.get("tracks.exam", [])][:MOST_TRACKS]
         every = [_text(value) for value in lists.get("tracks.every_months", [])][:MOST_TRACKS]
         every += [""] * (len(exams) - len(every))

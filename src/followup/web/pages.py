@@ -105,6 +105,7 @@ def result_of(
                 "counted from the last one.",
                 upcoming.unrecorded,
             ).format(count=upcoming.unrecorded)
+            + (f" {t('plan.unrecorded_streams')}" if len(schedule.protocol.streams) > 1 else "")
             if upcoming.unrecorded
             else ""
         )
@@ -143,6 +144,10 @@ def _plan_page(
         presets = [(key, i18n._(preset.name)) for key, preset in PRESETS.items()]
         weights = wording.choice_weights(chosen)
         weights_of = i18n._(chosen.name)
+        done_lead = wording.stream_exam(chosen.lead, short=True)
+        # A visit done may be recorded for any stream: the protocol's others and the tracks.
+        done_streams = [(s.id, wording.stream_exam(s, short=True)) for s in chosen.streams[1:]]
+    done_streams += [(exam, exam) for exam, _every in form.tracks if exam.strip()]
     return page(
         "plan.html",
         lang,
@@ -156,6 +161,8 @@ def _plan_page(
         weights=weights,
         weights_of=weights_of,
         weights_end=chosen.end_years,
+        done_lead=done_lead,
+        done_streams=done_streams,
         weekends=[rule.value for rule in Weekends],
         # Safe: names escaped, codes checked as two capital letters.
         country_options=Markup(places.country_options(lang, country)),  # noqa: S704
@@ -312,5 +319,6 @@ def _not_text(name: str) -> str:
 
 def _lists(data: FormData) -> dict[str, list[object]]:
     return {
-        name: list(data.getlist(name)) for name in ("done", "tracks.exam", "tracks.every_months")
+        name: list(data.getlist(name))
+        for name in ("done", "done_stream", "tracks.exam", "tracks.every_months")
     }

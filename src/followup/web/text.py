@@ -157,6 +157,8 @@ TEXT = {
     ),
     "protocols.default": N_("The default"),
     "plan.weights": N_("How many visits? What each choice gives"),
+    "plan.done_stream": N_("Which visit was done on date {number}"),
+    "plan.unrecorded_streams": N_("Beside each date, choose which visit it was."),
     "plan.weights_caption": N_("Visits of “{exam}” in a plan from {protocol}"),
     "plan.weights_choice": N_("Choice"),
     "plan.weights_years": N_("{years} years"),

@@ -46,6 +46,8 @@ function renumber(list) {
     label.textContent = label.textContent.replace(/\d+/, String(index + 1));
     button.textContent = button.textContent.replace(/\d+/, String(index + 1));
     button.value = `remove:${index}`;
+    const stream = item.querySelector("select[name=done_stream]");
+    if (stream) stream.setAttribute("aria-label", stream.getAttribute("aria-label").replace(/\d+/, String(index + 1)));
   });
 }
 
@@ -63,6 +65,7 @@ function enhanceScans(list) {
       next.querySelector("input").focus();
     } else {
       item.querySelector("input").value = "";
+      item.querySelector("[name=done_stream]").value = "";
       item.querySelector("input").focus();
     }
   });
@@ -73,6 +76,8 @@ function enhanceScans(list) {
       const last = list.querySelector("li.scan:last-child");
       const copy = last.cloneNode(true);
       copy.querySelector("input").value = "";
+      // A new row's visit is the first stream's until another is chosen.
+      copy.querySelector("[name=done_stream]").value = "";
       list.appendChild(copy);
       renumber(list);
       copy.querySelector("input").focus();
