@@ -49,6 +49,12 @@ class MemoryStore:
     def get(self, hrefs: Sequence[str]) -> list[Stored]:
         return [Stored(href, *self.objects[href]) for href in hrefs if href in self.objects]
 
+    def with_uid(self, calendar: StoredCalendar, uid: str) -> Stored | None:
+        for href, (etag, text) in sorted(self.objects.items()):
+            if _inside(href, calendar.href) and _uid(text) == uid:
+                return Stored(href, etag, text)
+        return None
+
     def put(self, href: str, text: str, *, etag: str | None) -> None:
         there = self.objects.get(href)
         if etag is None and there is not None:  # If-None-Match: *

@@ -105,6 +105,10 @@ class CalendarStore(Protocol):
         """The objects at these addresses, with ETag and text; those not there are left out."""
         ...
 
+    def with_uid(self, calendar: StoredCalendar, uid: str) -> Stored | None:
+        """The object of the calendar whose event has this UID, with ETag and text, if any."""
+        ...
+
     def put(self, href: str, text: str, *, etag: str | None) -> None:
         """Write an object: a new one when `etag` is None, else over the version with that ETag.
 
