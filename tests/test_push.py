@@ -342,7 +342,7 @@ def test_a_dry_run_says_exactly_what_a_push_does_and_writes_nothing(store: Calen
     assert (_counts(dry), dry.created) == ((0, 3, 1, 0), False)
     assert dry.lines()[-2:] == [
         "would remove: 2025-01-31 Follow-up CT/MRI, chest + abdomen (4 of 4) – Ana Dry",
-        f"Dry run, nothing changed: 0 to add, 3 to update, 1 to remove, 0 unchanged in {name!r}",
+        f"Dry run, nothing changed: 0 to add, 3 to update, 1 to remove, 0 unchanged in “{name}”",
     ]
     assert _held(store, name) == before
     assert _said(push_to(store, *later, name)) == _said(dry)
@@ -426,7 +426,8 @@ def test_an_interrupted_push_converges(store: CalendarStore) -> None:
 def test_a_change_made_meanwhile_is_reported_not_overwritten(store: CalendarStore) -> None:
     """An event changed between the read and the write stops the push; the change is kept.
 
-    The next push, reading the change, updates the event and converges.
+    The next push, reading the change, updates the event where the plan changed and
+    the person did not (the day), keeps the person's title, says so, and converges.
     """
     name = _unique("Race")
     push_to(store, *_plan("Ana Race"), name)
@@ -445,39 +446,72 @@ def test_a_change_made_meanwhile_is_reported_not_overwritten(store: CalendarStor
     )
     assert sum("Moved by hand" in (each.text or "") for each in _held(store, name).values()) == 1
     assert _counts(push_to(store, *later, name)) == (0, 3, 1, 0)
-    assert _counts(push_to(store, *later, name)) == (0, 0, 0, 3)
+    again = push_to(store, *later, name)
+    assert (_counts(again), again.kept) == ((0, 0, 0, 2), 1)
+    assert again.lines()[0] == (
+        "visit 1: its title or notes were changed on the calendar — kept; "
+        "--restore puts the plan's back"
+    )
+    assert sum("Moved by hand" in (each.text or "") for each in _held(store, name).values()) == 1
 
 
-def test_a_copy_under_another_name_is_reported(store: CalendarStore) -> None:
-    """A visit already in the calendar under another name (an imported file) stops the push."""
+def _imported(text: str) -> str:
+    """An object as a client that imported the plan's file writes it: without push's own
+    properties."""
+    calendar = ICalendar.from_ical(text)
+    for event in calendar.walk("VEVENT"):
+        for name in [name for name in event if name.startswith("X-FOLLOWUP")]:
+            event.pop(name)
+    return str(calendar.to_ical().decode())
+
+
+def test_a_copy_under_another_name_is_adopted(store: CalendarStore) -> None:
+    """Visits already in the calendar under other names (an imported file) are updated where
+    they are, never duplicated: one found by the server's refusal of its UID, one named
+    after its UID as importing clients name them."""
     name = _unique("Imported")
     schedule, options = _plan("Ana Import")
     calendar = store.create(name)
-    first = items(schedule, options)[0]
-    store.put(calendar.href_for("imported-1.ics"), first.text, etag=None)
-    with pytest.raises(PushFailed) as failed:
-        push_to(store, schedule, options, name)
-    assert str(failed.value) == (
-        "2024-04-30 Follow-up CT/MRI, chest + abdomen (1 of 4) – Ana Import: the calendar already "
-        "holds this event under another name (imported from a file?): delete that copy, "
-        "or push to another calendar"
-    )
+    first, second = (_imported(each.text) for each in items(schedule, options)[:2])
+    store.put(calendar.href_for("imported-1.ics"), first, etag=None)
+    edited = second.replace("SUMMARY:", "LOCATION:Room 3\r\nSUMMARY:")
+    second_uid = str(_events(second)[0]["UID"])
+    store.put(calendar.href_for(f"{second_uid}.ics"), edited, etag=None)
+    dry = push_to(store, schedule, options, name, dry_run=True)
+    # Updated once, to carry what push wrote; the LOCATION added by hand stays.
+    assert _counts(dry) == _counts(push_to(store, schedule, options, name)) == (2, 2, 0, 0)
+    held = _held(store, name)
+    assert len(held) == 4
+    assert len(_uids(held)) == 4
+    assert {"imported-1.ics", f"{second_uid}.ics"} <= set(held)
+    assert "Room 3" in (held[f"{second_uid}.ics"].text or "")
+    assert _counts(push_to(store, schedule, options, name)) == (0, 0, 0, 4)
 
 
 class _Refusing(MemoryStore):
     """A store whose server refuses every write, for a reason of its own."""
 
     def put(self, href: str, text: str, *, etag: str | None) -> None:
-        raise Refused("calendar.example.org", 403)
+        raise Refused("calendar.example.org", 403 if "Read-only" in href else 507)
 
 
 def test_a_refused_write_names_the_visit() -> None:
-    """A write the server refuses stops the push: which server, which visit, and the status."""
+    """A write the server refuses stops the push: which server, which visit, and the status;
+    a 403 on a write says the calendar may be shared to read only, not that the login failed."""
     with pytest.raises(PushFailed) as failed:
         push_to(_Refusing(), *_plan("Ana Refused"), "Refused")
     assert str(failed.value) == (
         "calendar.example.org refused to write "
-        "2024-04-30 Follow-up CT/MRI, chest + abdomen (1 of 4) – Ana Refused: HTTP 403"
+        "2024-04-30 Follow-up CT/MRI, chest + abdomen (1 of 4) – Ana Refused: HTTP 507"
+    )
+    refusing = _Refusing()
+    refusing.calendars["/Read-only/"] = "Shared"
+    with pytest.raises(PushFailed) as failed:
+        push_to(refusing, *_plan("Ana Refused"), "Shared")
+    assert str(failed.value) == (
+        "calendar.example.org refused to write "
+        "2024-04-30 Follow-up CT/MRI, chest + abdomen (1 of 4) – Ana Refused (HTTP 403): "
+        "the calendar “Shared” may be shared with this account to read only"
     )
 
 
@@ -528,7 +562,7 @@ def test_first_and_second_push(runner: CliRunner, server: Server, tmp_path: Path
     assert first.exit_code == 0, first.output
     assert first.stdout == (
         "19 added, 0 updated, 0 removed, 0 unchanged in "
-        "'Follow-up visits – Ana First', a new calendar\n"
+        "“Follow-up visits – Ana First”, a new calendar\n"
     )
     calendar = _calendar(server, "Follow-up visits – Ana First")
     stored = _stored(calendar)
@@ -537,7 +571,7 @@ def test_first_and_second_push(runner: CliRunner, server: Server, tmp_path: Path
     again = _push(runner, server, *settings)
     assert again.exit_code == 0, again.output
     assert again.stdout == (
-        "0 added, 0 updated, 0 removed, 19 unchanged in 'Follow-up visits – Ana First'\n"
+        "0 added, 0 updated, 0 removed, 19 unchanged in “Follow-up visits – Ana First”\n"
     )
     assert _stored(calendar) == stored  # not one ETag changed
 
@@ -559,13 +593,13 @@ def test_dry_run_changes_nothing(runner: CliRunner, server: Server) -> None:
     result = _push(runner, server, *settings, "--dry-run")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "would create the calendar 'Follow-up visits – Ana Dry'",
+        "would create the calendar “Follow-up visits – Ana Dry”",
         "would add: 2024-04-30 Follow-up CT/MRI, chest + abdomen (1 of 4) – Ana Dry",
         "would add: 2024-07-31 Follow-up CT/MRI, chest + abdomen (2 of 4) – Ana Dry",
         "would add: 2024-10-31 Follow-up CT/MRI, chest + abdomen (3 of 4) – Ana Dry",
         "would add: 2025-01-31 Follow-up CT/MRI, chest + abdomen (4 of 4) – Ana Dry",
         "Dry run, nothing changed: 4 to add, 0 to update, 0 to remove, 0 unchanged "
-        "in 'Follow-up visits – Ana Dry'",
+        "in “Follow-up visits – Ana Dry”",
     ]
     assert _calendars(server, "Follow-up visits – Ana Dry") == []
     assert _push(runner, server, *settings).exit_code == 0
@@ -575,7 +609,7 @@ def test_dry_run_changes_nothing(runner: CliRunner, server: Server) -> None:
     assert later.stdout.splitlines()[-2:] == [
         "would remove: 2025-01-31 Follow-up CT/MRI, chest + abdomen (4 of 4) – Ana Dry",
         "Dry run, nothing changed: 0 to add, 3 to update, 1 to remove, 0 unchanged "
-        "in 'Follow-up visits – Ana Dry'",
+        "in “Follow-up visits – Ana Dry”",
     ]
     assert _stored(calendar) == before
 
@@ -588,13 +622,13 @@ def test_a_calendar_address_is_used_directly(runner: CliRunner, server: Server) 
     env = {"FOLLOWUP_CALDAV_PASSWORD": "secret"}
     direct = runner.invoke(app, ["push", *settings, "--caldav", url, "--user", "ana"], env=env)
     assert direct.exit_code == 0, direct.output
-    assert direct.stdout == "0 added, 0 updated, 0 removed, 4 unchanged in 'Direct'\n"
+    assert direct.stdout == "0 added, 0 updated, 0 removed, 4 unchanged in “Direct”\n"
     other = ["push", *settings, "--caldav", url, "--user", "ana", "--calendar", "Other"]
     refused = runner.invoke(app, other, env=env)
     assert refused.exit_code == 2
     assert refused.stderr == (
         f"Error: --calendar 'Other' is not allowed: {url} is itself a calendar, "
-        "named 'Direct': leave out --calendar\n"
+        "named “Direct”: leave out --calendar\n"
     )
 
 
@@ -743,7 +777,8 @@ def test_no_password_and_no_terminal(runner: CliRunner, monkeypatch: pytest.Monk
 def test_the_password_comes_from_the_keyring(
     runner: CliRunner, server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without the environment variable, the system keyring's password is used."""
+    """Without the environment variable, the system keyring's password is used: the one kept
+    for this host and port (a port the scheme does not imply is part of the service)."""
     monkeypatch.delenv("FOLLOWUP_CALDAV_PASSWORD", raising=False)
     keyring = types.ModuleType("keyring")
     keyring.__spec__ = importlib.machinery.ModuleSpec("keyring", None)
@@ -751,14 +786,14 @@ def test_the_password_comes_from_the_keyring(
 
     def get_password(service: str, user: str) -> str | None:
         asked.append((service, user))
-        return USERS[user] if service == "followup:127.0.0.1" else None
+        return USERS[user] if service == f"followup:127.0.0.1:{server.port}" else None
 
     keyring.get_password = get_password  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "keyring", keyring)
     args = ["push", DATE, "--name", "Ana Keyring", "--years", "1", "--caldav", server.url]
     result = runner.invoke(app, [*args, "--user", "ana"])
     assert result.exit_code == 0, result.output
-    assert asked == [("followup:127.0.0.1", "ana")]
+    assert asked == [(f"followup:127.0.0.1:{server.port}", "ana")]
 
 
 def test_the_password_is_asked_for_on_a_terminal(

@@ -414,6 +414,17 @@ def changes(
     return outcome
 
 
+def _gone(wanted: list[Item], stored: list[Stored]) -> list[Item]:
+    """The plan's visits pushed before (as the objects read say) and not among them."""
+    uids, seen = set(), set()
+    for each in stored:
+        event = _event(each.text)
+        if event is not None:
+            uids.add(str(event.get("UID")))
+            seen.update(str(event.get(VISITS, "")).split())
+    return [item for item in wanted if item.uid not in uids and item.key in seen]
+
+
 def _quoted(name: str) -> str:
     return _("“{name}”").format(name=name)
 
@@ -537,11 +548,27 @@ def push_to(
         if found
         else ([], [])
     )
+    if found is not None:  # one said deleted may be there under another name: adopted
+        stored += [
+            there
+            for item in _gone(wanted, stored)
+            for there in [store.with_uid(found, item.uid)]
+            if there is not None
+        ]
     outcome = changes(wanted, stored, restore=restore, earlier=earlier if replace else ())
     outcome.earlier = len(earlier)
-    if found is not None and not dry_run:
+    if found is not None:
+        made = []
         for change in outcome.changes:
-            _write(store, found, change, wanted, restore=restore)
+            if dry_run:
+                done = _adopted(store, found, change, wanted, restore=restore)
+            else:
+                done = _write(store, found, change, wanted, restore=restore)
+            if done is None:
+                outcome.unchanged += 1
+            else:
+                made.append(done)
+        outcome.changes = made
     name = found.name if found else calendar  # a dry run's calendar may be yet to create
     return Report(
         name,
@@ -581,6 +608,28 @@ def _fail(message: str) -> NoReturn:
     raise PushFailed(message)
 
 
+def _adopted(
+    store: CalendarStore,
+    calendar: StoredCalendar,
+    change: Change,
+    wanted: list[Item],
+    *,
+    restore: bool,
+) -> Change | None:
+    """In a dry run, what an addition becomes: itself, or (its UID in the calendar under
+    another name) an update of that object, or nothing when it says what the plan says."""
+    if change.action is not Action.ADD:
+        return change
+    item = next((each for each in wanted if each.name == change.name), None)
+    there = store.with_uid(calendar, item.uid) if item is not None else None
+    if item is None or there is None:
+        return change
+    text = _merged(item, there, restore=restore, outcome=Outcome())
+    if text is None:
+        return None
+    return Change(Action.UPDATE, there.name, change.label, text, there.etag, there.href)
+
+
 def _write(
     store: CalendarStore,
     calendar: StoredCalendar,
@@ -588,11 +637,13 @@ def _write(
     wanted: list[Item],
     *,
     restore: bool,
-) -> None:
+) -> Change | None:
     """One change, on the condition that the object is as it was read (or, new, not there).
 
     A new object whose UID the calendar already holds under another name (a
     plan imported from a file) is adopted: merged and written where it is.
+    Returns the change made: None when the adopted object already said what
+    the plan says.
     """
     href = change.href or calendar.href_for(change.name)
     try:
@@ -601,6 +652,7 @@ def _write(
         else:
             etag = None if change.action is Action.ADD else change.etag or ANY
             store.put(href, change.text or "", etag=etag)
+        return change
     except Conflict:
         _fail(
             _("{visit}: changed on the server since it was read; run push again").format(
@@ -618,14 +670,10 @@ def _write(
             )
             _fail(reason.format(visit=change.label))
         text = _merged(item, there, restore=restore, outcome=Outcome())
-        if text is not None:
-            _write(
-                store,
-                calendar,
-                Change(Action.UPDATE, there.name, change.label, text, there.etag, there.href),
-                wanted,
-                restore=restore,
-            )
+        if text is None:
+            return None
+        update = Change(Action.UPDATE, there.name, change.label, text, there.etag, there.href)
+        return _write(store, calendar, update, wanted, restore=restore)
     except Refused as refused:
         if refused.status == 403:
             reason = _(
