@@ -23,7 +23,7 @@ import time
 import types
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -50,6 +50,7 @@ from followup.push import (
     UidTaken,
     account,
     items,
+    person_prefix,
     prefix_for,
     push_to,
 )
@@ -834,3 +835,139 @@ def test_calendar_command_does_not_import_caldav(tmp_path: Path) -> None:
     """Writing a calendar file leaves the push code and its libraries unimported."""
     names = ("caldav", "niquests", "lxml", "followup.push")
     assert loaded_by_a_calendar_run(tmp_path, names) == []
+
+
+def _edit(store: CalendarStore, calendar: str, day: str, change: Callable[[str], str]) -> None:
+    """A person's edit, on the phone, of the visit on `day` (YYYYMMDD)."""
+    found = next(
+        each
+        for each in _held(store, calendar).values()
+        if f"DTSTART;VALUE=DATE:{day}" in (each.text or "")
+    )
+    store.put(found.href, change(found.text or ""), etag=found.etag)
+
+
+def _visit_on(store: CalendarStore, calendar: str, text: str) -> IEvent:
+    found = [e for each in _held(store, calendar).values() for e in _events(each.text or "")]
+    return next(event for event in found if text in event.to_ical().decode())
+
+
+def test_a_persons_changes_are_kept_and_reported(store: CalendarStore) -> None:
+    """A visit moved on the phone, a booked LOCATION, a reminder changed: a later push with a
+    changed plan keeps them all, says so (dry run too), never lowers SEQUENCE; `--restore`
+    puts the plan's back and keeps the LOCATION, which push does not own."""
+    name = _unique("Person")
+    push_to(store, *_plan("Ana Person"), name)
+
+    def moved(text: str) -> str:
+        text = text.replace("DTSTART;VALUE=DATE:20240731", "DTSTART;VALUE=DATE:20240805")
+        text = text.replace("DTEND;VALUE=DATE:20240801", "DTEND;VALUE=DATE:20240806")
+        text = text.replace("SEQUENCE:0", "SEQUENCE:3")
+        return text.replace("TRIGGER:-P6DT15H", "TRIGGER:-PT15H")
+
+    _edit(store, name, "20240731", moved)
+    _edit(store, name, "20241031", lambda text: text.replace("SUMMARY", "LOCATION:Room 3\r\nSUMMARY"))
+    later = _plan("Ana Person", done=True)
+    said = (
+        "visit 2: moved on the calendar to 2024-08-05, the plan says 2024-09-02 — kept; "
+        "--restore puts the plan's back"
+    )
+    dry = push_to(store, *later, name, dry_run=True)
+    assert said in dry.lines()
+    report = push_to(store, *later, name)
+    assert said in report.lines()
+    assert _said(report) == _said(dry)
+    second = _visit_on(store, name, "(2 of 3)")
+    assert second.decoded("DTSTART") == date(2024, 8, 5)
+    assert int(second["SEQUENCE"]) >= 3
+    assert [a["TRIGGER"].to_ical() for a in second.walk("VALARM")] == [b"-PT15H"]
+    assert "Room 3" in _visit_on(store, name, "(3 of 3)").to_ical().decode()
+    again = push_to(store, *later, name)
+    assert (_counts(again), again.kept) == ((0, 0, 0, 2), 1)
+    assert again.lines()[:2] == [
+        "visit 2: its reminder was changed on the calendar — kept; --restore puts the plan's back",
+        said,
+    ]
+    restored = push_to(store, *later, name, restore=True)
+    assert _counts(restored)[1] == 1
+    second = _visit_on(store, name, "(2 of 3)")
+    assert second.decoded("DTSTART") == date(2024, 9, 2)
+    assert int(second["SEQUENCE"]) >= 4
+    assert "Room 3" in _visit_on(store, name, "(3 of 3)").to_ical().decode()
+    assert _counts(push_to(store, *later, name)) == (0, 0, 0, 3)
+
+
+def test_a_deleted_visit_stays_deleted_until_restored(store: CalendarStore) -> None:
+    """A visit the person deleted is not added back: it is reported; `--restore` adds it."""
+    name = _unique("Deleted")
+    plan = _plan("Ana Deleted")
+    push_to(store, *plan, name)
+    gone = next(each for each in _held(store, name).values() if "20240731" in (each.text or ""))
+    store.delete(gone.href, etag=gone.etag or ANY)
+    report = push_to(store, *plan, name)
+    assert (_counts(report), report.kept) == ((0, 0, 0, 3), 1)
+    assert report.lines()[0] == (
+        "visit 2 (2024-07-31): deleted on the calendar — left deleted; --restore puts it back"
+    )
+    assert _counts(push_to(store, *plan, name, restore=True)) == (1, 0, 0, 3)
+
+
+def test_an_unchanged_plan_is_no_change_on_any_later_day(store: CalendarStore) -> None:
+    """The same plan pushed as its visits' days and reminders pass writes nothing."""
+    name = _unique("Later")
+    first = make_schedule(date(2024, 1, 31), years=1, name="Ana Later", today=date(2024, 2, 1))
+    options = RenderOptions(remind=7, stamp=STAMP)
+    push_to(store, first, options, name)
+    for day in (date(2024, 4, 28), date(2024, 8, 1), date(2025, 6, 1)):
+        later = make_schedule(date(2024, 1, 31), years=1, name="Ana Later", today=day)
+        assert _counts(push_to(store, later, options, name)) == (0, 0, 0, 4), day
+
+
+def test_pushed_objects_have_no_calendar_uid(store: CalendarStore) -> None:
+    """Each pushed object's first UID line is its event's: no calendar-level UID (which sync
+    clients such as vdirsyncer would take for the item's), before and after an update."""
+    name = _unique("NoCalUid")
+    push_to(store, *_plan("Ana NoCalUid"), name)
+    push_to(store, *_plan("Ana NoCalUid", done=True), name)
+    for each in _held(store, name).values():
+        calendar = ICalendar.from_ical(each.text or "")
+        assert "UID" not in calendar
+        first = next(line for line in (each.text or "").splitlines() if line.startswith("UID:"))
+        assert first == f"UID:{calendar.events[0]['UID']}"
+
+
+def test_another_language_finds_the_same_calendar(store: CalendarStore) -> None:
+    """A push in Spanish after one in English finds the plan's calendar by its English name."""
+    if not isinstance(store, MemoryStore):
+        pytest.skip("the calendar's default name is per person: once, in memory")
+    schedule, options = _plan("Ana Lang")
+    english = push_to(store, schedule, options, "Follow-up visits – Ana Lang")
+    spanish = replace(options, lang="es")
+    from followup.push import _names_in_every_language
+
+    aliases = _names_in_every_language(schedule)
+    report = push_to(store, schedule, spanish, "Controles – Ana Lang", aliases=aliases)
+    assert report.calendar == english.calendar
+    assert len(store.calendars) == 1
+
+
+def test_an_earlier_plan_of_the_person_is_offered_for_removal(store: CalendarStore) -> None:
+    """After a corrected treatment date, the plan pushed before is found by whose it is (no
+    name in it) and `--replace` removes it, saying how many events."""
+    name = _unique("Corrected")
+    options = RenderOptions(remind=7, stamp=STAMP)
+    wrong = make_schedule(date(2024, 1, 13), years=1, name="Ana Fix")
+    right = make_schedule(date(2024, 1, 31), years=1, name="Ana Fix")
+    push_to(store, wrong, options, name)
+    push_to(store, *_plan("Ana Other"), name)
+    report = push_to(store, right, options, name)
+    assert report.lines()[0] == (
+        "an earlier plan of this person (a corrected name or date?) is in the calendar: "
+        "4 events; --replace removes them"
+    )
+    assert len(_held(store, name)) == 12
+    replaced = push_to(store, right, options, name, replace=True)
+    assert _counts(replaced)[2] == 4
+    assert len(_held(store, name)) == 8
+    assert "fix" not in person_prefix(right).lower()
+    assert all(each.startswith(person_prefix(right)) for each in _held(store, name)) is False
