@@ -336,8 +336,11 @@ class CalDAVStore:
         condition = {"If-None-Match": "*"} if etag is None else {"If-Match": etag}
         headers = {**condition, "Content-Type": "text/calendar; charset=utf-8"}
         answer = self._answer(lambda: self.client.put(href, text, headers))
-        if answer.status in (403, 409, 412) and b"no-uid-conflict" in _body(answer):
+        body = _body(answer)
+        if answer.status in (403, 409, 412) and b"no-uid-conflict" in body:
             raise UidTaken(href)  # RFC 4791 §5.3.2.1, as Xandikos says it (412)
+        if answer.status in (403, 409, 412) and b"valid-calendar-data" in body:
+            raise Refused(self.target.host, answer.status)  # a text it cannot store
         self._check(answer.status, href, new=etag is None)
 
     def delete(self, href: str, *, etag: str) -> None:
