@@ -17,6 +17,7 @@ import hashlib
 import http.server
 import importlib.machinery
 import importlib.util
+import shutil
 import socket
 import subprocess
 import sys
@@ -1022,3 +1023,95 @@ def test_an_earlier_plan_of_the_person_is_offered_for_removal(store: CalendarSto
     assert len(_held(store, name)) == 8
     assert "fix" not in person_prefix(right).lower()
     assert all(each.startswith(person_prefix(right)) for each in _held(store, name)) is False
+
+
+def _tool(name: str) -> str:
+    """A command installed beside this Python (the dev extra's), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        missing(name, "pip install -e '.[dev]'")
+    assert found is not None
+    return found
+
+
+def _run(*command: str) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, f"{command[0]}: {done.stdout}{done.stderr}"
+    return done.stdout + done.stderr
+
+
+def test_a_phone_syncing_with_vdirsyncer_sees_updates_and_keeps_its_edits(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """vdirsyncer syncs the pushed calendar into a folder that khal reads, as a phone does:
+    an edit made there (a visit moved, a LOCATION) goes back to the server and survives the
+    next push; the plan's updates arrive as updates (the same items, none twice, no error)."""
+    vdirsyncer, khal = _tool("vdirsyncer"), _tool("khal")
+    name = _unique("Phone")
+    monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", USERS["ana"])
+    with caldav_store.connected(Target(server.url, "ana")) as dav:
+        push_to(dav, *_plan("Ana Phone"), name)
+        found = dav.find(name)
+    assert found is not None
+    phone = tmp_path / "phone"
+    phone.mkdir()
+    config = tmp_path / "vdirsyncer.conf"
+    config.write_text(
+        f'[general]\nstatus_path = "{tmp_path / "status"}/"\n'
+        '[pair plan]\na = "phone"\nb = "server"\ncollections = null\n'
+        f'[storage phone]\ntype = "filesystem"\npath = "{phone}/"\nfileext = ".ics"\n'
+        f'[storage server]\ntype = "caldav"\nurl = "{found.href}"\n'
+        f'username = "ana"\npassword = "{USERS["ana"]}"\n'
+    )
+    khal_config = tmp_path / "khal.conf"
+    khal_config.write_text(
+        f"[calendars]\n[[phone]]\npath = {phone}/\ntype = calendar\n"
+        f"[sqlite]\npath = {tmp_path / 'khal.db'}\n"
+        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+        "[default]\ndefault_calendar = phone\n"
+    )
+
+    def sync() -> None:
+        _run(vdirsyncer, "-c", str(config), "sync")
+
+    def agenda() -> list[str]:
+        shown = _run(
+            khal,
+            "-c",
+            str(khal_config),
+            "list",
+            "--format",
+            "{start-date} {title}",
+            "2024-01-01",
+            "800d",
+        )
+        return sorted(line for line in shown.splitlines() if "Ana Phone" in line)
+
+    _run(vdirsyncer, "-c", str(config), "discover")
+    sync()
+    files = sorted(each.name for each in phone.iterdir())
+    assert len(files) == 4
+    assert [line[:10] for line in agenda()] == [
+        "2024-04-30",
+        "2024-07-31",
+        "2024-10-31",
+        "2025-01-31",
+    ]
+    second = next(each for each in phone.iterdir() if "20240731" in each.read_text())
+    edited = second.read_text().replace("20240731", "20240805").replace("20240801", "20240806")
+    second.write_text(edited.replace("SUMMARY:", "LOCATION:Room 3\r\nSUMMARY:"))
+    sync()
+    with caldav_store.connected(Target(server.url, "ana")) as dav:
+        report = push_to(dav, *_plan("Ana Phone", done=True), name)
+    assert _counts(report) == (0, 3, 1, 0)  # visit 2's words too; its day stays the phone's
+    assert report.notes[-1].startswith("visit 2: moved on the calendar to 2024-08-05")
+    sync()
+    now = sorted(each.name for each in phone.iterdir())
+    assert len(now) == 3
+    assert set(now) <= set(files)  # updated in place: the same items, none new
+    assert [line[:10] for line in agenda()] == ["2024-06-02", "2024-08-05", "2024-12-02"]
+    assert "Room 3" in second.read_text()
