@@ -91,11 +91,10 @@ def connected(target: Target) -> Iterator[CalDAVStore]:
     host = urlsplit(target.url).netloc.lower()
 
     def same_host(response: Any, *args: object, **kwargs: object) -> Any:
-        if (
-            getattr(response, "history", None)
-            and urlsplit(str(response.url)).netloc.lower() != host
-        ):
-            raise _Redirected(str(response.url))
+        """Stop at a redirect to another host: the login would not go with it."""
+        location = response.headers.get("Location") if 300 <= response.status_code < 400 else None
+        if location and urlsplit(urljoin(str(response.url), location)).netloc.lower() != host:
+            raise _Redirected(urljoin(str(response.url), location))
         return response
 
     client.session.hooks.setdefault("response", []).append(same_host)
@@ -245,6 +244,9 @@ class CalDAVStore:
         target = self.target
         answer = self.client.propfind(target.url, props=[_RESOURCE_TYPE, _DISPLAY_NAME], depth=0)
         results = answer.parse_propfind() if answer.status == 207 else []
+        if answer.status == 404:
+            reason = _("{url} is not on {host} (HTTP 404): check the address")
+            _fail(reason.format(url=target.url, host=target.host))
         if not results:
             _fail(
                 _("{url} is not a CalDAV address: it answered HTTP {status}").format(
