@@ -12,9 +12,10 @@ import contextlib
 import functools
 import html
 import logging
+import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
@@ -24,7 +25,7 @@ from followup.push.account import Target, password_for
 from followup.push.store import Conflict, Refused, Stored, StoredCalendar, UidTaken
 
 if TYPE_CHECKING:
-    from caldav.collection import Calendar, Principal
+    from caldav.collection import Principal
     from caldav.davclient import DAVClient
 
 __all__ = ["TIMEOUT", "CalDAVStore", "connected", "library"]
@@ -197,10 +198,18 @@ class CalDAVStore:
     Objects are read with one PROPFIND (names and ETags) and one
     calendar-multiget REPORT (their text); each write is one PUT or DELETE
     with `If-None-Match: *` (a new object) or `If-Match` on the ETag.
+
+    A store is one connection: it lists each calendar once and keeps the
+    listing in step with its own writes, so that a script pushing many plans
+    into one calendar over one connection does not list it again for each
+    (a write over a change made meanwhile by someone else is still refused:
+    every write names the version it replaces). A calendar it created is
+    known to be empty.
     """
 
     client: DAVClient
     target: Target
+    _listed: dict[str, dict[str, Stored]] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def principal(self) -> Principal:
@@ -265,29 +274,55 @@ class CalDAVStore:
         return StoredCalendar(_folder(target.url), shown)
 
     def create(self, name: str) -> StoredCalendar:
+        """A new calendar in the account's calendar home: one MKCALENDAR (RFC 4791 §5.3.1)."""
         from caldav.lib.error import DAVError
 
-        try:  # a sync client's calendar, not a coroutine
-            made = cast("Calendar", self.principal.make_calendar(name=name))
+        home = _folder(str(self.principal.calendar_home_set.url))
+        url = urljoin(home, f"{uuid.uuid4()}/")
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            '<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop>'
+            f"<D:displayname>{escape(name)}</D:displayname>"
+            "</D:prop></D:set></C:mkcalendar>"
+        )
+        reason = _("{host} did not create the calendar {name} ({reason}): create it, then push")
+        try:
+            status = self.client.mkcalendar(url, body).status
         except DAVError as refused:
-            reason = _("{host} did not create the calendar {name} ({reason}): create it, then push")
-            shown = f"“{name}”"
-            _fail(reason.format(host=self.target.host, name=shown, reason=_reason(refused)))
-        found = StoredCalendar(_folder(str(made.url)), name)
+            status = refused.status or 0
+        if not 200 <= status < 300:
+            _fail(reason.format(host=self.target.host, name=f"“{name}”", reason=f"HTTP {status}"))
+        found = StoredCalendar(url, name)
         if "_calendars" in self.__dict__:  # the listing read before it was made
             self._calendars.append(found)
+        self._listed[found.href] = {}  # new, so empty
         return found
 
     def listing(self, calendar: StoredCalendar) -> list[Stored]:
         url = calendar.href
+        known = self._listed.get(url)
+        if known is not None:
+            return list(known.values())
         answer = self.client.propfind(url, props=[_ETAG, _RESOURCE_TYPE], depth=1)
         if answer.status != 207:
             _fail(_("cannot list {url}: HTTP {status}").format(url=url, status=answer.status))
-        return [
+        found = [
             Stored(urljoin(url, result.href), result.properties.get(_ETAG))
             for result in answer.parse_propfind()
             if not result.properties.get(_RESOURCE_TYPE)
         ]
+        self._listed[url] = {_path(each.href): each for each in found}
+        return found
+
+    def _wrote(self, href: str, etag: str | None) -> None:
+        """Keep the listing of the object's calendar in step (None: the object is gone)."""
+        known = self._listed.get(href.rpartition("/")[0] + "/")
+        if known is None:
+            return
+        if etag is None:
+            known.pop(_path(href), None)
+        else:
+            known[_path(href)] = Stored(href, etag or None)
 
     def get(self, hrefs: Sequence[str]) -> list[Stored]:
         folders: dict[str, list[str]] = {}
@@ -344,11 +379,13 @@ class CalDAVStore:
         if answer.status in (403, 409, 412) and b"valid-calendar-data" in body:
             raise Refused(self.target.host, answer.status)  # a text it cannot store
         self._check(answer.status, href, new=etag is None)
+        self._wrote(href, str(answer.headers.get("ETag") or ""))
 
     def delete(self, href: str, *, etag: str) -> None:
         status = self._answer(lambda: self.client.delete(href, {"If-Match": etag})).status
         if status != 404:  # already gone: what was wanted
             self._check(status, href, new=False)
+        self._wrote(href, None)
 
     def _answer(self, write: Callable[[], Any]) -> Any:
         """A write's answer; a 403 is a refusal of this write, not of the login."""
