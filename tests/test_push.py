@@ -1279,3 +1279,42 @@ def test_an_empty_password_variable_is_named(runner: CliRunner, server: Server) 
     assert result.exit_code == 2, result.output
     assert "FOLLOWUP_CALDAV_PASSWORD" in result.stderr
     assert "it is set but empty" in result.stderr
+
+
+@contextlib.contextmanager
+def _statuses() -> Iterator[list[int]]:
+    """The status of every HTTP answer meanwhile, refused logins included."""
+    import niquests
+
+    seen: list[int] = []
+    original = niquests.Session.request
+
+    def request(self: Any, *args: Any, **kwargs: Any) -> Any:
+        answer = original(self, *args, **kwargs)
+        seen.append(answer.status_code)
+        return answer
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(niquests.Session, "request", request)
+        yield seen
+
+
+def test_the_login_goes_with_the_first_request(
+    server: Server, xandikos: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over https the password goes with the first request: no 401 at all. Over http one
+    401 the first time; later connections of the process to that server send it at once."""
+    monkeypatch.setattr(caldav_store, "_AUTH_KNOWN", {})
+    monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", USERS["ana"])
+    plan = _plan("Ana Login")
+    with _statuses() as seen:
+        with caldav_store.connected(Target(xandikos.url, "ana", ca_file=xandikos.ca_file)) as dav:
+            push_to(dav, *plan, _unique("Login"))
+        assert seen
+        assert 401 not in seen
+        seen.clear()
+        for _ in range(2):
+            with caldav_store.connected(Target(server.url, "ana")) as dav:
+                push_to(dav, *plan, _unique("Login"))
+        assert seen.count(401) == 1
+        assert seen[1] != 401
