@@ -38,7 +38,8 @@ from typing import Any
 from followup._export import RenderOptions
 from followup._export.ics import calendar_name
 from followup._schedule import Schedule, make_schedule
-from followup.push import Target, connected, items, push_to
+from followup.push import Target, items, push_to
+from followup.push.caldav import connected
 
 PASSWORD = "bench"  # noqa: S105 (a throw-away account on a server this script starts)
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
@@ -143,8 +144,13 @@ def floor(url: str, user: str, plans: list[Schedule], shared: bool) -> None:
                 session.put(folder + name, data=text.encode(), headers=headers).raise_for_status()
 
 
-def measure(run: Callable[[str, str, list[Schedule], bool], None], url: str, user: str,
-            plans: list[Schedule], shared: bool) -> tuple[float, int]:
+def measure(
+    run: Callable[[str, str, list[Schedule], bool], None],
+    url: str,
+    user: str,
+    plans: list[Schedule],
+    shared: bool,
+) -> tuple[float, int]:
     with counted() as sent:
         began = time.perf_counter()
         run(url, user, plans, shared)
@@ -159,8 +165,12 @@ def main() -> None:
     os.environ.pop("FOLLOWUP_CALDAV_PASSWORD", None)
     plans = patients(args.patients)
     objects = sum(len(items(s, OPTIONS)) for s in plans)
-    users = [f"{way}-{run}-{n}" for way in ("push", "floor") for run in ("one", "each")
-             for n in range(args.repeat)]
+    users = [
+        f"{way}-{run}-{n}"
+        for way in ("push", "floor")
+        for run in ("one", "each")
+        for n in range(args.repeat)
+    ]
     os.environ["FOLLOWUP_CALDAV_PASSWORD"] = PASSWORD
     print(f"{args.patients} patients, {objects} objects")
     with radicale(users) as url:

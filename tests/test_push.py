@@ -1291,7 +1291,7 @@ def _statuses() -> Iterator[list[int]]:
 
     def request(self: Any, *args: Any, **kwargs: Any) -> Any:
         answer = original(self, *args, **kwargs)
-        seen.append(answer.status_code)
+        seen.append(int(answer.status_code or 0))
         return answer
 
     with pytest.MonkeyPatch.context() as patch:
