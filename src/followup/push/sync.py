@@ -364,16 +364,7 @@ def changes(
     for item in wanted:
         old = by_uid.get(item.uid) or by_name.get(item.name)
         if old is None:
-            if item.key in seen and not restore:
-                said = _(
-                    "{visit} ({day}): deleted on the calendar — left deleted; "
-                    "--restore puts it back"
-                )
-                outcome.notes.append(said.format(visit=item.visit, day=item.day))
-                outcome.kept += 1
-                continue
-            label = _label(item.event, item.name)
-            outcome.changes.append(Change(Action.ADD, item.name, label, item.text))
+            _missing(item, deleted=item.key in seen and not restore, outcome=outcome)
             continue
         matched.add(old.href)
         before = len(outcome.notes)
@@ -386,9 +377,33 @@ def changes(
         else:
             label = _label(item.event, item.name)
             outcome.changes.append(Change(Action.UPDATE, old.name, label, text, old.etag, old.href))
+    _removals([each for each in stored if each.href not in matched], events, restore, outcome)
+    for old in earlier:
+        outcome.earlier += 1
+        outcome.changes.append(
+            Change(Action.REMOVE, old.name, _label(None, old.name), None, old.etag, old.href)
+        )
+    order = list(Action)
+    outcome.changes.sort(key=lambda change: (order.index(change.action), change.label))
+    return outcome
+
+
+def _missing(item: Item, *, deleted: bool, outcome: Outcome) -> None:
+    """A visit the calendar lacks: added, or (deleted there by a person) reported."""
+    if deleted:
+        said = _("{visit} ({day}): deleted on the calendar — left deleted; --restore puts it back")
+        outcome.notes.append(said.format(visit=item.visit, day=item.day))
+        outcome.kept += 1
+        return
+    label = _label(item.event, item.name)
+    outcome.changes.append(Change(Action.ADD, item.name, label, item.text))
+
+
+def _removals(
+    stored: list[Stored], events: dict[str, Event | None], restore: bool, outcome: Outcome
+) -> None:
+    """Removes this plan's objects that the plan no longer has, except one a person moved."""
     for old in stored:
-        if old.href in matched:
-            continue
         event = events[old.href]
         written = _pushed(event) if event is not None else None
         moved = (
@@ -404,14 +419,6 @@ def changes(
             continue
         label = _label(event, old.name)
         outcome.changes.append(Change(Action.REMOVE, old.name, label, None, old.etag, old.href))
-    for old in earlier:
-        outcome.earlier += 1
-        outcome.changes.append(
-            Change(Action.REMOVE, old.name, _label(None, old.name), None, old.etag, old.href)
-        )
-    order = list(Action)
-    outcome.changes.sort(key=lambda change: (order.index(change.action), change.label))
-    return outcome
 
 
 def _gone(wanted: list[Item], stored: list[Stored]) -> list[Item]:
@@ -533,11 +540,7 @@ def push_to(
     stay made, and the next push carries on from there.
     """
     wanted = items(schedule, options)
-    found = store.find(calendar)
-    for alias in aliases:
-        if found is not None:
-            break
-        found = store.find(alias)
+    found = _found(store, calendar, aliases)
     created = found is None
     if found is None and not dry_run:
         found = store.create(calendar)
@@ -558,17 +561,7 @@ def push_to(
     outcome = changes(wanted, stored, restore=restore, earlier=earlier if replace else ())
     outcome.earlier = len(earlier)
     if found is not None:
-        made = []
-        for change in outcome.changes:
-            if dry_run:
-                done = _adopted(store, found, change, wanted, restore=restore)
-            else:
-                done = _write(store, found, change, wanted, restore=restore)
-            if done is None:
-                outcome.unchanged += 1
-            else:
-                made.append(done)
-        outcome.changes = made
+        _make(store, found, outcome, wanted, dry_run=dry_run, restore=restore)
     name = found.name if found else calendar  # a dry run's calendar may be yet to create
     return Report(
         name,
@@ -581,6 +574,39 @@ def push_to(
         outcome.earlier,
         replace,
     )
+
+
+def _found(store: CalendarStore, calendar: str, aliases: Iterable[str]) -> StoredCalendar | None:
+    """The calendar called `calendar`, else the first found of its other names."""
+    found = store.find(calendar)
+    for alias in aliases:
+        if found is not None:
+            break
+        found = store.find(alias)
+    return found
+
+
+def _make(
+    store: CalendarStore,
+    calendar: StoredCalendar,
+    outcome: Outcome,
+    wanted: list[Item],
+    *,
+    dry_run: bool,
+    restore: bool,
+) -> None:
+    """Makes the changes (a dry run: works out what each becomes); keeps those really made."""
+    made = []
+    for change in outcome.changes:
+        if dry_run:
+            done = _adopted(store, calendar, change, wanted, restore=restore)
+        else:
+            done = _write(store, calendar, change, wanted, restore=restore)
+        if done is None:
+            outcome.unchanged += 1
+        else:
+            made.append(done)
+    outcome.changes = made
 
 
 def _read(
