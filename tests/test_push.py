@@ -929,6 +929,7 @@ def test_a_persons_changes_are_kept_and_reported(store: CalendarStore) -> None:
     )
     dry = push_to(store, *later, name, dry_run=True)
     assert said in dry.lines()
+    assert any(line.startswith("would update: 2024-08-05 ") for line in dry.lines())
     report = push_to(store, *later, name)
     assert said in report.lines()
     assert _said(report) == _said(dry)

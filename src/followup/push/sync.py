@@ -375,7 +375,7 @@ def changes(
             else:
                 outcome.unchanged += 1
         else:
-            label = _label(item.event, item.name)
+            label = _label(_event(text) or item.event, item.name)  # the day it will have
             outcome.changes.append(Change(Action.UPDATE, old.name, label, text, old.etag, old.href))
     _removals([each for each in stored if each.href not in matched], events, restore, outcome)
     for old in earlier:
