@@ -1319,3 +1319,23 @@ def test_the_login_goes_with_the_first_request(
                 push_to(dav, *plan, _unique("Login"))
         assert seen.count(401) == 1
         assert seen[1] != 401
+
+
+def test_a_uid_conflict_the_server_cannot_place_is_one_line(
+    runner: CliRunner, server: Server
+) -> None:
+    """A 412 no-uid-conflict on a new event whose copy the server does not show (a UID search
+    finds nothing) stops the push with one line naming the visit, never "run push again"."""
+    refusal = (
+        b'<D:error xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+        b"<C:no-uid-conflict/></D:error>"
+    )
+
+    def taken(method: str, path: str) -> Any:
+        return (412, _XML, refusal) if method == "PUT" else None
+
+    result = _faulty_push(runner, server, taken, "--calendar", _unique("Taken"))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "the calendar already holds this event under another name" in result.stderr
+    assert "run push again" not in result.stderr
