@@ -176,7 +176,7 @@ def items(schedule: Schedule, options: RenderOptions) -> list[Item]:
     """
     from followup._export.ics import new_calendar, visit_events
 
-    calendar_id = options.calendar_id if schedule.name is None else None
+    calendar_id = options.calendar_id  # as the file names the plan
     prefix = prefix_for(schedule, calendar_id)
     namespace = calendar_uid(schedule, calendar_id)
     found = []
@@ -544,7 +544,7 @@ def push_to(
     created = found is None
     if found is None and not dry_run:
         found = store.create(calendar)
-    calendar_id = options.calendar_id if schedule.name is None else None
+    calendar_id = options.calendar_id  # as the file names the plan
     ours = (prefix_for(schedule, calendar_id), _legacy_prefix(schedule, calendar_id))
     stored, earlier = (
         _read(store, found, ours, person_prefix(schedule, calendar_id), wanted)
