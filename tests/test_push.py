@@ -1099,12 +1099,6 @@ def test_a_phone_syncing_with_vdirsyncer_sees_updates_and_keeps_its_edits(
     sync()
     files = sorted(each.name for each in phone.iterdir())
     assert len(files) == 4
-    assert [line[:10] for line in agenda()] == [
-        "2024-04-30",
-        "2024-07-31",
-        "2024-10-31",
-        "2025-01-31",
-    ]
     second = next(each for each in phone.iterdir() if "20240731" in each.read_text())
     edited = second.read_text().replace("20240731", "20240805").replace("20240801", "20240806")
     second.write_text(edited.replace("SUMMARY:", "LOCATION:Room 3\r\nSUMMARY:"))
