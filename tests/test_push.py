@@ -443,6 +443,9 @@ class _Meddling:
     def with_uid(self, calendar: StoredCalendar, uid: str) -> Stored | None:
         return self.inner.with_uid(calendar, uid)
 
+    def holding(self, uid: str) -> StoredCalendar | None:
+        return self.inner.holding(uid)
+
     def get(self, hrefs: Sequence[str]) -> list[Stored]:
         found = self.inner.get(hrefs)
         self.after_get(found)
@@ -643,27 +646,27 @@ def test_a_track_is_pushed_too(runner: CliRunner, server: Server, tmp_path: Path
 
 def test_dry_run_changes_nothing(runner: CliRunner, server: Server) -> None:
     """--dry-run lists what would change, creates no calendar and writes no event."""
-    settings = [DATE, "--name", "Ana Dry", "--years", "1"]
+    settings = [DATE, "--name", "Ana Dry Run", "--years", "1"]
     result = _push(runner, server, *settings, "--dry-run")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "would create the calendar “Follow-up visits – Ana Dry”",
-        "would add: 2024-04-30 Follow-up CT/MRI, chest + abdomen (1 of 4) – Ana Dry",
-        "would add: 2024-07-31 Follow-up CT/MRI, chest + abdomen (2 of 4) – Ana Dry",
-        "would add: 2024-10-31 Follow-up CT/MRI, chest + abdomen (3 of 4) – Ana Dry",
-        "would add: 2025-01-31 Follow-up CT/MRI, chest + abdomen (4 of 4) – Ana Dry",
+        "would create the calendar “Follow-up visits – Ana Dry Run”",
+        "would add: 2024-04-30 Follow-up CT/MRI, chest + abdomen (1 of 4) – Ana Dry Run",
+        "would add: 2024-07-31 Follow-up CT/MRI, chest + abdomen (2 of 4) – Ana Dry Run",
+        "would add: 2024-10-31 Follow-up CT/MRI, chest + abdomen (3 of 4) – Ana Dry Run",
+        "would add: 2025-01-31 Follow-up CT/MRI, chest + abdomen (4 of 4) – Ana Dry Run",
         "Dry run, nothing changed: 4 to add, 0 to update, 0 to remove, 0 unchanged "
-        "in “Follow-up visits – Ana Dry”",
+        "in “Follow-up visits – Ana Dry Run”",
     ]
-    assert _calendars(server, "Follow-up visits – Ana Dry") == []
+    assert _calendars(server, "Follow-up visits – Ana Dry Run") == []
     assert _push(runner, server, *settings).exit_code == 0
-    calendar = _calendar(server, "Follow-up visits – Ana Dry")
+    calendar = _calendar(server, "Follow-up visits – Ana Dry Run")
     before = _stored(calendar)
     later = _push(runner, server, *settings, "--done", "2024-06-02", "--dry-run")
     assert later.stdout.splitlines()[-2:] == [
-        "would remove: 2025-01-31 Follow-up CT/MRI, chest + abdomen (4 of 4) – Ana Dry",
+        "would remove: 2025-01-31 Follow-up CT/MRI, chest + abdomen (4 of 4) – Ana Dry Run",
         "Dry run, nothing changed: 0 to add, 3 to update, 1 to remove, 0 unchanged "
-        "in “Follow-up visits – Ana Dry”",
+        "in “Follow-up visits – Ana Dry Run”",
     ]
     assert _stored(calendar) == before
 
@@ -1005,6 +1008,26 @@ def test_another_language_finds_the_same_calendar(store: CalendarStore) -> None:
     report = push_to(store, schedule, spanish, "Controles – Ana Lang", aliases=aliases)
     assert report.calendar == english.calendar
     assert len(store.calendars) == 1
+
+
+def test_a_renamed_calendar_is_found_by_its_events(
+    runner: CliRunner, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --calendar, a plan whose calendar was renamed on the phone is pushed into
+    it, found by its events' UIDs, and said so: no second calendar with the same UIDs."""
+    from caldav.elements import dav
+
+    args = ("--name", "Ana Renamed", "--years", "1")
+    assert _push(runner, server, DATE, *args).exit_code == 0
+    (calendar,) = _calendars(server, "Follow-up visits – Ana Renamed")
+    calendar.set_properties([dav.DisplayName("Ana's scans")])
+    again = _push(runner, server, DATE, *args, "--lang", "es")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[0] == (
+        "los eventos de este plan están en el calendario “Ana's scans”: se envían allí"
+    )
+    assert _calendars(server, "Follow-up visits – Ana Renamed") == []
+    assert len(_calendars(server, "Controles de seguimiento – Ana Renamed")) == 0
 
 
 def test_an_earlier_plan_of_the_person_is_offered_for_removal(store: CalendarStore) -> None:

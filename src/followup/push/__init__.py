@@ -78,8 +78,9 @@ def push(
     """Make the calendar hold this plan's visits, as `followup push` does.
 
     The calendar is `target.calendar` in the account (the plan's calendar name
-    when None, in whichever language it was pushed before; created when
-    missing), or the calendar at `target.url` itself. Raises `PushFailed` when
+    when None, in whichever language it was pushed before, else the calendar
+    that holds its events under another name; created when missing), or the
+    calendar at `target.url` itself. Raises `PushFailed` when
     the server cannot be used or refuses a change.
     """
     with i18n.using(options.lang):
@@ -95,6 +96,7 @@ def push(
             restore=restore,
             replace=replace,
             aliases=aliases,
+            by_uid=target.calendar is None,
         )
 
 

@@ -210,6 +210,7 @@ class CalDAVStore:
     client: DAVClient
     target: Target
     _listed: dict[str, dict[str, Stored]] = field(default_factory=dict, repr=False)
+    _made: set[str] = field(default_factory=set, repr=False)
 
     @functools.cached_property
     def principal(self) -> Principal:
@@ -232,6 +233,15 @@ class CalDAVStore:
             )
             raise InvalidOption("--calendar", name, reason.format(count=len(named), urls=urls))
         return named[0] if named else None
+
+    def holding(self, uid: str) -> StoredCalendar | None:
+        """One calendar-query REPORT per calendar of the account, until one holds the UID."""
+        if self._at_address is not None:
+            return None
+        for calendar in self._calendars:
+            if calendar.href not in self._made and self.with_uid(calendar, uid) is not None:
+                return calendar
+        return None
 
     @functools.cached_property
     def _calendars(self) -> list[StoredCalendar]:
@@ -296,6 +306,7 @@ class CalDAVStore:
         if "_calendars" in self.__dict__:  # the listing read before it was made
             self._calendars.append(found)
         self._listed[found.href] = {}  # new, so empty
+        self._made.add(found.href)
         return found
 
     def listing(self, calendar: StoredCalendar) -> list[Stored]:

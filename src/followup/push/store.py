@@ -93,6 +93,13 @@ class CalendarStore(Protocol):
         """The calendar called `name`; None when there is none."""
         ...
 
+    def holding(self, uid: str) -> StoredCalendar | None:
+        """The calendar that holds an event with this UID, whatever its name; None if none.
+
+        Calendars this store created itself are not searched: they hold what it wrote.
+        """
+        ...
+
     def create(self, name: str) -> StoredCalendar:
         """A new, empty calendar called `name`."""
         ...

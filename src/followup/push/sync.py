@@ -528,11 +528,13 @@ def push_to(
     restore: bool = False,
     replace: bool = False,
     aliases: Iterable[str] = (),
+    by_uid: bool = False,
 ) -> Report:
     """Make the store's calendar called `calendar` hold this plan's visits (created when missing).
 
     The calendar is the first found called `calendar`, else any of `aliases`
-    (the plan's calendar name in another language). A dry run reads, works out
+    (the plan's calendar name in another language), else, with `by_uid`, the
+    calendar that holds the plan's events under another name. A dry run reads, works out
     the same changes, and writes nothing (nor creates the calendar). `restore`
     puts the plan's version back where a person changed or deleted a visit;
     `replace` removes an earlier plan of the same person from the calendar.
@@ -541,6 +543,9 @@ def push_to(
     """
     wanted = items(schedule, options)
     found = _found(store, calendar, aliases)
+    moved = None
+    if found is None and by_uid and wanted:  # renamed on the phone? its events say where
+        found = moved = store.holding(wanted[0].uid)
     created = found is None
     if found is None and not dry_run:
         found = store.create(calendar)
@@ -562,6 +567,9 @@ def push_to(
     outcome.earlier = len(earlier)
     if found is not None:
         _make(store, found, outcome, wanted, dry_run=dry_run, restore=restore)
+    if moved is not None:
+        said = _("this plan's events are in the calendar {name}: pushed there")
+        outcome.notes.insert(0, said.format(name=_quoted(moved.name)))
     name = found.name if found else calendar  # a dry run's calendar may be yet to create
     return Report(
         name,
