@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 PUSHED = "X-FOLLOWUP-PUSHED"  # a hash of each part push owns, as it last wrote it
-VISITS = "X-FOLLOWUP-VISITS"  # short keys of the plan's visits when it was written
+VISITS = "X-FOLLOWUP-VISITS"  # the plan's visits when it was written: numbers, per stream
 PARTS = ("when", "text", "alarm")  # the parts of an event push owns
 _WHEN = ("DTSTART", "DTEND", "DURATION")
 _TEXT = ("SUMMARY", "DESCRIPTION", "TRANSP", "STATUS")
@@ -89,9 +89,7 @@ class Item:
     parts: dict[str, str] = field(default_factory=dict)
     visits: str = ""
 
-    @property
-    def key(self) -> str:
-        return self.uid[:8]
+    key: str = ""  # the visit among the plan's: its stream and number, as `visits` lists them
 
 
 def person_prefix(schedule: Schedule, calendar_id: str | None = None) -> str:
@@ -160,6 +158,44 @@ def _pushed(event: Event) -> dict[str, str] | None:
     return found if all(part in found for part in (*PARTS, "remind")) else None
 
 
+def _stream(visit: Visit) -> str:
+    """Which of the plan's streams of visits this one is in: "v", or a track's short hash."""
+    return f"t{_digest(visit.track.exam.casefold())[:6]}" if visit.track else "v"
+
+
+def _ranges(keys: Iterable[tuple[str, int]]) -> str:
+    """Visit numbers per stream as ranges, "v:1-19 t3f2a1b:1-5": a few bytes however many."""
+    numbers: dict[str, list[int]] = {}
+    for stream, number in keys:
+        numbers.setdefault(stream, []).append(number)
+    said = []
+    for stream, found in numbers.items():
+        found.sort()
+        runs: list[list[int]] = []
+        for number in found:
+            if runs and number == runs[-1][1] + 1:
+                runs[-1][1] = number
+            else:
+                runs.append([number, number])
+        said += [f"{stream}:{a}" if a == b else f"{stream}:{a}-{b}" for a, b in runs]
+    return " ".join(said)
+
+
+def _seen(values: Iterable[str]) -> set[str]:
+    """The visits these `X-FOLLOWUP-VISITS` values list, as "stream:number"; each distinct
+    value read once (the plan's objects mostly share one)."""
+    found: set[str] = set()
+    for value in set(values):
+        for each in value.split():
+            stream, _colon, span = each.partition(":")
+            first, _dash, last = span.partition("-")
+            if not (first.isdigit() and (last or first).isdigit()):
+                continue
+            if int(last or first) - int(first) <= 10_000:  # no plan has more; a bound
+                found.update(f"{stream}:{n}" for n in range(int(first), int(last or first) + 1))
+    return found
+
+
 def _visit_label(visit: Visit) -> str:
     if visit.track:
         return _("{exam} visit {number}").format(exam=visit.track.exam, number=visit.number)
@@ -192,8 +228,11 @@ def items(schedule: Schedule, options: RenderOptions) -> list[Item]:
             for visit in visits
             for days in [0 if visit.done else options.remind]
         ]
-    keys = " ".join(str(event["UID"])[:8] for event in events)
-    for event, visit, label, remind in zip(events, visits, labels, asked, strict=True):
+    streams = [_stream(visit) for visit in visits]
+    keys = _ranges(zip(streams, (visit.number for visit in visits), strict=True))
+    for event, visit, label, remind, stream in zip(
+        events, visits, labels, asked, streams, strict=True
+    ):
         parts = {**_parts(event), "remind": _digest(remind)}
         event.add(PUSHED, " ".join(f"{name}={value}" for name, value in parts.items()))
         event.add(VISITS, keys)
@@ -201,7 +240,9 @@ def items(schedule: Schedule, options: RenderOptions) -> list[Item]:
         single.add_component(event)
         uid = str(event["UID"])
         text = single.to_ical().decode()
-        found.append(Item(f"{prefix}{uid}.ics", uid, text, event, label, visit.date, parts, keys))
+        key = f"{stream}:{visit.number}"
+        name = f"{prefix}{uid}.ics"
+        found.append(Item(name, uid, text, event, label, visit.date, parts, keys, key))
     return found
 
 
@@ -352,14 +393,15 @@ def changes(
     outcome = Outcome()
     by_uid: dict[str, Stored] = {}
     by_name: dict[str, Stored] = {}
-    seen: set[str] = set()
+    listed: list[str] = []
     events: dict[str, Event | None] = {}
     for each in stored:
         event = events[each.href] = _event(each.text)
         if event is not None and "UID" in event:
             by_uid.setdefault(str(event["UID"]), each)
-            seen.update(str(event.get(VISITS, "")).split())
+            listed.append(str(event.get(VISITS, "")))
         by_name.setdefault(each.name, each)
+    seen = _seen(listed)
     matched: set[str] = set()
     for item in wanted:
         old = by_uid.get(item.uid) or by_name.get(item.name)
@@ -423,12 +465,13 @@ def _removals(
 
 def _gone(wanted: list[Item], stored: list[Stored]) -> list[Item]:
     """The plan's visits pushed before (as the objects read say) and not among them."""
-    uids, seen = set(), set()
+    uids, listed = set(), []
     for each in stored:
         event = _event(each.text)
         if event is not None:
             uids.add(str(event.get("UID")))
-            seen.update(str(event.get(VISITS, "")).split())
+            listed.append(str(event.get(VISITS, "")))
+    seen = _seen(listed)
     return [item for item in wanted if item.uid not in uids and item.key in seen]
 
 
