@@ -1045,6 +1045,10 @@ def test_an_earlier_plan_of_the_person_is_offered_for_removal(store: CalendarSto
         "4 events; --replace removes them"
     )
     assert len(_held(store, name)) == 12
+    dry = push_to(store, right, options, name, replace=True, dry_run=True)
+    assert dry.lines()[0] == (
+        "would remove: 2024-04-15 Follow-up CT/MRI, chest + abdomen (1 of 4) – Ana Fix"
+    )
     replaced = push_to(store, right, options, name, replace=True)
     assert _counts(replaced)[2] == 4
     assert len(_held(store, name)) == 8
@@ -1138,14 +1142,17 @@ def test_a_phone_syncing_with_vdirsyncer_sees_updates_and_keeps_its_edits(
     assert "Room 3" in second.read_text()
 
 
-Fault = Callable[[str, str], "tuple[int, dict[str, str], bytes] | str | None"]
+Fault = Callable[
+    [str, str], "tuple[int, dict[str, str], bytes] | Callable[[bytes], bytes] | str | None"
+]
 
 
 @contextlib.contextmanager
 def _fault_proxy(upstream: Server, fault: Fault) -> Iterator[Server]:
     """A proxy on 127.0.0.1 in front of the server that passes every request on, except
     those `fault(method, path)` answers itself: (status, headers, body), or "gone" (the
-    connection closed without an answer, as a server that stops mid-push)."""
+    connection closed without an answer, as a server that stops mid-push), or changes
+    the server's answer's body with (a function)."""
     import http.client
 
     class Proxy(http.server.BaseHTTPRequestHandler):
@@ -1165,13 +1172,18 @@ def _fault_proxy(upstream: Server, fault: Fault) -> Iterator[Server]:
             if isinstance(answer, tuple):
                 status, headers, content = answer
             else:
+                sent_on = dict(self.headers.items())
+                if callable(answer):  # plain bytes, to be changed
+                    sent_on["Accept-Encoding"] = "identity"
                 there = http.client.HTTPConnection("127.0.0.1", upstream.port, timeout=10)
-                sent = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                sent = {k: v for k, v in sent_on.items() if k.lower() != "host"}
                 there.request(self.command, self.path, body, sent)
                 reply = there.getresponse()
                 status, content = reply.status, reply.read()
                 headers = {k: v for k, v in reply.getheaders() if k.lower() in _PASSED}
                 there.close()
+                if callable(answer):
+                    content = answer(content)
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
@@ -1289,6 +1301,22 @@ def test_a_server_fault_is_one_line_that_names_it(runner: CliRunner, server: Ser
         "2024-06-02",
         *calendar,
     ).stdout.startswith("0 added, 0 updated, 0 removed, 3 unchanged")
+
+
+def test_a_name_the_server_keeps_escaped_is_found(runner: CliRunner, server: Server) -> None:
+    """A server that gives a calendar's name back XML-escaped once more (`A &amp; B` as
+    DAViCal does) still has the calendar called `A & B`: no new calendar on every push."""
+    name = _unique("Ana & Bo")
+    assert _push(runner, server, DATE, "--name", "Ana Amp", "--calendar", name).exit_code == 0
+
+    def escaped(method: str, path: str) -> Any:
+        if method == "PROPFIND":
+            return lambda body: body.replace(b"&amp;", b"&amp;amp;")
+        return None
+
+    again = _faulty_push(runner, server, escaped, "--calendar", name)
+    assert again.exit_code == 0, again.output
+    assert len(_calendars(server, name)) == 1
 
 
 def test_an_empty_password_variable_is_named(runner: CliRunner, server: Server) -> None:

@@ -422,9 +422,8 @@ def changes(
     _removals([each for each in stored if each.href not in matched], events, restore, outcome)
     for old in earlier:
         outcome.earlier += 1
-        outcome.changes.append(
-            Change(Action.REMOVE, old.name, _label(None, old.name), None, old.etag, old.href)
-        )
+        label = _label(_event(old.text), old.name)
+        outcome.changes.append(Change(Action.REMOVE, old.name, label, None, old.etag, old.href))
     order = list(Action)
     outcome.changes.sort(key=lambda change: (order.index(change.action), change.label))
     return outcome
@@ -606,6 +605,8 @@ def push_to(
             for there in [store.with_uid(found, item.uid)]
             if there is not None
         ]
+    if replace and earlier and found is not None:  # read, to be named by day and title
+        earlier = store.get([each.href for each in earlier])
     outcome = changes(wanted, stored, restore=restore, earlier=earlier if replace else ())
     outcome.earlier = len(earlier)
     if found is not None:
