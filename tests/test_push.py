@@ -1,12 +1,15 @@
 """`followup push`: a plan kept in step in a calendar store, in memory and on a real server.
 
-The store-level tests run twice, through the `store` fixture: on a `MemoryStore`
-and on the CalDAV store talking to Radicale, so that the store in memory is held
-to what a real server does. The command-line tests need the real server.
+The store-level tests run three times, through the `store` fixture: on a
+`MemoryStore`, and on the CalDAV store talking to Radicale (over http) and to
+Xandikos (over https, its certificate from a private authority given as
+--ca-file), so that the store in memory is held to what real servers do. The
+command-line tests need Radicale; some go through a small proxy that injects
+faults; one syncs a pushed calendar with vdirsyncer into a folder khal reads.
 
-One Radicale per test module (per xdist worker), on 127.0.0.1 and a free port,
-with htpasswd logins and its storage in a temporary folder; nothing is sent
-anywhere else. Each test uses a calendar of its own.
+One Radicale and one Xandikos per test session (per xdist worker), on 127.0.0.1
+and free ports, with htpasswd logins and their storage in temporary folders;
+nothing is sent anywhere else. Each test uses a calendar of its own.
 """
 
 from __future__ import annotations
@@ -139,9 +142,9 @@ def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             process.stderr.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A Radicale server for this module, stopped at the end by terminating its process."""
+    """A Radicale server for the session, stopped at the end by terminating its process."""
     for module in ("radicale", "caldav"):
         if importlib.util.find_spec(module) is None:
             missing(module, "pip install -e '.[dev]'")
