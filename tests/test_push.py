@@ -1387,3 +1387,50 @@ def test_a_uid_conflict_the_server_cannot_place_is_one_line(
     assert result.stderr.count("\n") == 1
     assert "the calendar already holds this event under another name" in result.stderr
     assert "run push again" not in result.stderr
+
+
+def test_a_server_that_wants_digest_is_asked_its_way(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over https the basic login goes first; a server that answers 401 offering only
+    Digest gets the login its way on the next request, not "refused the login"."""
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    seen: list[str] = []
+
+    class Digest(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_PROPFIND(self) -> None:
+            given = self.headers.get("Authorization") or ""
+            seen.append(given.split(" ")[0])
+            self.send_response(404 if given.startswith("Digest") else 401)
+            if not given.startswith("Digest"):
+                self.send_header("WWW-Authenticate", 'Digest realm="cal", nonce="n1", qop="auth"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Digest)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    web.socket = context.wrap_socket(web.socket, server_side=True)
+    thread = threading.Thread(target=web.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    monkeypatch.setattr(caldav_store, "_AUTH_KNOWN", {})
+    try:
+        url = f"https://127.0.0.1:{web.server_address[1]}/"
+        args = ["push", DATE, "--name", "Ana", "--caldav", url, "--user", "ana"]
+        env = {"FOLLOWUP_CALDAV_PASSWORD": "secret"}
+        result = runner.invoke(app, [*args, "--ca-file", str(ca_file)], env=env)
+    finally:
+        web.shutdown()
+        web.server_close()
+    assert seen[0] == "Basic"
+    assert "Digest" in seen
+    assert "(HTTP 404)" in result.stderr

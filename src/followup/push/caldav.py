@@ -90,15 +90,20 @@ def connected(target: Target) -> Iterator[CalDAVStore]:
         auth_type=known if target.user is not None else None,
     )
     host = urlsplit(target.url).netloc.lower()
+    guessed = known is not None and target.host not in _AUTH_KNOWN
 
-    def same_host(response: Any, *args: object, **kwargs: object) -> Any:
-        """Stop at a redirect to another host: the login would not go with it."""
+    def answered(response: Any, *args: object, **kwargs: object) -> Any:
+        """Stop at a redirect to another host: the login would not go with it. A server that
+        does not take the basic login guessed for https is asked how it wants it instead."""
         location = response.headers.get("Location") if 300 <= response.status_code < 400 else None
         if location and urlsplit(urljoin(str(response.url), location)).netloc.lower() != host:
             raise _Redirected(urljoin(str(response.url), location))
+        offered = str(response.headers.get("WWW-Authenticate") or "").lower()
+        if guessed and response.status_code == 401 and offered and "basic" not in offered:
+            client.auth, client.auth_type = None, None  # the client then asks as offered
         return response
 
-    client.session.hooks.setdefault("response", []).append(same_host)
+    client.session.hooks.setdefault("response", []).append(answered)
     with client, _reported(target):
         yield CalDAVStore(client, target)
         used = type(client.auth).__name__.lower() if client.auth is not None else ""
