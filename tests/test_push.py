@@ -1351,8 +1351,9 @@ def _statuses() -> Iterator[list[int]]:
 def test_the_login_goes_with_the_first_request(
     server: Server, xandikos: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Over https the password goes with the first request: no 401 at all. Over http one
-    401 the first time; later connections of the process to that server send it at once."""
+    """Over https the password goes with the first request: no 401 at all (and a private
+    authority named by SSL_CERT_FILE is trusted, as --ca-file). Over http one 401 the
+    first time; later connections of the process to that server send it at once."""
     monkeypatch.setattr(caldav_store, "_AUTH_KNOWN", {})
     monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", USERS["ana"])
     plan = _plan("Ana Login")
@@ -1361,6 +1362,10 @@ def test_the_login_goes_with_the_first_request(
             push_to(dav, *plan, _unique("Login"))
         assert seen
         assert 401 not in seen
+        seen.clear()
+        monkeypatch.setenv("SSL_CERT_FILE", str(xandikos.ca_file))
+        with caldav_store.connected(Target(xandikos.url, "ana")) as dav:  # no --ca-file
+            assert dav.find(_unique("None")) is None
         seen.clear()
         for _ in range(2):
             with caldav_store.connected(Target(server.url, "ana")) as dav:

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import html
 import logging
+import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -85,7 +86,7 @@ def connected(target: Target) -> Iterator[CalDAVStore]:
         username=target.user,
         password=password,
         timeout=TIMEOUT,
-        ssl_verify_cert=str(target.ca_file) if target.ca_file else True,
+        ssl_verify_cert=_authority(target),
         enable_rfc6764=False,
         auth_type=known if target.user is not None else None,
     )
@@ -110,6 +111,15 @@ def connected(target: Target) -> Iterator[CalDAVStore]:
         for kind in ("basic", "digest"):
             if kind in used:
                 _AUTH_KNOWN[target.host] = kind
+
+
+def _authority(target: Target) -> str | bool:
+    """The certificate authority to trust: --ca-file, else the file SSL_CERT_FILE names
+    (as OpenSSL reads it; REQUESTS_CA_BUNDLE is read by the HTTP library), else the system's."""
+    if target.ca_file is not None:
+        return str(target.ca_file)
+    named = os.environ.get("SSL_CERT_FILE")
+    return named if named and os.path.isfile(named) else True
 
 
 def _fail(message: str) -> NoReturn:
