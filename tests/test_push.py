@@ -446,8 +446,8 @@ class _Meddling:
     def with_uid(self, calendar: StoredCalendar, uid: str) -> Stored | None:
         return self.inner.with_uid(calendar, uid)
 
-    def holding(self, uid: str) -> StoredCalendar | None:
-        return self.inner.holding(uid)
+    def holding(self, uid: str, *, skip: tuple[str, ...] = ()) -> StoredCalendar | None:
+        return self.inner.holding(uid, skip=skip)
 
     def get(self, hrefs: Sequence[str]) -> list[Stored]:
         found = self.inner.get(hrefs)

@@ -249,12 +249,13 @@ class CalDAVStore:
             raise InvalidOption("--calendar", name, reason.format(count=len(named), urls=urls))
         return named[0] if named else None
 
-    def holding(self, uid: str) -> StoredCalendar | None:
+    def holding(self, uid: str, *, skip: tuple[str, ...] = ()) -> StoredCalendar | None:
         """One calendar-query REPORT per calendar of the account, until one holds the UID."""
         if self._at_address is not None:
             return None
         for calendar in self._calendars:
-            if calendar.href not in self._made and self.with_uid(calendar, uid) is not None:
+            searched = calendar.href not in self._made and not calendar.name.startswith(skip)
+            if searched and self.with_uid(calendar, uid) is not None:
                 return calendar
         return None
 

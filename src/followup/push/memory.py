@@ -34,9 +34,12 @@ class MemoryStore:
         found = [href for href, named in self.calendars.items() if named == name]
         return StoredCalendar(found[0], name) if found else None
 
-    def holding(self, uid: str) -> StoredCalendar | None:
+    def holding(self, uid: str, *, skip: tuple[str, ...] = ()) -> StoredCalendar | None:
         for href, name in self.calendars.items():
-            if self.with_uid(StoredCalendar(href, name), uid) is not None:
+            if (
+                not name.startswith(skip)
+                and self.with_uid(StoredCalendar(href, name), uid) is not None
+            ):
                 return StoredCalendar(href, name)
         return None
 

@@ -93,10 +93,11 @@ class CalendarStore(Protocol):
         """The calendar called `name`; None when there is none."""
         ...
 
-    def holding(self, uid: str) -> StoredCalendar | None:
+    def holding(self, uid: str, *, skip: tuple[str, ...] = ()) -> StoredCalendar | None:
         """The calendar that holds an event with this UID, whatever its name; None if none.
 
-        Calendars this store created itself are not searched: they hold what it wrote.
+        Calendars this store created itself, and those whose names start with one of
+        `skip` (other plans' own calendars), are not searched.
         """
         ...
 

@@ -587,7 +587,7 @@ def push_to(
     found = _found(store, calendar, aliases)
     moved = None
     if found is None and by_uid and wanted:  # renamed on the phone? its events say where
-        found = moved = store.holding(wanted[0].uid)
+        found = moved = store.holding(wanted[0].uid, skip=_plan_calendars())
     created = found is None
     if found is None and not dry_run:
         found = store.create(calendar)
@@ -626,6 +626,16 @@ def push_to(
         outcome.earlier,
         replace,
     )
+
+
+def _plan_calendars() -> tuple[str, ...]:
+    """How the calendars push names after a plan begin, in every language: another plan's
+    own calendar holds none of this plan's events, and is not searched for them."""
+    found = []
+    for each in i18n.LANGUAGES:
+        with i18n.using(each):
+            found.append(_("Follow-up visits – {name}").split("{name}")[0])
+    return tuple(dict.fromkeys(prefix for prefix in found if prefix))
 
 
 def _found(store: CalendarStore, calendar: str, aliases: Iterable[str]) -> StoredCalendar | None:
