@@ -912,8 +912,8 @@ def _visit_on(store: CalendarStore, calendar: str, text: str) -> IEvent:
 
 
 def test_a_persons_changes_are_kept_and_reported(store: CalendarStore) -> None:
-    """A visit moved on the phone, a booked LOCATION, a reminder changed: a later push with a
-    changed plan keeps them all, says so (dry run too), never lowers SEQUENCE; `--restore`
+    """A visit moved on the phone, a booked LOCATION, a reminder changed or dismissed
+    (ACKNOWLEDGED): a later push with a changed plan keeps them all, says so (dry run too), never lowers SEQUENCE; `--restore`
     puts the plan's back and keeps the LOCATION, which push does not own."""
     name = _unique("Person")
     push_to(store, *_plan("Ana Person"), name)
@@ -925,9 +925,12 @@ def test_a_persons_changes_are_kept_and_reported(store: CalendarStore) -> None:
         return text.replace("TRIGGER:-P6DT15H", "TRIGGER:-PT15H")
 
     _edit(store, name, "20240731", moved)
-    _edit(
-        store, name, "20241031", lambda text: text.replace("SUMMARY", "LOCATION:Room 3\r\nSUMMARY")
-    )
+
+    def booked(text: str) -> str:
+        text = text.replace("SUMMARY", "LOCATION:Room 3\r\nSUMMARY")
+        return text.replace("TRIGGER:", "ACKNOWLEDGED:20240101T080000Z\r\nTRIGGER:")
+
+    _edit(store, name, "20241031", booked)
     later = _plan("Ana Person", done=True)
     said = (
         "visit 2: moved on the calendar to 2024-08-05, the plan says 2024-09-02 — kept; "
@@ -943,7 +946,9 @@ def test_a_persons_changes_are_kept_and_reported(store: CalendarStore) -> None:
     assert second.decoded("DTSTART") == date(2024, 8, 5)
     assert int(str(second["SEQUENCE"])) >= 3
     assert [a["TRIGGER"].to_ical() for a in second.walk("VALARM")] == [b"-PT15H"]
-    assert "Room 3" in _visit_on(store, name, "(3 of 3)").to_ical().decode()
+    third = _visit_on(store, name, "(3 of 3)")
+    assert "Room 3" in third.to_ical().decode()
+    assert [a["ACKNOWLEDGED"].to_ical() for a in third.walk("VALARM")] == [b"20240101T080000Z"]
     again = push_to(store, *later, name)
     assert (_counts(again), again.kept) == ((0, 0, 0, 2), 1)
     assert again.lines()[:2] == [

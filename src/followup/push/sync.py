@@ -364,10 +364,19 @@ def _kept(part: str) -> str:
 
 def _take(theirs: Event, ours: Event, parts: Iterable[str]) -> None:
     """Put our version of these parts in their event, in place; the rest stays theirs."""
+    from icalendar import Alarm
+
     for part in parts:
         if part == "alarm":
+            # When the person last dismissed a reminder (RFC 9074 ACKNOWLEDGED) stays: a
+            # reminder that fires later still fires, one already dismissed stays so.
+            acknowledged = [a["ACKNOWLEDGED"] for a in theirs.walk("VALARM") if "ACKNOWLEDGED" in a]
             theirs.subcomponents = [c for c in theirs.subcomponents if c.name != "VALARM"]
-            theirs.subcomponents.extend(ours.walk("VALARM"))
+            for alarm in ours.walk("VALARM"):
+                copy = Alarm.from_ical(alarm.to_ical())
+                if acknowledged:
+                    copy["ACKNOWLEDGED"] = max(acknowledged, key=_moment)
+                theirs.add_component(copy)
             continue
         for name in _WHEN if part == "when" else _TEXT:
             theirs.pop(name, None)
