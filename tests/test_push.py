@@ -1444,3 +1444,22 @@ def test_a_server_that_wants_digest_is_asked_its_way(
     assert seen[0] == "Basic"
     assert "Digest" in seen
     assert "(HTTP 404)" in result.stderr
+
+
+def test_a_booked_time_on_the_same_day_stays_without_a_word(store: CalendarStore) -> None:
+    """A visit booked on the phone at 08:30–09:15 of its day keeps its time when the plan's
+    words change (another language): the day is the plan's, so nothing is reported."""
+    name = _unique("Booked")
+    schedule, options = _plan("Ana Booked")
+    push_to(store, schedule, options, name)
+
+    def booked(text: str) -> str:
+        text = text.replace("DTSTART;VALUE=DATE:20250131", "DTSTART:20250131T083000Z")
+        return text.replace("DTEND;VALUE=DATE:20250201", "DTEND:20250131T091500Z")
+
+    _edit(store, name, "20250131", booked)
+    report = push_to(store, schedule, replace(options, lang="es"), name)
+    assert (_counts(report), report.notes) == ((0, 4, 0, 0), [])
+    fourth = _visit_on(store, name, "(4 de 4)")
+    assert fourth.decoded("DTSTART") == datetime(2025, 1, 31, 8, 30, tzinfo=UTC)
+    assert _counts(push_to(store, schedule, replace(options, lang="es"), name)) == (0, 0, 0, 4)
