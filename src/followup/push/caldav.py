@@ -210,7 +210,7 @@ def _reason(failure: Exception) -> str:
 class CalDAVStore:
     """The calendars of a CalDAV account, or the one calendar at `target.url`.
 
-    Objects are read with one PROPFIND (names and ETags) and one
+    Objects are read with one PROPFIND (their names) and one
     calendar-multiget REPORT (their text); each write is one PUT or DELETE
     with `If-None-Match: *` (a new object) or `If-Match` on the ETag.
 
@@ -330,11 +330,12 @@ class CalDAVStore:
         known = self._listed.get(url)
         if known is not None:
             return list(known.values())
-        answer = self.client.propfind(url, props=[_ETAG, _RESOURCE_TYPE], depth=1)
+        # Names alone: the ETags of the objects that count come with their text (multiget).
+        answer = self.client.propfind(url, props=[_RESOURCE_TYPE], depth=1)
         if answer.status != 207:
             _fail(_("cannot list {url}: HTTP {status}").format(url=url, status=answer.status))
         found = [
-            Stored(urljoin(url, result.href), result.properties.get(_ETAG))
+            Stored(urljoin(url, result.href), None)
             for result in answer.parse_propfind()
             if not result.properties.get(_RESOURCE_TYPE)
         ]

@@ -106,7 +106,7 @@ class CalendarStore(Protocol):
         ...
 
     def listing(self, calendar: StoredCalendar) -> list[Stored]:
-        """Every object in the calendar, with its ETag and without its text."""
+        """Every object in the calendar, without its text (and its ETag when at hand)."""
         ...
 
     def get(self, hrefs: Sequence[str]) -> list[Stored]:
