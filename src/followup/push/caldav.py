@@ -35,7 +35,6 @@ TIMEOUT = 30.0  # seconds to wait for each answer from the server
 _CALENDAR_TYPE = "{urn:ietf:params:xml:ns:caldav}calendar"
 _DISPLAY_NAME = "{DAV:}displayname"
 _RESOURCE_TYPE = "{DAV:}resourcetype"
-_ETAG = "{DAV:}getetag"
 
 
 def library() -> Any:
