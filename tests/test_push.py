@@ -1463,3 +1463,12 @@ def test_a_booked_time_on_the_same_day_stays_without_a_word(store: CalendarStore
     fourth = _visit_on(store, name, "(4 de 4)")
     assert fourth.decoded("DTSTART") == datetime(2025, 1, 31, 8, 30, tzinfo=UTC)
     assert _counts(push_to(store, schedule, replace(options, lang="es"), name)) == (0, 0, 0, 4)
+
+
+def test_the_keyring_service_names_host_and_port() -> None:
+    """Two servers on one host are two keyring entries; the scheme's own port is left out,
+    so an entry kept for an account's usual address still serves."""
+    assert Target("https://caldav.icloud.com").keyring_service == "followup:caldav.icloud.com"
+    assert Target("https://cal.example.org:443/").keyring_service == "followup:cal.example.org"
+    assert Target("http://localhost:5232/").keyring_service == "followup:localhost:5232"
+    assert Target("https://localhost:5233/").keyring_service == "followup:localhost:5233"
