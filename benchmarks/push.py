@@ -1,9 +1,9 @@
 """`followup push` for a clinic, against the floor: raw PUTs of the same objects, one session.
 
 A Radicale server is started on 127.0.0.1 (its default one-second delay on a refused
-login left on, as deployed). 200 patients' plans are pushed two ways, each by one
-process over one connection (`connected`, then `push_to` per patient, as a clinic's
-script does), each into a fresh account:
+login left on, as deployed). 200 patients' plans are pushed two ways, each over one
+connection (`connected`, then `push_to` per patient, as a clinic's script does),
+each into a fresh account:
 
 - into one shared calendar;
 - into one calendar each (the plan's own calendar name, created by the push).
@@ -11,13 +11,15 @@ script does), each into a fresh account:
 The floor sends the very objects the push writes (their text made beforehand, not
 timed), each with one PUT in one HTTP session whose login is known from the start,
 after one MKCALENDAR per calendar. What push adds is reading what the calendar
-holds of each plan, finding or creating the calendar, and the login.
+holds of each plan, finding or creating the calendar, the login, and making the
+objects. The two take turns, patient by patient, into two accounts: both meet a
+calendar of the same size, and the drift of a shared machine alike.
 
-    python benchmarks/push.py [--patients 200] [--repeat 1] [--ways one,each]
+    python benchmarks/push.py [--patients 200] [--ways one,each]
 
 Radicale checks a new object's UID against the whole calendar, so a shared
 calendar of 3,800 objects makes every PUT slow, the floor's as much as ours:
-that way takes most of an hour on two cores.
+that way takes a quarter of an hour or more on two cores.
 
 Prints, for each way, seconds and requests of the push and of the floor, and their
 ratios (goals: within 1.25 x the floor's time and 1.1 x its requests).
@@ -29,12 +31,11 @@ import argparse
 import contextlib
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -115,86 +116,70 @@ def patients(count: int) -> list[Schedule]:
 OPTIONS = RenderOptions(remind=14, stamp=STAMP)
 
 
-def push_all(url: str, user: str, plans: list[Schedule], shared: bool) -> None:
-    with connected(Target(url, user)) as store:
-        for schedule in plans:
-            name = "Clinic" if shared else calendar_name(schedule)
-            push_to(store, schedule, OPTIONS, name)
+MKCALENDAR = (
+    '<?xml version="1.0" encoding="utf-8"?><C:mkcalendar xmlns:D="DAV:" '
+    'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>{}'
+    "</D:displayname></D:prop></D:set></C:mkcalendar>"
+)
+HEADERS = {"If-None-Match": "*", "Content-Type": "text/calendar; charset=utf-8"}
 
 
-def floor(url: str, user: str, plans: list[Schedule], shared: bool) -> None:
-    """The same objects, each one PUT, after one MKCALENDAR per calendar, in one session."""
+def compare(url: str, plans: list[Schedule], shared: bool, run: str) -> list[float]:
+    """Seconds and requests of the push and of the floor, patient by patient in turn, so
+    that both meet a calendar of the same size and the machine's drift alike."""
     import niquests
 
     texts = [[(item.name, item.text) for item in items(s, OPTIONS)] for s in plans]
-    mkcalendar = (
-        '<?xml version="1.0" encoding="utf-8"?><C:mkcalendar xmlns:D="DAV:" '
-        'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>{}'
-        "</D:displayname></D:prop></D:set></C:mkcalendar>"
-    )
-    headers = {"If-None-Match": "*", "Content-Type": "text/calendar; charset=utf-8"}
-    with niquests.Session() as session:
+    totals = [0.0, 0.0, 0.0, 0.0]  # push seconds, push requests, floor seconds, floor requests
+    user = f"floor-{run}"
+    with (
+        counted() as sent,
+        connected(Target(url, f"push-{run}")) as store,
+        niquests.Session() as session,
+    ):
         session.auth = (user, PASSWORD)
 
         def make(number: int) -> str:
             folder = f"{url}{user}/cal-{number}/"
-            session.request("MKCALENDAR", folder, data=mkcalendar.format(number)).raise_for_status()
+            session.request("MKCALENDAR", folder, data=MKCALENDAR.format(number)).raise_for_status()
             return folder
 
-        shared_folder = make(0) if shared else ""
-        for number, objects in enumerate(texts, 1):
+        shared_folder = ""
+        for number, (schedule, objects) in enumerate(zip(plans, texts, strict=True), 1):
+            began, before = time.perf_counter(), sent[0]
+            push_to(store, schedule, OPTIONS, "Clinic" if shared else calendar_name(schedule))
+            totals[0] += time.perf_counter() - began
+            totals[1] += sent[0] - before
+            began, before = time.perf_counter(), sent[0]
+            if shared:
+                shared_folder = shared_folder or make(0)
             folder = shared_folder or make(number)
             for name, text in objects:
-                session.put(folder + name, data=text.encode(), headers=headers).raise_for_status()
-
-
-def measure(
-    run: Callable[[str, str, list[Schedule], bool], None],
-    url: str,
-    user: str,
-    plans: list[Schedule],
-    shared: bool,
-) -> tuple[float, int]:
-    with counted() as sent:
-        began = time.perf_counter()
-        run(url, user, plans, shared)
-        return time.perf_counter() - began, sent[0]
+                session.put(folder + name, data=text.encode(), headers=HEADERS).raise_for_status()
+            totals[2] += time.perf_counter() - began
+            totals[3] += sent[0] - before
+    return totals
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument(
         "--ways", default="one,each", help="one (a shared calendar), each (one per patient)"
     )
     args = parser.parse_args()
-    os.environ.pop("FOLLOWUP_CALDAV_PASSWORD", None)
     plans = patients(args.patients)
     objects = sum(len(items(s, OPTIONS)) for s in plans)
-    users = [
-        f"{way}-{run}-{n}"
-        for way in ("push", "floor")
-        for run in ("one", "each")
-        for n in range(args.repeat)
-    ]
+    users = [f"{way}-{run}" for way in ("push", "floor") for run in ("one", "each")]
     os.environ["FOLLOWUP_CALDAV_PASSWORD"] = PASSWORD
     print(f"{args.patients} patients, {objects} objects")
     with radicale(users) as url:
-        ways = ((True, "one calendar"), (False, "one calendar each"))
-        chosen = args.ways.split(",")
-        for shared, label in [way for way in ways if ("one" if way[0] else "each") in chosen]:
-            run = "one" if shared else "each"
-            ours, base = [], []
-            for n in range(args.repeat):
-                ours.append(measure(push_all, url, f"push-{run}-{n}", plans, shared))
-                base.append(measure(floor, url, f"floor-{run}-{n}", plans, shared))
-            seconds = statistics.median(t for t, _ in ours)
-            floor_seconds = statistics.median(t for t, _ in base)
-            requests, floor_requests = ours[0][1], base[0][1]
+        ways = ((True, "one", "one calendar"), (False, "each", "one calendar each"))
+        for shared, run, label in [way for way in ways if way[1] in args.ways.split(",")]:
+            seconds, requests, floor_seconds, floor_requests = compare(url, plans, shared, run)
             print(
-                f"{label}: push {seconds:.2f} s, {requests} requests; "
-                f"floor {floor_seconds:.2f} s, {floor_requests} requests; "
+                f"{label}: push {seconds:.2f} s, {requests:.0f} requests; "
+                f"floor {floor_seconds:.2f} s, {floor_requests:.0f} requests; "
                 f"ratios: time {seconds / floor_seconds:.2f} x, "
                 f"requests {requests / floor_requests:.3f} x"
             )
