@@ -600,22 +600,9 @@ def push_to(
     created = found is None
     if found is None and not dry_run:
         found = store.create(calendar)
-    calendar_id = options.calendar_id  # as the file names the plan
-    ours = (prefix_for(schedule, calendar_id), _legacy_prefix(schedule, calendar_id))
     stored, earlier = (
-        _read(store, found, ours, person_prefix(schedule, calendar_id), wanted)
-        if found
-        else ([], [])
+        _read(store, found, schedule, options, wanted, replace=replace) if found else ([], [])
     )
-    if found is not None:  # one said deleted may be there under another name: adopted
-        stored += [
-            there
-            for item in _gone(wanted, stored)
-            for there in [store.with_uid(found, item.uid)]
-            if there is not None
-        ]
-    if replace and earlier and found is not None:  # read, to be named by day and title
-        earlier = store.get([each.href for each in earlier])
     outcome = changes(wanted, stored, restore=restore, earlier=earlier if replace else ())
     outcome.earlier = len(earlier)
     if found is not None:
@@ -683,13 +670,19 @@ def _make(
 def _read(
     store: CalendarStore,
     calendar: StoredCalendar,
-    prefixes: tuple[str, ...],
-    person: str,
+    schedule: Schedule,
+    options: RenderOptions,
     wanted: list[Item],
+    *,
+    replace: bool,
 ) -> tuple[list[Stored], list[Stored]]:
     """This plan's objects in the calendar, with ETag and text: known by their names' prefix,
-    or named after one of its UIDs (as clients that imported the file name them); and the
-    objects of an earlier plan of the same person (by the prefix of their names)."""
+    or named after one of its UIDs (as clients that imported the file name them), or (one
+    its other objects say was pushed, not found so) by its UID; and the objects of an
+    earlier plan of the same person, by the prefix of their names (read with `replace`)."""
+    calendar_id = options.calendar_id  # as the file names the plan
+    prefixes = (prefix_for(schedule, calendar_id), _legacy_prefix(schedule, calendar_id))
+    person = person_prefix(schedule, calendar_id)
     named = {f"{item.uid}.ics" for item in wanted}
     listed = store.listing(calendar)
     ours = [each.href for each in listed if each.name.startswith(prefixes) or each.name in named]
@@ -698,7 +691,16 @@ def _read(
         for each in listed
         if each.name.startswith(person) and not each.name.startswith(prefixes)
     ]
-    return (store.get(ours) if ours else []), earlier
+    stored = store.get(ours) if ours else []
+    stored += [
+        there
+        for item in _gone(wanted, stored)
+        for there in [store.with_uid(calendar, item.uid)]
+        if there is not None
+    ]
+    if replace and earlier:  # read, to be named by day and title
+        earlier = store.get([each.href for each in earlier])
+    return stored, earlier
 
 
 def _fail(message: str) -> NoReturn:
