@@ -272,3 +272,20 @@ def test_our_folding_is_icalendars(line: str) -> None:
 
     assert fold(line) == _foldline(line)
     assert all(len(part.encode()) <= 75 for part in fold(line).split("\r\n"))
+
+
+def test_the_file_has_no_calendar_uid_and_keeps_its_other_properties() -> None:
+    """No calendar-level UID (icalendar 7's `Calendar.new()` adds a random one): a sync
+    client that reads the file as a collection (vdirsyncer's singlefile storage) would take
+    it for every event's. PRODID, VERSION, the name and the description stay."""
+    data = to_ics(
+        make_schedule(date(2024, 1, 31), name="Ana", years=1),
+        remind_days=7,
+        stamp=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    calendar = icalendar.Calendar.from_ical(data)
+    assert "UID" not in calendar
+    for name in ("PRODID", "VERSION", "NAME", "X-WR-CALNAME", "DESCRIPTION", "X-WR-CALDESC"):
+        assert name in calendar, name
+    first = next(line for line in unfold(data) if line.startswith("UID:"))
+    assert first == f"UID:{calendar.events[0]['UID']}"

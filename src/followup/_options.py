@@ -44,6 +44,7 @@ __all__ = [
     "Argument",
     "BatchFormats",
     "Browse",
+    "CaFile",
     "CalDAV",
     "CalendarName",
     "CommandLine",
@@ -61,6 +62,8 @@ __all__ = [
     "Port",
     "ProtocolArgument",
     "Quiet",
+    "Replace",
+    "Restore",
     "Roster",
     "Today",
     "User",
@@ -342,6 +345,35 @@ CalendarName = Annotated[
 ]
 DryRun = Annotated[
     bool, typer.Option("--dry-run", help="Show what would change, and change nothing.")
+]
+Restore = Annotated[
+    bool,
+    typer.Option(
+        "--restore",
+        help="Put the plan's version back where a visit was moved, changed or deleted "
+        "on the calendar (what push does not own, such as a LOCATION, stays).",
+    ),
+]
+Replace = Annotated[
+    bool,
+    typer.Option(
+        "--replace",
+        help="Remove an earlier plan of the same person from the calendar "
+        "(pushed before a treatment date was corrected).",
+    ),
+]
+CaFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--ca-file",
+        metavar="FILE",
+        help="Certificate authority (PEM) to trust for the account's address, "
+        "for a server with a private certificate authority.",
+        show_default=False,
+        exists=True,
+        dir_okay=False,
+        readable=True,
+    ),
 ]
 
 

@@ -299,15 +299,26 @@ def push_(
     user: opt.User = None,
     calendar: opt.CalendarName = None,
     dry_run: opt.DryRun = False,
+    restore: opt.Restore = False,
+    replace: opt.Replace = False,
+    ca_file: opt.CaFile = None,
     today: opt.Today = None,
 ) -> None:
     """Put the plan in a calendar account (CalDAV), an event per visit, and keep it up to date."""
     from followup.push import Target, push
 
     settings = _dated(_settings(raw, from_file))
-    target = Target.parse(caldav, user, calendar)
+    target = Target.parse(caldav, user, calendar, ca_file=ca_file)
     options = RenderOptions.for_settings(settings, stamp=clock.stamp())
-    _text(push(schedule_for(settings, _today(today)), options, target, dry_run=dry_run).lines())
+    report = push(
+        schedule_for(settings, _today(today)),
+        options,
+        target,
+        dry_run=dry_run,
+        restore=restore,
+        replace=replace,
+    )
+    _text(report.lines())
 
 
 @app.command("serve", cls=console.Command, help=opt.SERVE_HELP, epilog=opt.SERVE_EXAMPLES)

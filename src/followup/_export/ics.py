@@ -15,6 +15,8 @@ that match UIDs remove them.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import unicodedata
 import uuid
 from datetime import datetime, timedelta
@@ -31,6 +33,8 @@ __all__ = [
     "calendar_name",
     "calendar_uid",
     "fold",
+    "new_calendar",
+    "person_key",
     "reminder",
     "summary",
     "to_ics",
@@ -63,6 +67,19 @@ def calendar_uid(schedule: Schedule, calendar_id: str | None = None) -> uuid.UUI
             "name",
         )
     return uuid.uuid5(_UID_ROOT, f"{_folded(schedule.name)}\x1f{day}")
+
+
+def person_key(schedule: Schedule, calendar_id: str | None = None) -> str:
+    """Whose plan it is, whatever its treatment date: a keyed hash of the name (or id).
+
+    It tells a plan pushed before a date was corrected from another person's,
+    without the name: as with UIDs, only someone who guesses the name can check it.
+    """
+    if calendar_id is not None:
+        person = f"id:{calendar_id.strip().casefold()}"
+    else:
+        person = f"name:{_folded(schedule.name or '')}"
+    return hmac.new(_UID_ROOT.bytes, person.encode(), hashlib.sha256).hexdigest()[:12]
 
 
 def _folded(name: str) -> str:
@@ -244,7 +261,7 @@ def to_ics(
     `SOURCE`, and Outlook's `X-PUBLISHED-TTL`), so statuses and reminders stay current.
     """
     namespace = calendar_uid(schedule, calendar_id)
-    calendar = Calendar.new(prodid=PRODID, uid=namespace)
+    calendar = new_calendar()
     if source is not None:
         calendar.add("REFRESH-INTERVAL", timedelta(days=1), parameters={"VALUE": "DURATION"})
         calendar.add("X-PUBLISHED-TTL", "P1D")
@@ -262,6 +279,20 @@ def to_ics(
     # Insertion order is already deterministic; not sorting saves a fifth of the time.
     lines = calendar.content_lines(sorted=False)
     return b"\r\n".join(fold(line).encode() for line in lines if line) + b"\r\n"
+
+
+def new_calendar() -> Calendar:
+    """An empty VCALENDAR with VERSION and PRODID, and no calendar-level UID.
+
+    icalendar 7's `Calendar.new()` adds an RFC 7986 UID (random unless given)
+    before the first event; sync clients such as vdirsyncer take the first
+    `UID:` line for the item's, so a calendar UID in a pushed object, or in a
+    file read as a collection, hides every event's own.
+    """
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    return calendar
 
 
 def fold(line: str, limit: int = 75) -> str:

@@ -27,18 +27,21 @@ from followup.push.store import (
     WriteFailed,
 )
 from followup.push.sync import (
+    PUSHED,
     Action,
     Change,
     Item,
     Report,
     changes,
     items,
+    person_prefix,
     prefix_for,
     push_to,
 )
 
 __all__ = [
     "PASSWORD_VARIABLE",
+    "PUSHED",
     "Action",
     "CalDAVStore",
     "CalendarStore",
@@ -56,6 +59,7 @@ __all__ = [
     "changes",
     "items",
     "password_for",
+    "person_prefix",
     "prefix_for",
     "push",
     "push_to",
@@ -63,15 +67,45 @@ __all__ = [
 
 
 def push(
-    schedule: Schedule, options: RenderOptions, target: Target, *, dry_run: bool = False
+    schedule: Schedule,
+    options: RenderOptions,
+    target: Target,
+    *,
+    dry_run: bool = False,
+    restore: bool = False,
+    replace: bool = False,
 ) -> Report:
     """Make the calendar hold this plan's visits, as `followup push` does.
 
     The calendar is `target.calendar` in the account (the plan's calendar name
-    when None; created when missing), or the calendar at `target.url` itself.
-    Raises `PushFailed` when the server cannot be used or refuses a change.
+    when None, in whichever language it was pushed before, else the calendar
+    that holds its events under another name; created when missing), or the
+    calendar at `target.url` itself. Raises `PushFailed` when
+    the server cannot be used or refuses a change.
     """
     with i18n.using(options.lang):
         name = target.calendar or calendar_name(schedule)
+    aliases = [] if target.calendar else _names_in_every_language(schedule)
     with connected(target) as store:
-        return push_to(store, schedule, options, name, dry_run=dry_run)
+        return push_to(
+            store,
+            schedule,
+            options,
+            name,
+            dry_run=dry_run,
+            restore=restore,
+            replace=replace,
+            aliases=aliases,
+            by_uid=target.calendar is None,
+        )
+
+
+def _names_in_every_language(schedule: Schedule) -> list[str]:
+    """The plan's default calendar name in each language: a push in another finds it."""
+    found: list[str] = []
+    for language in i18n.LANGUAGES:
+        with i18n.using(language):
+            name = calendar_name(schedule)
+        if name not in found:
+            found.append(name)
+    return found

@@ -7,6 +7,7 @@ import importlib.util
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from followup._errors import InvalidOption, MissingValue
@@ -25,9 +26,17 @@ class Target:
     url: str
     user: str | None = None
     calendar: str | None = None
+    ca_file: Path | None = None
 
     @classmethod
-    def parse(cls, url: str | None, user: str | None, calendar: str | None) -> Target:
+    def parse(
+        cls,
+        url: str | None,
+        user: str | None,
+        calendar: str | None,
+        *,
+        ca_file: Path | None = None,
+    ) -> Target:
         """The target the options describe; bad input (`InvalidOption`) before any traffic."""
         if url is None:
             hint = _("give the address of the calendar account, e.g. https://caldav.icloud.com")
@@ -45,7 +54,7 @@ class Target:
             allowed = _("leave the user name and password out of the address: use --user")
             shown = parts._replace(netloc=f"…@{parts.netloc.rpartition('@')[2]}").geturl()
             raise InvalidOption("--caldav", shown, allowed)
-        return cls(address, _clean(user, "--user"), _clean(calendar, "--calendar"))
+        return cls(address, _clean(user, "--user"), _clean(calendar, "--calendar"), ca_file)
 
     @property
     def host(self) -> str:
@@ -53,8 +62,15 @@ class Target:
 
     @property
     def keyring_service(self) -> str:
-        """The service under which the system keyring keeps this account's password."""
-        return f"followup:{urlsplit(self.url).hostname}"
+        """The service under which the system keyring keeps this account's password.
+
+        Host and port: two servers on one host are two accounts. The scheme's
+        own port is left out, as earlier versions named the service.
+        """
+        parts = urlsplit(self.url)
+        default = 443 if parts.scheme.lower() == "https" else 80
+        port = "" if parts.port in (None, default) else f":{parts.port}"
+        return f"followup:{parts.hostname}{port}"
 
 
 def _unprintable(text: str) -> bool:
@@ -80,6 +96,12 @@ def password_for(target: Target) -> str | None:
     if target.user is None:
         return None
     given = os.environ.get(PASSWORD_VARIABLE)
+    if given == "":
+        raise InvalidOption(
+            PASSWORD_VARIABLE,
+            "",
+            _("it is set but empty: give the password, or unset it to use the keyring"),
+        )
     if given:
         return given
     stored = _from_keyring(target.keyring_service, target.user)

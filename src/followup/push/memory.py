@@ -34,6 +34,15 @@ class MemoryStore:
         found = [href for href, named in self.calendars.items() if named == name]
         return StoredCalendar(found[0], name) if found else None
 
+    def holding(self, uid: str, *, skip: tuple[str, ...] = ()) -> StoredCalendar | None:
+        for href, name in self.calendars.items():
+            if (
+                not name.startswith(skip)
+                and self.with_uid(StoredCalendar(href, name), uid) is not None
+            ):
+                return StoredCalendar(href, name)
+        return None
+
     def create(self, name: str) -> StoredCalendar:
         href = f"/calendars/{len(self.calendars) + 1}/"
         self.calendars[href] = name
@@ -48,6 +57,12 @@ class MemoryStore:
 
     def get(self, hrefs: Sequence[str]) -> list[Stored]:
         return [Stored(href, *self.objects[href]) for href in hrefs if href in self.objects]
+
+    def with_uid(self, calendar: StoredCalendar, uid: str) -> Stored | None:
+        for href, (etag, text) in sorted(self.objects.items()):
+            if _inside(href, calendar.href) and _uid(text) == uid:
+                return Stored(href, etag, text)
+        return None
 
     def put(self, href: str, text: str, *, etag: str | None) -> None:
         there = self.objects.get(href)

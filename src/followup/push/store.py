@@ -93,16 +93,28 @@ class CalendarStore(Protocol):
         """The calendar called `name`; None when there is none."""
         ...
 
+    def holding(self, uid: str, *, skip: tuple[str, ...] = ()) -> StoredCalendar | None:
+        """The calendar that holds an event with this UID, whatever its name; None if none.
+
+        Calendars this store created itself, and those whose names start with one of
+        `skip` (other plans' own calendars), are not searched.
+        """
+        ...
+
     def create(self, name: str) -> StoredCalendar:
         """A new, empty calendar called `name`."""
         ...
 
     def listing(self, calendar: StoredCalendar) -> list[Stored]:
-        """Every object in the calendar, with its ETag and without its text."""
+        """Every object in the calendar, without its text (and its ETag when at hand)."""
         ...
 
     def get(self, hrefs: Sequence[str]) -> list[Stored]:
         """The objects at these addresses, with ETag and text; those not there are left out."""
+        ...
+
+    def with_uid(self, calendar: StoredCalendar, uid: str) -> Stored | None:
+        """The object of the calendar whose event has this UID, with ETag and text, if any."""
         ...
 
     def put(self, href: str, text: str, *, etag: str | None) -> None:
