@@ -70,6 +70,7 @@ __all__ = [
     "Version",
     "Within",
     "WorklistOutput",
+    "file_formats",
     "format_for",
     "setting_options",
     "spelled_as",
@@ -603,3 +604,15 @@ def format_for(output: str | None, chosen: str | None) -> Format:
             ),
         )
     return found
+
+
+def file_formats(text: str, jobs: int) -> tuple[Format, ...]:
+    """`batch`'s formats from `--format ics,pdf`, its `--jobs` checked alongside."""
+    names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    for name in names or ("",):
+        if name not in FILE_FORMATS:
+            allowed = _("choose from {formats}, separated by commas")
+            raise InvalidOption("--format", name, allowed.format(formats=", ".join(FILE_FORMATS)))
+    if not 1 <= jobs <= 64:
+        raise InvalidOption("--jobs", jobs, _("choose from 1 to 64"))
+    return tuple(FORMATS[name] for name in names)

@@ -22,7 +22,7 @@ from followup import _serving as serving  # light: the web stack loads in serve(
 from followup._api import schedule_for
 from followup._dates import parse_date
 from followup._errors import InvalidOption, InvalidSetting, MissingValue
-from followup._export import FILE_FORMATS, FORMATS, Format, Paper, RenderOptions
+from followup._export import Paper, RenderOptions
 from followup._files import read_text, write_output
 from followup._i18n import _
 from followup._options import COMMAND_LINE, Argument, format_for
@@ -208,15 +208,6 @@ def protocols_show(protocol: opt.ProtocolArgument, lang: opt.Language = None) ->
     _emit(protocol_details(load_protocol(chosen.protocol), DEFAULT_PROTOCOL).encode(), None)
 
 
-def _file_formats(text: str) -> tuple[Format, ...]:
-    names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
-    for name in names or ("",):
-        if name not in FILE_FORMATS:
-            allowed = _("choose from {formats}, separated by commas")
-            raise InvalidOption("--format", name, allowed.format(formats=", ".join(FILE_FORMATS)))
-    return tuple(FORMATS[name] for name in names)
-
-
 @app.command("batch", cls=console.Command, epilog=opt.BATCH_EXAMPLES)
 @opt.setting_options(skip=("treatment_date", "name", "done", "tracks"))
 def batch_(
@@ -236,9 +227,7 @@ def batch_(
     from followup import _batch as batch
 
     defaults = _settings(raw)
-    forms = _file_formats(formats)
-    if not 1 <= jobs <= 64:
-        raise InvalidOption("--jobs", jobs, _("choose from 1 to 64"))
+    forms = opt.file_formats(formats, jobs)
     day = _today(today)
     options = RenderOptions.for_settings(defaults, paper=paper, stamp=clock.stamp())
     job = batch.Job(out_dir, forms, replace(defaults, lang=None), options, day)
