@@ -1473,3 +1473,35 @@ def test_the_keyring_service_names_host_and_port() -> None:
     assert Target("https://cal.example.org:443/").keyring_service == "followup:cal.example.org"
     assert Target("http://localhost:5232/").keyring_service == "followup:localhost:5232"
     assert Target("https://localhost:5233/").keyring_service == "followup:localhost:5233"
+
+
+def test_a_plan_of_two_streams_is_pushed_and_recorded_per_stream() -> None:
+    """A colorectal plan's two streams go in as one object per visit, each stream with its
+    own UIDs; a visit recorded for the visit stream then updates that stream only, and
+    pushing the same plan again changes nothing."""
+    from followup._protocols import preset
+    from followup._schedule import Recorded
+
+    protocol = preset("nccn-colon-2022-stage-iv")
+    store = MemoryStore()
+    first = make_schedule(date(2024, 1, 31), protocol=protocol, years=1, name="Ana Streams")
+    options = RenderOptions(remind=7, stamp=STAMP)
+    report = push_to(store, first, options, "Streams")
+    assert _counts(report)[0] == len(first.visits) == 8
+    assert len(_uids(_held(store, "Streams"))) == 8
+    recorded = make_schedule(
+        date(2024, 1, 31),
+        protocol=protocol,
+        years=1,
+        name="Ana Streams",
+        done=[Recorded(date(2024, 5, 6), "visit")],
+        today=date(2024, 5, 7),
+    )
+    changed = push_to(store, recorded, options, "Streams")
+    written = {change.name for change in changed.changes}
+    pairs = zip(items(recorded, options), recorded.visits, strict=True)
+    visit_stream = {item.name for item, visit in pairs if visit.stream.id == "visit"}
+    assert written
+    assert written <= visit_stream  # the CT stream's objects are not touched
+    again = push_to(store, recorded, options, "Streams")
+    assert _counts(again)[:3] == (0, 0, 0)
