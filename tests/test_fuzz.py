@@ -375,10 +375,17 @@ def _roster(data: bytes, shard: int) -> None:
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
+    """The roster's patients' rows: a line of empty cells only (",," as a spreadsheet
+    saves an empty row) is no patient, as a blank line is not."""
     import csv
 
     text = path.read_text("utf-8-sig", errors="replace")
-    return list(csv.DictReader(io.StringIO(text, newline="")))
+    rows = csv.DictReader(io.StringIO(text, newline=""))
+
+    def cells(row: dict[str, Any]) -> str:  # cells past the header come as a list
+        return "".join(v if isinstance(v, str) else "".join(v or []) for v in row.values())
+
+    return [row for row in rows if cells(row).strip()]
 
 
 test_rosters, test_rosters_again = _sharded(_roster, rosters())
