@@ -13,6 +13,7 @@ both cores share them); fewer locally.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import shutil
@@ -85,6 +86,9 @@ def _option(flag: str, values: st.SearchStrategy[str]) -> st.SearchStrategy[list
     return values.map(lambda value: [flag, value])
 
 
+# Built once per folder and kept: a strategy made anew on every draw is validated anew,
+# which cost hypothesis more than running the case did.
+@functools.cache
 def _plan_options(folder: str) -> st.SearchStrategy[list[str]]:
     output = st.sampled_from([".ics", ".json", ".csv", ".md", ".html", ".txt", "", "/"]).map(
         lambda suffix: f"{folder}/out{suffix}"
@@ -119,6 +123,7 @@ PROBED = [
 ]  # fmt: skip
 
 
+@functools.cache
 def _usable_options(folder: str) -> st.SearchStrategy[list[str]]:
     """Options with values that pass, to carry a hostile one deep into the run."""
     suffixes = st.sampled_from([".ics", ".json", ".csv", ".md", ".html", ".xlsx"])
