@@ -1041,26 +1041,30 @@ def test_a_renamed_calendar_is_found_by_its_events(
 
 def test_an_earlier_plan_of_the_person_is_offered_for_removal(store: CalendarStore) -> None:
     """After a corrected treatment date, the plan pushed before is found by whose it is (no
-    name in it) and `--replace` removes it, saying how many events."""
+    name in it) and offered; `--replace OLD_DATE` removes that plan only, never another
+    patient's plan under the same name (initials are shared)."""
     name = _unique("Corrected")
     options = RenderOptions(remind=7, stamp=STAMP)
     wrong = make_schedule(date(2024, 1, 13), years=1, name="Ana Fix")
     right = make_schedule(date(2024, 1, 31), years=1, name="Ana Fix")
+    namesake = make_schedule(date(2023, 6, 15), years=1, name="Ana Fix")  # another patient
     push_to(store, wrong, options, name)
+    push_to(store, namesake, options, name)
     push_to(store, *_plan("Ana Other"), name)
     report = push_to(store, right, options, name)
     assert report.lines()[0] == (
-        "an earlier plan of this person (a corrected name or date?) is in the calendar: "
-        "4 events; --replace removes them"
+        "another plan under this name is in the calendar: 8 events; if it is this person's, "
+        "from before a corrected treatment date, --replace OLD_DATE removes them"
     )
-    assert len(_held(store, name)) == 12
-    dry = push_to(store, right, options, name, replace=True, dry_run=True)
+    assert len(_held(store, name)) == 16
+    dry = push_to(store, right, options, name, replace=date(2024, 1, 13), dry_run=True)
     assert dry.lines()[0] == (
         "would remove: 2024-04-15 Follow-up CT/MRI, chest + abdomen (1 of 4) – Ana Fix"
     )
-    replaced = push_to(store, right, options, name, replace=True)
+    replaced = push_to(store, right, options, name, replace=date(2024, 1, 13))
     assert _counts(replaced)[2] == 4
-    assert len(_held(store, name)) == 8
+    assert len(_held(store, name)) == 12  # the namesake's plan stays
+    assert sum(each.startswith(prefix_for(namesake)) for each in _held(store, name)) == 4
     assert "fix" not in person_prefix(right).lower()
     assert all(each.startswith(person_prefix(right)) for each in _held(store, name)) is False
 
@@ -1505,3 +1509,59 @@ def test_a_plan_of_two_streams_is_pushed_and_recorded_per_stream() -> None:
     assert written <= visit_stream  # the CT stream's objects are not touched
     again = push_to(store, recorded, options, "Streams")
     assert _counts(again)[:3] == (0, 0, 0)
+
+
+def test_visits_push_removed_are_not_taken_for_visits_a_person_deleted() -> None:
+    """A visit recorded by mistake shortens the visit stream (push removes its last two
+    visits); once the record is taken back, those visits come back as added, not "left
+    deleted", although the CT objects push did not rewrite still list them."""
+    from followup._protocols import preset
+    from followup._schedule import Recorded
+
+    protocol = preset("nccn-colon-2022-stage-iv")
+    store = MemoryStore()
+
+    def pushed(day: str, done: tuple[Recorded, ...] = ()) -> Report:
+        schedule = make_schedule(
+            date(2024, 1, 31), protocol=protocol, name="Ana Back", done=done, today=date(2026, 3, 2)
+        )
+        options = RenderOptions(remind=7, stamp=datetime.fromisoformat(f"{day}T09:00:00+00:00"))
+        return push_to(store, schedule, options, "Back")
+
+    pushed("2025-01-01")
+    shorter = pushed("2025-02-01", (Recorded(date(2026, 3, 1), "visit"),))
+    assert _counts(shorter)[2] > 0  # the visit stream lost its last visits
+    back = pushed("2025-03-01")
+    assert not [note for note in back.notes if "left deleted" in note]
+    assert _counts(back)[0] == _counts(shorter)[2]  # each removed visit is added again
+
+
+class _Lax(MemoryStore):
+    """A server that takes a second object with a UID it already holds (as DAViCal does)."""
+
+    def put(self, href: str, text: str, *, etag: str | None) -> None:
+        if etag is None and href in self.objects:
+            raise Conflict(href)
+        self.objects[href] = (f'"{next(self._versions)}"', text)
+
+
+def test_a_plan_imported_under_other_names_is_adopted_on_a_lax_server_too() -> None:
+    """The plan's file imported by a client (objects named as it likes) then pushed into a
+    server that would store a UID twice: the real push, as its dry run said, updates or
+    leaves those objects, and never adds a second copy."""
+    from followup._export.ics import to_ics
+
+    store = _Lax()
+    schedule, options = _plan("Ana Imported")
+    calendar = store.create("Imported")
+    events = ICalendar.from_ical(to_ics(schedule, remind_days=7, stamp=STAMP)).events
+    for number, event in enumerate(events):
+        single = ICalendar()
+        single.add("PRODID", "-//phone//EN")
+        single.add("VERSION", "2.0")
+        single.add_component(event)
+        store.put(calendar.href_for(f"phone-{number}.ics"), single.to_ical().decode(), etag=None)
+    dry = push_to(store, schedule, options, "Imported", dry_run=True)
+    real = push_to(store, schedule, options, "Imported")
+    assert _counts(dry)[0] == _counts(real)[0] == 0
+    assert len(_held(store, "Imported")) == len(events)

@@ -9,6 +9,7 @@ import random
 import re
 import shutil
 import stat
+import string
 import subprocess
 from collections.abc import Iterator
 from html import unescape
@@ -93,6 +94,14 @@ def test_every_changed_byte_a_cut_and_a_foreign_key_give_a_400_page(client: Test
     tokens += [Keys.of(["somebody-else's-key-entirely"]).seal(PLAN), "A" * 3000, "~~~", "é"]
     # One spelling per token: padding or stray characters that base64 would skip do not open.
     tokens += [f"{token}==", f"{token}%3D", f"{token[:8]}.{token[8:]}", f"{token[:8]}!{token[8:]}"]
+    # The last character's unused low bits set: the same bytes, spelled another way.
+    alphabet = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
+    tokens += [
+        token[:-1] + char
+        for char in alphabet
+        if char != token[-1]
+        and base64.urlsafe_b64decode(token[:-1] + char + "=" * (-len(token) % 4)) == sealed
+    ]
     for bad in tokens:
         for suffix in ("", ".ics", ".pdf"):
             answer = client.get(f"/p/{bad}{suffix}")

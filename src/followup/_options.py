@@ -356,11 +356,12 @@ Restore = Annotated[
     ),
 ]
 Replace = Annotated[
-    bool,
+    str | None,
     typer.Option(
         "--replace",
-        help="Remove an earlier plan of the same person from the calendar "
-        "(pushed before a treatment date was corrected).",
+        metavar="OLD_DATE",
+        help="Remove the plan pushed for this person with the treatment date OLD_DATE "
+        "(before that date was corrected). Only that plan's events are removed.",
     ),
 ]
 CaFile = Annotated[

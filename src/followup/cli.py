@@ -289,7 +289,7 @@ def push_(
     calendar: opt.CalendarName = None,
     dry_run: opt.DryRun = False,
     restore: opt.Restore = False,
-    replace: opt.Replace = False,
+    replace: opt.Replace = None,
     ca_file: opt.CaFile = None,
     today: opt.Today = None,
 ) -> None:
@@ -305,7 +305,7 @@ def push_(
         target,
         dry_run=dry_run,
         restore=restore,
-        replace=replace,
+        replace=None if replace is None else parse_date(replace),
     )
     _text(report.lines())
 

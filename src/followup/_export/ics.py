@@ -295,17 +295,20 @@ def new_calendar() -> Calendar:
     return calendar
 
 
-def fold(line: str, limit: int = 75) -> str:
+_LINE = 75  # octets a content line may hold (RFC 5545 §3.1), its line break aside
+
+
+def fold(line: str) -> str:
     """A content line folded as RFC 5545 §3.1 asks, exactly as icalendar folds it (lines of
-    fewer than `limit` octets, never split inside a character nor after a `\\` or `^`
+    fewer than 75 octets, never split inside a character nor after a `\\` or `^`
     escape), counted on the UTF-8 bytes a stretch at a time rather than a character at
     a time: icalendar's own folding was a third of a calendar's cost."""
-    if len(line) < limit and line.isascii():
+    if len(line) < _LINE and line.isascii():
         return line
     data = line.encode("utf-8")
-    if len(data) < limit:
+    if len(data) < _LINE:
         return line
-    most = limit - 1  # octets a stretch may hold; a continuation's space is not counted
+    most = _LINE - 1  # octets a stretch may hold; a continuation's space is not counted
     parts: list[bytes] = []
     start = 0
     while len(data) - start > most:

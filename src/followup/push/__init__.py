@@ -10,6 +10,8 @@ and with which password, is `account`'s.
 
 from __future__ import annotations
 
+from datetime import date
+
 from followup import _i18n as i18n
 from followup._export import RenderOptions
 from followup._export.ics import calendar_name
@@ -73,7 +75,7 @@ def push(
     *,
     dry_run: bool = False,
     restore: bool = False,
-    replace: bool = False,
+    replace: date | None = None,
 ) -> Report:
     """Make the calendar hold this plan's visits, as `followup push` does.
 

@@ -24,6 +24,7 @@ half-way converges when it is run again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -237,7 +238,9 @@ def items(schedule: Schedule, options: RenderOptions) -> list[Item]:
             for days in [0 if visit.done else options.remind]
         ]
     streams = [_stream(schedule, visit) for visit in visits]
-    keys = _ranges(zip(streams, (visit.number for visit in visits), strict=True))
+    # When it was pushed, then which visits: "@20261206T053000Z v:1-19".
+    pushed_at = options.timestamp.strftime("@%Y%m%dT%H%M%SZ")
+    keys = f"{pushed_at} {_ranges(zip(streams, (visit.number for visit in visits), strict=True))}"
     for event, visit, label, remind, stream in zip(
         events, visits, labels, asked, streams, strict=True
     ):
@@ -410,15 +413,15 @@ def changes(
     outcome = Outcome()
     by_uid: dict[str, Stored] = {}
     by_name: dict[str, Stored] = {}
-    listed: list[str] = []
+    listed: list[Event] = []
     events: dict[str, Event | None] = {}
     for each in stored:
         event = events[each.href] = _event(each.text)
         if event is not None and "UID" in event:
             by_uid.setdefault(str(event["UID"]), each)
-            listed.append(str(event.get(VISITS, "")))
+            listed.append(event)
         by_name.setdefault(each.name, each)
-    seen = _seen(listed)
+    seen = _seen(_latest(listed))
     matched: set[str] = set()
     for item in wanted:
         old = by_uid.get(item.uid) or by_name.get(item.name)
@@ -486,9 +489,29 @@ def _gone(wanted: list[Item], stored: list[Stored]) -> list[Item]:
         event = _event(each.text)
         if event is not None:
             uids.add(str(event.get("UID")))
-            listed.append(str(event.get(VISITS, "")))
-    seen = _seen(listed)
+            listed.append(event)
+    seen = _seen(_latest(listed))
     return [item for item in wanted if item.uid not in uids and item.key in seen]
+
+
+def _missing_uids(wanted: list[Item], stored: list[Stored]) -> list[Item]:
+    """The plan's visits whose UID no object read holds."""
+    uids = set()
+    for each in stored:
+        event = _event(each.text)
+        if event is not None:
+            uids.add(str(event.get("UID")))
+    return [item for item in wanted if item.uid not in uids]
+
+
+def _latest(events: list[Event]) -> list[str]:
+    """The visits the last push listed, by the time each list says it was written (a
+    client may change DTSTAMP, not our property): an object that push did not rewrite
+    still lists visits it removed since, which no one deleted by hand."""
+    values = [str(event.get(VISITS, "")) for event in events]
+    when = [next((t for t in value.split() if t.startswith("@")), "") for value in values]
+    newest = max(when, default="")
+    return [value for value, at in zip(values, when, strict=True) if at == newest]
 
 
 def _quoted(name: str) -> str:
@@ -555,10 +578,12 @@ class Report:
         earlier = []
         if self.earlier and not self.replaced:
             said = ngettext(
-                "an earlier plan of this person (a corrected name or date?) is in the calendar: "
-                "{count} event; --replace removes it",
-                "an earlier plan of this person (a corrected name or date?) is in the calendar: "
-                "{count} events; --replace removes them",
+                "another plan under this name is in the calendar: {count} event; if it is "
+                "this person's, from before a corrected treatment date, --replace OLD_DATE "
+                "removes it",
+                "another plan under this name is in the calendar: {count} events; if it is "
+                "this person's, from before a corrected treatment date, --replace OLD_DATE "
+                "removes them",
                 self.earlier,
             )
             earlier.append(said.format(count=self.earlier))
@@ -585,7 +610,7 @@ def push_to(
     *,
     dry_run: bool = False,
     restore: bool = False,
-    replace: bool = False,
+    replace: date | None = None,
     aliases: Iterable[str] = (),
     by_uid: bool = False,
 ) -> Report:
@@ -596,7 +621,9 @@ def push_to(
     calendar that holds the plan's events under another name. A dry run reads, works out
     the same changes, and writes nothing (nor creates the calendar). `restore`
     puts the plan's version back where a person changed or deleted a visit;
-    `replace` removes an earlier plan of the same person from the calendar.
+    `replace` removes the plan pushed for the same person with that treatment date
+    (before it was corrected): only the objects of that very plan, never another one
+    under the same name.
     Raises `PushFailed` when a write does not go through; the writes before it
     stay made, and the next push carries on from there.
     """
@@ -611,8 +638,9 @@ def push_to(
     stored, earlier = (
         _read(store, found, schedule, options, wanted, replace=replace) if found else ([], [])
     )
-    outcome = changes(wanted, stored, restore=restore, earlier=earlier if replace else ())
-    outcome.earlier = len(earlier)
+    replaced = [] if replace is None else _of_plan(earlier, schedule, options, replace)
+    outcome = changes(wanted, stored, restore=restore, earlier=replaced)
+    outcome.earlier = len(earlier) - len(replaced)
     if found is not None:
         _make(store, found, outcome, wanted, dry_run=dry_run, restore=restore)
     if moved is not None:
@@ -628,8 +656,19 @@ def push_to(
         outcome.kept,
         outcome.notes,
         outcome.earlier,
-        replace,
+        bool(replaced),
     )
+
+
+def _of_plan(
+    others: list[Stored], schedule: Schedule, options: RenderOptions, treated: date
+) -> list[Stored]:
+    """Of the objects of other plans under this person's name, those of the plan with the
+    treatment date `treated`: the names that plan's objects were given."""
+    old = dataclasses.replace(schedule, treatment_date=treated)
+    calendar_id = options.calendar_id
+    names = (prefix_for(old, calendar_id), _legacy_prefix(old, calendar_id))
+    return [each for each in others if each.href.rpartition("/")[2].startswith(names)]
 
 
 def _plan_calendars() -> tuple[str, ...]:
@@ -682,7 +721,7 @@ def _read(
     options: RenderOptions,
     wanted: list[Item],
     *,
-    replace: bool,
+    replace: date | None,
 ) -> tuple[list[Stored], list[Stored]]:
     """This plan's objects in the calendar, with ETag and text: known by their names' prefix,
     or named after one of its UIDs (as clients that imported the file name them), or (one
@@ -700,13 +739,18 @@ def _read(
         if each.name.startswith(person) and not each.name.startswith(prefixes)
     ]
     stored = store.get(ours) if ours else []
+    # Objects that push did not name: the plan may be among them, imported from its file
+    # under names a client chose. Each visit not found yet is looked up by its UID, so that
+    # a server that does not refuse a second object with one UID never gets one.
+    foreign = any(not each.name.startswith("followup-") for each in listed)
+    looked_for = _missing_uids(wanted, stored) if foreign else _gone(wanted, stored)
     stored += [
         there
-        for item in _gone(wanted, stored)
+        for item in looked_for
         for there in [store.with_uid(calendar, item.uid)]
         if there is not None
     ]
-    if replace and earlier:  # read, to be named by day and title
+    if replace is not None and earlier:  # read, to be named by day and title
         earlier = store.get([each.href for each in earlier])
     return stored, earlier
 

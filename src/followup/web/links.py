@@ -131,6 +131,8 @@ class Keys:
             sealed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         except (binascii.Error, ValueError):
             raise BadLink("not base64url") from None
+        if base64.urlsafe_b64encode(sealed).rstrip(b"=").decode() != token:
+            raise BadLink("not base64url")  # unused low bits set: another spelling
         if len(sealed) < 2 + NONCE + 16 or sealed[0] != VERSION:
             raise BadLink("not a token")
         head, nonce, body = sealed[:2], sealed[2 : 2 + NONCE], sealed[2 + NONCE :]
