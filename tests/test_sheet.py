@@ -269,6 +269,7 @@ def _pdf(schedule: Any, lang: str, paper: Paper = Paper.A4) -> bytes:
 TRACKS = {"en": "Brain MRI", "es": "RM cerebral", "pt": "RM de crânio", "pt-BR": "RM de crânio"}
 
 
+@pytest.mark.untraced  # a grid of languages and papers: coverage is the PDF tests' above
 @pytest.mark.parametrize("paper", [Paper.A4, Paper.LETTER])
 @pytest.mark.parametrize("lang", ["en", "es", "pt", "pt-BR"])
 def test_pdf_words_never_overlap(tmp_path: Path, lang: str, paper: Paper) -> None:
@@ -332,6 +333,7 @@ def test_pdf_long_label_puts_its_value_underneath(tmp_path: Path) -> None:
     assert _overlaps(words) == []
 
 
+@pytest.mark.untraced  # long plans' PDFs, as generated inputs: see conftest
 @pytest.mark.parametrize(
     ("every", "years", "numbers"), [(12, 10, ["10*"]), (3, 30, ["100*", "119*"])]
 )

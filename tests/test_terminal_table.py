@@ -73,6 +73,9 @@ def _cases() -> Iterator[tuple[str, int, str]]:
 
 
 CASES = pytest.mark.parametrize(("lang", "width", "plan"), list(_cases()))
+# A grid of languages, widths and plans, as generated inputs are: run without coverage's
+# tracer (see conftest), which the golden table and the command-line tests measure.
+pytestmark = pytest.mark.untraced
 # Only the plans that have what a test checks, rather than skipping the others.
 WITH_TRACKS = pytest.mark.parametrize(
     ("lang", "width", "plan"), [case for case in _cases() if case[2] in ("track", "everything")]
