@@ -1565,3 +1565,21 @@ def test_a_plan_imported_under_other_names_is_adopted_on_a_lax_server_too() -> N
     real = push_to(store, schedule, options, "Imported")
     assert _counts(dry)[0] == _counts(real)[0] == 0
     assert len(_held(store, "Imported")) == len(events)
+
+
+def test_a_title_from_the_server_cannot_break_a_report_line() -> None:
+    """A stored event whose SUMMARY holds a line break and a terminal escape (another
+    client's doing) is named in the report on one line, the escape gone."""
+    store = MemoryStore()
+    schedule, options = _plan("Ana Title")
+    push_to(store, schedule, options, "Title")
+    (href, (etag, text)) = next(iter(sorted(store.objects.items())))
+    hostile = ICalendar.from_ical(text)
+    (event,) = hostile.events
+    event["SUMMARY"] = "Booked\n\x1b[31mred"
+    store.objects[href] = (etag, hostile.to_ical().decode())
+    shorter = make_schedule(date(2024, 1, 31), years=1, name="Ana Title", done=(SCAN_DONE,))
+    report = push_to(store, shorter, options, "Title", dry_run=True)
+    for line in report.lines():
+        assert "\n" not in line
+        assert "\x1b" not in line

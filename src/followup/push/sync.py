@@ -38,7 +38,7 @@ from followup._errors import PushFailed
 from followup._export import RenderOptions
 from followup._export.ics import calendar_uid, person_key, reminder
 from followup._i18n import _, ngettext
-from followup._schedule import Schedule, Visit
+from followup._schedule import Schedule, Visit, clean_name
 from followup.push.store import (
     ANY,
     CalendarStore,
@@ -306,10 +306,11 @@ def _event(text: str | None) -> Event | None:
 
 
 def _label(event: Event | None, fallback: str) -> str:
-    """A visit as a person knows it: its date and title."""
+    """A visit as a person knows it: its date and title, as one line of plain text (a title
+    from the server may hold line breaks or terminal escapes: they become spaces)."""
     if event is None or "DTSTART" not in event:
-        return fallback
-    return f"{_day(event).isoformat()} {event.get('SUMMARY', '')}".strip()
+        return clean_name(fallback) or ""
+    return clean_name(f"{_day(event).isoformat()} {event.get('SUMMARY', '')}") or ""
 
 
 def _day(event: Event) -> date:
