@@ -192,6 +192,11 @@ class Protocol:
         return self.streams[0]
 
     @property
+    def own_streams(self) -> tuple[Stream, ...]:
+        """The source's streams, the lead first; not those added by choice."""
+        return tuple(stream for stream in self.streams if not stream.by_choice)
+
+    @property
     def tracks(self) -> tuple[Stream, ...]:
         """The streams added by choice."""
         return tuple(stream for stream in self.streams if stream.by_choice)

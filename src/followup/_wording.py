@@ -139,7 +139,7 @@ def stream_exam(stream: Stream, *, short: bool = False) -> str:
 
 def exams(protocol: Protocol) -> str:
     """The exams of the protocol's own streams, in the active language."""
-    return "; ".join(stream_exam(s) for s in protocol.streams if not s.by_choice)
+    return "; ".join(stream_exam(s) for s in protocol.own_streams)
 
 
 def exam(schedule: Schedule, visit: Visit) -> str:
@@ -323,7 +323,7 @@ def choices(schedule: Schedule) -> str:
                 length=months(first.until_month or 0), range=span(*first.until_allowed)
             )
         )
-    others = [s for s in schedule.protocol.streams[1:] if not s.by_choice]
+    others = schedule.protocol.own_streams[1:]
     if others and parts:
         # The choices set the first stream only: say which, and how the others are planned.
         lead = stream_exam(schedule.protocol.lead, short=True)
@@ -415,7 +415,7 @@ def stream_phases(stream: Stream) -> str:
 
 def phases(schedule: Schedule) -> str:
     """The phases of each stream; a stream's exam heads them when there are several."""
-    streams = [s for s in schedule.protocol.streams if not s.by_choice]
+    streams = schedule.protocol.own_streams
     if len(streams) == 1:
         return stream_phases(streams[0]) + "."
     return " ".join(

@@ -102,7 +102,7 @@ def visit_uid(schedule: Schedule, visit: Visit, namespace: uuid.UUID | None = No
     stream = visit.stream
     if stream.by_choice:
         key = f"track:{stream.exam.casefold()}"
-    elif stream is schedule.protocol.lead or stream == schedule.protocol.lead:
+    elif stream == schedule.protocol.lead:
         key = "visit"
     else:
         key = f"stream:{stream.id.casefold()}"

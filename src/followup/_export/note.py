@@ -73,8 +73,7 @@ def _rule_line(schedule: Schedule) -> str:
     citation = schedule.protocol.source.short_citation.rstrip(". ")
     rules = "; ".join(
         f"{wording.stream_exam(stream, short=True)}: {compact_rule(stream)}"
-        for stream in schedule.protocol.streams
-        if not stream.by_choice
+        for stream in schedule.protocol.own_streams
     )
     return _("{rules} (source: {source}).").format(rules=rules, source=citation)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from followup import _wording as wording
 from followup._i18n import N_, _
 from followup._protocols import Protocol
-from followup._schedule import Schedule, Standing, Visit
+from followup._schedule import Recorded, Schedule, Standing, Visit
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -125,8 +125,8 @@ def to_markdown(schedule: Schedule) -> str:
 def _recorded(schedule: Schedule, visit: Visit) -> str:
     """A visit done as `--done` gives it: the date, after its stream's id for a stream
     other than the lead."""
-    day = visit.date.isoformat()
-    return day if visit.stream == schedule.protocol.lead else f"{visit.stream.id}:{day}"
+    lead = visit.stream == schedule.protocol.lead
+    return str(Recorded(visit.date, None if lead else visit.stream.id))
 
 
 def visit_json(schedule: Schedule, visit: Visit) -> dict[str, Any]:

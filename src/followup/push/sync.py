@@ -485,24 +485,16 @@ def _removals(
 
 def _gone(wanted: list[Item], stored: list[Stored]) -> list[Item]:
     """The plan's visits pushed before (as the objects read say) and not among them."""
-    uids, listed = set(), []
-    for each in stored:
-        event = _event(each.text)
-        if event is not None:
-            uids.add(str(event.get("UID")))
-            listed.append(event)
-    seen = _seen(_latest(listed))
-    return [item for item in wanted if item.uid not in uids and item.key in seen]
+    missing, events = _missing_uids(wanted, stored)
+    seen = _seen(_latest(events))
+    return [item for item in missing if item.key in seen]
 
 
-def _missing_uids(wanted: list[Item], stored: list[Stored]) -> list[Item]:
-    """The plan's visits whose UID no object read holds."""
-    uids = set()
-    for each in stored:
-        event = _event(each.text)
-        if event is not None:
-            uids.add(str(event.get("UID")))
-    return [item for item in wanted if item.uid not in uids]
+def _missing_uids(wanted: list[Item], stored: list[Stored]) -> tuple[list[Item], list[Event]]:
+    """The plan's visits whose UID no object read holds, and the events read."""
+    events = [event for event in (_event(each.text) for each in stored) if event is not None]
+    uids = {str(event.get("UID")) for event in events}
+    return [item for item in wanted if item.uid not in uids], events
 
 
 def _latest(events: list[Event]) -> list[str]:
@@ -744,7 +736,7 @@ def _read(
     # under names a client chose. Each visit not found yet is looked up by its UID, so that
     # a server that does not refuse a second object with one UID never gets one.
     foreign = any(not each.name.startswith("followup-") for each in listed)
-    looked_for = _missing_uids(wanted, stored) if foreign else _gone(wanted, stored)
+    looked_for = _missing_uids(wanted, stored)[0] if foreign else _gone(wanted, stored)
     stored += [
         there
         for item in looked_for
