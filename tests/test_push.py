@@ -1289,31 +1289,12 @@ def test_a_server_fault_is_one_line_that_names_it(runner: CliRunner, server: Ser
     assert cut.exit_code == 1
     assert cut.stderr.count("\n") == 1
     assert cut.stderr.startswith("Error: cannot reach 127.0.0.1:")
-    again = _push(
-        runner,
-        server,
-        DATE,
-        "--name",
-        "Ana Faults",
-        "--years",
-        "1",
-        "--done",
-        "2024-06-02",
-        *calendar,
-    )
+    plan = (DATE, "--name", "Ana Faults", "--years", "1", "--done", "2024-06-02", *calendar)
+    again = _push(runner, server, *plan)
     assert again.exit_code == 0, again.output
-    assert _push(
-        runner,
-        server,
-        DATE,
-        "--name",
-        "Ana Faults",
-        "--years",
-        "1",
-        "--done",
-        "2024-06-02",
-        *calendar,
-    ).stdout.startswith("0 added, 0 updated, 0 removed, 3 unchanged")
+    assert _push(runner, server, *plan).stdout.startswith(
+        "0 added, 0 updated, 0 removed, 3 unchanged"
+    )
 
 
 def test_a_name_the_server_keeps_escaped_is_found(runner: CliRunner, server: Server) -> None:
