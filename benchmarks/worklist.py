@@ -14,9 +14,9 @@ Each command runs --repeat times, in turn, and the median counts.
 
 Prints the seconds of each, the ratio baseline / ours (goal: at least 0.5), and the
 peak resident memory of `followup worklist` for each roster size in --memory (goal:
-flat as the roster grows). The roster is streamed in (openpyxl's read-only mode) and
-the workbook out (write-only); what grows is what sorting must hold, the lines
-listed, and the workbook's table of shared strings: about 1.5 KB a listed patient.
+flat as the roster grows). The roster is streamed in (openpyxl's read-only mode), the
+lines are sorted in runs on disk past 4,096 of them, and the workbook is streamed out
+(write-only) through temporary files into the output file.
 """
 
 from __future__ import annotations

@@ -400,3 +400,25 @@ def test_each_line_names_the_exam_to_book() -> None:
     )
     (item,) = worklist([row], date(2026, 9, 15)).items
     assert (item.state.value, item.exam, item.visit) == ("overdue", "visit + CEA", 9)
+
+
+class _Pipe(io.BytesIO):
+    """What a pipe is to a writer: a file that cannot seek."""
+
+    def seekable(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("name", ["xlsx", "csv", "json"])
+def test_a_worklist_written_into_a_pipe_is_the_file_it_renders(name: str) -> None:
+    """Into a file that cannot seek, the same bytes as rendered whole."""
+    from datetime import datetime
+
+    from followup._clinic_files import render_worklist, write_worklist
+
+    work = worklist(read_roster_bytes(ROSTER), date(2024, 9, 5))
+    stamp = datetime(2024, 9, 5, 8, 30)
+    pipe = _Pipe()
+    write_worklist(work, name, pipe, stamp=stamp, version="1")
+    assert pipe.getvalue() == render_worklist(work, name, stamp=stamp, version="1")
+    assert len(pipe.getvalue()) > 500

@@ -17,7 +17,8 @@ and `load_protocol_file` reads a centre's own; `make_schedule` plans from typed
 values. `run_roster` plans a clinic's roster: `Row`s from memory or from
 `read_roster` (an .xlsx or CSV file), each patient's files into a destination such
 as `FilesInMemory`; `worklist` lists who to call, in calling order, and
-`render_worklist` writes that list; `roster_template` is a roster to fill in.
+`render_worklist` makes that list a file (`write_worklist` writes it into one as
+it is read); `roster_template` is a roster to fill in.
 `followup.cli` is the command line, `followup.web` the web app.
 """
 
@@ -63,7 +64,7 @@ from followup._settings import FIELDS, Field, Settings
 if TYPE_CHECKING:
     __version__: str
 
-    from followup._clinic_files import render_worklist, roster_template
+    from followup._clinic_files import render_worklist, roster_template, write_worklist
     from followup._dates import Holidays
     from followup._public_holidays import Place
     from followup._roster import (
@@ -139,6 +140,7 @@ __all__ = [
     "run_roster",
     "schedule_for",
     "worklist",
+    "write_worklist",
 ]
 
 
@@ -180,7 +182,7 @@ _ROSTER = {
     ),
     **dict.fromkeys(("Row", "UnusableRoster", "read_roster"), "_roster_file"),
     **dict.fromkeys(("CallOutcome", "WorkItem", "WorkState", "Worklist", "worklist"), "_worklist"),
-    **dict.fromkeys(("render_worklist", "roster_template"), "_clinic_files"),
+    **dict.fromkeys(("render_worklist", "roster_template", "write_worklist"), "_clinic_files"),
 }
 
 if not TYPE_CHECKING:  # type checkers read the imports above, and catch a misspelt name

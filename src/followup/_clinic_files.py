@@ -18,10 +18,12 @@ import copy
 import csv
 import io
 import json
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from followup import _i18n as i18n
 from followup._errors import InvalidOption
@@ -52,6 +54,7 @@ __all__ = [
     "to_pdf",
     "to_xlsx",
     "worklist_format",
+    "write_worklist",
 ]
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -140,10 +143,10 @@ def _text(value: Cell) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def to_csv(work: Worklist) -> bytes:
+def to_csv(work: Worklist, out: IO[bytes]) -> None:
     """One row per line, with a byte-order mark; roster text made inert for spreadsheets."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(_headers())
     keys = [key for key, _header in _HEADERS]
     for item in work.items:
@@ -152,10 +155,10 @@ def to_csv(work: Worklist) -> bytes:
             inert(_text(cell)) if key in _FROM_ROSTER else _text(cell)
             for key, cell in zip(keys, cells, strict=True)
         )
-    return ("\ufeff" + out.getvalue()).encode()
+    text.detach()  # the file stays open: it is the caller's
 
 
-def to_json(work: Worklist) -> bytes:
+def to_json(work: Worklist, out: IO[bytes]) -> None:
     """The worklist as data: states and outcomes by name, with their labels."""
 
     def iso(day: date | None) -> str | None:
@@ -197,7 +200,7 @@ def to_json(work: Worklist) -> bytes:
             for failure in work.failed
         ],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    out.write((json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())
 
 
 class _Cells:
@@ -239,8 +242,9 @@ class _Cells:
         return cell
 
 
-def to_xlsx(work: Worklist, stamp: datetime) -> bytes:
-    """The workbook, streamed row by row: memory does not grow with the number of cells."""
+def to_xlsx(work: Worklist, stamp: datetime, out: IO[bytes]) -> None:
+    """The workbook, streamed row by row through temporary files: memory does not grow
+    with the number of cells."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -266,9 +270,16 @@ def to_xlsx(work: Worklist, stamp: datetime) -> bytes:
     book.properties.creator = "followup"
     book.properties.created = utc
     book.properties.modified = utc
-    packed = io.BytesIO()
-    book.save(packed)
-    return _with_fixed_times(packed.getvalue(), utc)
+    with tempfile.TemporaryFile() as packed:
+        book.save(packed)
+        if out.seekable():
+            _with_fixed_times(packed, out, utc)
+            return
+        # A pipe cannot be sought: the archive is made whole first, the same bytes as a file's.
+        with tempfile.TemporaryFile() as repacked:
+            _with_fixed_times(packed, repacked, utc)
+            repacked.seek(0)
+            shutil.copyfileobj(repacked, out)
 
 
 def _failed_sheet(book: Any, work: Worklist) -> None:
@@ -351,16 +362,16 @@ def _page(work: Worklist, stamp: datetime, version: str) -> _Page:
     )
 
 
-def to_html(work: Worklist, stamp: datetime, version: str, paper: Paper = Paper.A4) -> bytes:
+def to_html(work: Worklist, stamp: datetime, version: str, paper: Paper, out: IO[bytes]) -> None:
     """One self-contained page, printable in landscape on A4 or Letter."""
     from followup._export.templates import environment
 
     template = environment().get_template("worklist.html")
     page = _page(work, stamp, version)
-    return template.render(page=page, fills=FILLS, version=version).encode()
+    out.write(template.render(page=page, fills=FILLS, version=version).encode())
 
 
-def to_pdf(work: Worklist, stamp: datetime, version: str, paper: Paper = Paper.A4) -> bytes:
+def to_pdf(work: Worklist, stamp: datetime, version: str, paper: Paper, out: IO[bytes]) -> None:
     """The same page drawn with fpdf2, landscape, the header repeated on every page."""
     from fpdf.fonts import FontFace
 
@@ -409,7 +420,7 @@ def to_pdf(work: Worklist, stamp: datetime, version: str, paper: Paper = Paper.A
             pdf.multi_cell(0, 4, f"{line}  {patient_id}  {reason}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.multi_cell(0, 4, page.generated, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    out.write(bytes(pdf.output()))
 
 
 def _pdf_widths(pdf: FPDF, page: _Page) -> tuple[float, ...]:
@@ -430,22 +441,25 @@ def _pdf_widths(pdf: FPDF, page: _Page) -> tuple[float, ...]:
 
 @dataclass(frozen=True)
 class WorklistFormat:
-    """A worklist's file: its name, suffix, media type and how it is written."""
+    """A worklist's file: its name, suffix, media type and how it is written into a file
+    (the worklist, when it is made, followup's version, the paper, the file)."""
 
     name: str
     suffix: str
     media_type: str
-    render: Callable[[Worklist, datetime, str, Paper], bytes]
+    write: Callable[[Worklist, datetime, str, Paper, IO[bytes]], None]
 
 
 WORKLIST_FORMATS = {
     each.name: each
     for each in (
-        WorklistFormat("xlsx", ".xlsx", XLSX_TYPE, lambda w, s, v, p: to_xlsx(w, s)),
-        WorklistFormat("csv", ".csv", "text/csv; charset=utf-8", lambda w, s, v, p: to_csv(w)),
+        WorklistFormat("xlsx", ".xlsx", XLSX_TYPE, lambda w, s, v, p, o: to_xlsx(w, s, o)),
+        WorklistFormat(
+            "csv", ".csv", "text/csv; charset=utf-8", lambda w, s, v, p, o: to_csv(w, o)
+        ),
         WorklistFormat("html", ".html", "text/html; charset=utf-8", to_html),
         WorklistFormat("pdf", ".pdf", "application/pdf", to_pdf),
-        WorklistFormat("json", ".json", "application/json", lambda w, s, v, p: to_json(w)),
+        WorklistFormat("json", ".json", "application/json", lambda w, s, v, p, o: to_json(w, o)),
     )
 }
 
@@ -461,7 +475,26 @@ def render_worklist(
     """The worklist as the file `name` (xlsx, csv, html, pdf or json), in the active language.
 
     `stamp`: when it is made (None: now); `paper`: for the PDF; `version`: followup's,
-    printed on the page (None: the installed one).
+    printed on the page (None: the installed one). `write_worklist` writes it into a file.
+    """
+    out = io.BytesIO()
+    write_worklist(work, name, out, stamp=stamp, paper=paper, version=version)
+    return out.getvalue()
+
+
+def write_worklist(
+    work: Worklist,
+    name: str,
+    out: IO[bytes],
+    *,
+    stamp: datetime | None = None,
+    paper: Paper = Paper.A4,
+    version: str | None = None,
+) -> None:
+    """Write the worklist as the file `name` into `out`, as `render_worklist` makes it.
+
+    A workbook or a CSV file is written as the lines are read: however long the worklist,
+    memory stays flat. A page (HTML, PDF) and JSON are made whole, then written.
     """
     chosen = worklist_format(name)
     made = stamp or datetime.now(UTC).replace(microsecond=0)
@@ -469,7 +502,7 @@ def render_worklist(
         from importlib.metadata import version as installed
 
         version = installed("followup")
-    return chosen.render(work, made, version, paper)
+    chosen.write(work, made, version, paper, out)
 
 
 def worklist_format(name: str, option: str = "format") -> WorklistFormat:
@@ -534,9 +567,10 @@ def roster_template(stamp: datetime | None = None) -> bytes:
     book.properties.creator = "followup"
     book.properties.created = utc
     book.properties.modified = utc
-    packed = io.BytesIO()
+    packed, out = io.BytesIO(), io.BytesIO()
     book.save(packed)
-    return _with_fixed_times(packed.getvalue(), utc)
+    _with_fixed_times(packed, out, utc)
+    return out.getvalue()
 
 
 def _template_patients(sheet: Worksheet, columns: list[str]) -> None:

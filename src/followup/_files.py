@@ -13,6 +13,7 @@ import fcntl
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -25,6 +26,7 @@ __all__ = [
     "atomic_open",
     "folder_lock",
     "make_private_folder",
+    "output_file",
     "read_text",
     "remove_stale_temporaries",
     "sync",
@@ -98,14 +100,29 @@ def _is_stream(path: Path) -> bool:
     return real.startswith(("/dev/", "/proc/")) or str(path).startswith(("/dev/", "/proc/"))
 
 
-def write_output(path: Path, data: bytes) -> None:
-    """Write a file the person named: atomically to a regular file or a new name, straight
-    to a device, a pipe or a stream such as /dev/stdout, which must never be replaced."""
+def write_output(path: Path | str | None, data: bytes) -> None:
+    """Write a file the person named whole (see `output_file`)."""
+    with output_file(path) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def output_file(output: Path | str | None) -> Iterator[IO[bytes]]:
+    """A file the person named, to write through: standard output for none or `-`,
+    atomically to a regular file or a new name (see `atomic_open`), straight to a
+    device, a pipe or a stream such as /dev/stdout, which must never be replaced."""
+    if output is None or output == "-":
+        sys.stdout.flush()  # what was printed as text goes first
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    path = Path(output)
     if not _is_stream(path):
-        write_atomically(path, data)
+        with atomic_open(path) as handle:
+            yield handle
         return
     with open(path, "wb") as handle:
-        handle.write(data)
+        yield handle
 
 
 def sync() -> None:

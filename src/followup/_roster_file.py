@@ -406,10 +406,11 @@ _Record = tuple[int, list[str], str | None]
 
 def _records(opener: Opener, form: _Form, source: Path | None) -> Generator[_Record]:
     """The roster's lines as cells, the header first, each with the line it ends on."""
+    if form.spreadsheet:
+        with _Reading(source):
+            yield from _sheet_records(opener, source)
+        return
     with _Reading(source), opener() as handle:
-        if form.spreadsheet:
-            yield from _sheet_records(handle, source)
-            return
         text = io.TextIOWrapper(handle, encoding=form.encoding, newline="")
         reader = csv.reader(_bounded(text, source), delimiter=form.delimiter)
         for cells in reader:
@@ -466,10 +467,11 @@ def _rows(opener: Opener, form: _Form, source: Path | None) -> Iterator[Row]:
         yield Row(line, values, extra, problem, spelled)
 
 
-def _sheet_records(handle: IO[bytes], source: Path | None) -> Generator[_Record]:
-    """The first sheet's rows as text cells, numbered as the spreadsheet numbers them."""
-    data = handle.read()
-    with _workbook(io.BytesIO(data)) as book:
+def _sheet_records(opener: Opener, source: Path | None) -> Generator[_Record]:
+    """The first sheet's rows as text cells, numbered as the spreadsheet numbers them.
+
+    The file is read where it lies (a zip is read by its directory): not into memory."""
+    with opener() as handle, _workbook(handle) as book:
         sheet: ReadOnlyWorksheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers state a wrong size; read what is there
         formulas = _has_formulas(book, sheet)
@@ -478,7 +480,7 @@ def _sheet_records(handle: IO[bytes], source: Path | None) -> Generator[_Record]
             for number, row in enumerate(values, start=1):
                 yield number, _cells(row, number, source), None
             return
-        with _workbook(io.BytesIO(data), data_only=False) as written:
+        with opener() as again, _workbook(again, data_only=False) as written:
             typed: ReadOnlyWorksheet = written.worksheets[0]
             typed.reset_dimensions()
             formula_rows = typed.iter_rows(values_only=True)  # type: ignore[misc]

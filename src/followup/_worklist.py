@@ -19,15 +19,17 @@ overdue first (fewest days past the window first: the easiest to recover), then
 due now (the window closing first), due soon (opening first), not recorded
 (closed last first), waiting (the reminder first), and the set-aside last.
 A bad row is listed with its line and reason, and the rest is still listed.
-The roster is read once, streaming; only the lines kept are held, to be sorted.
+The roster is read once, streaming; the lines are sorted as they come, past a few
+thousand in runs on disk (`Ordered`), so that memory stays flat however long the roster.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -38,6 +40,7 @@ from followup import _wording as wording
 from followup._api import Loads, schedule_for
 from followup._errors import FollowupError, InvalidSetting, not_allowed
 from followup._i18n import N_, _
+from followup._ordered import Ordered
 from followup._protocols import PRESETS
 from followup._roster import ROW, _check_id, _id_key, _row_settings
 from followup._roster_file import Roster, RosterRow, Row, _key
@@ -196,8 +199,8 @@ class Worklist:
 
     today: date
     within: int
-    items: tuple[WorkItem, ...]
-    failed: tuple[Failure, ...] = ()
+    items: Sequence[WorkItem]
+    failed: Sequence[Failure] = ()
     total: int = 0
     notes: tuple[str, ...] = ()
     counts: Counter[WorkState] = field(default_factory=Counter)
@@ -376,30 +379,49 @@ def worklist(
         reason = _("choose from {low} to {high}").format(low=1, high=MAX_JOBS)
         raise InvalidSetting("jobs", jobs, not_allowed(jobs, reason))
     run = _Run(today, within, defaults or Settings(), presets_only)
-    items: list[WorkItem] = []
-    failed: list[Failure] = []
-    lines: dict[str, list[tuple[int, str]]] = {}
+    items: Ordered[WorkItem] = Ordered(WorkItem.sort_key)
+    failed: Ordered[Failure] = Ordered(_by_line)
+    ids: Ordered[tuple[str, int, str]] = Ordered(_by_id)  # (the id's key, line, id)
     total = 0
     for line, patient_id, answer in _answers(rows, run, jobs):
         total += 1
         if patient_id:
-            lines.setdefault(_id_key(patient_id), []).append((line, patient_id))
+            ids.add((_id_key(patient_id), line, patient_id))
         if isinstance(answer, Failure):
-            failed.append(answer)
+            failed.add(answer)
         elif isinstance(answer, WorkItem):
-            items.append(answer)
-    repeated = {key for key, seen in lines.items() if len(seen) > 1}
+            items.add(answer)
+    repeated = _repeated(ids, {failure.line for failure in failed})
+    ids.close()
     if repeated:
-        items = [item for item in items if _id_key(item.id) not in repeated]
-        failing = {failure.line for failure in failed}
-        reason = _("this id appears on more than one row")
-        for key in repeated:
-            for line, patient_id in lines[key]:
-                if line not in failing:
-                    message = ROW.message("id", not_allowed(patient_id, reason))
-                    failed.append(Failure(line, patient_id, message))
-    items.sort(key=WorkItem.sort_key)
-    failed.sort(key=lambda failure: failure.line)
+        # Rare, and then few: the lines are gone through once more, without them.
+        dropped = {failure.line for failure in repeated}
+        listed = Ordered.of((item for item in items if item.line not in dropped), WorkItem.sort_key)
+        items.close()
+        items, failed = listed, Ordered.of(itertools.chain(failed, repeated), _by_line)
     counts = Counter(item.state for item in items)
     notes = tuple(rows.notes()) if isinstance(rows, Roster) else ()
-    return Worklist(today, within, tuple(items), tuple(failed), total, notes, counts)
+    return Worklist(today, within, items, failed, total, notes, counts)
+
+
+def _by_line(failure: Failure) -> int:
+    return failure.line
+
+
+def _by_id(seen: tuple[str, int, str]) -> tuple[str, int]:
+    return seen[0], seen[1]
+
+
+def _repeated(ids: Ordered[tuple[str, int, str]], failing: set[int]) -> list[Failure]:
+    """A failure for each row whose id is on another row too, unless the row failed already."""
+    reason = _("this id appears on more than one row")
+    found: list[Failure] = []
+    for _id, group in itertools.groupby(ids, key=lambda seen: seen[0]):
+        rows = list(itertools.islice(group, 2))
+        if len(rows) < 2:
+            continue
+        for _same, line, patient_id in itertools.chain(rows, group):
+            if line not in failing:
+                message = ROW.message("id", not_allowed(patient_id, reason))
+                found.append(Failure(line, patient_id, message))
+    return found

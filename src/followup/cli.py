@@ -23,7 +23,7 @@ from followup._api import schedule_for
 from followup._dates import parse_date
 from followup._errors import InvalidOption, InvalidSetting, MissingValue
 from followup._export import Paper, RenderOptions
-from followup._files import read_text, write_output
+from followup._files import output_file, read_text, write_output
 from followup._i18n import _
 from followup._options import COMMAND_LINE, Argument, format_for
 from followup._settings import Settings
@@ -93,11 +93,7 @@ def _dated(settings: Settings) -> Settings:
 
 
 def _emit(data: bytes, output: str | None) -> None:
-    if output is None or output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        write_output(Path(output), data)
+    write_output(output, data)
 
 
 def _text(lines: list[str]) -> None:
@@ -263,8 +259,8 @@ def worklist_(
     if chosen is None:
         _text(console.worklist_lines(work))
     else:
-        data = _clinic_files.render_worklist(work, chosen, stamp=clock.stamp(), paper=paper)
-        _emit(data, output)
+        with output_file(output) as out:  # written as it is read: memory stays flat
+            _clinic_files.write_worklist(work, chosen, out, stamp=clock.stamp(), paper=paper)
         console.tell_worklist_written(work, str(output))
     if work.failed:
         raise typer.Exit(1)

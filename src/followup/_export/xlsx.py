@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from followup import _wording as wording
 from followup._export.tables import HEADERS, headers, rows
@@ -72,9 +73,10 @@ def to_xlsx(schedule: Schedule, *, stamp: datetime) -> bytes:
     _size_columns(sheet, visits, labels=[label for label, _text in about])
     utc = _utc(stamp).replace(tzinfo=None)  # the workbook's dates are UTC without a zone
     _set_properties(workbook, utc)
-    packed = io.BytesIO()
+    packed, out = io.BytesIO(), io.BytesIO()
     ExcelWriter(workbook, zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED)).save()
-    return _with_fixed_times(packed.getvalue(), utc)
+    _with_fixed_times(packed, out, utc)
+    return out.getvalue()
 
 
 def _utc(stamp: datetime) -> datetime:
@@ -180,19 +182,20 @@ def _set_properties(workbook: Workbook, utc: datetime) -> None:
     workbook.properties.modified = utc
 
 
-def _with_fixed_times(data: bytes, utc: datetime) -> bytes:
-    """The archive packed again, entry by entry in the same order and compression, dated `utc`.
+def _with_fixed_times(source: IO[bytes], target: IO[bytes], utc: datetime) -> None:
+    """The archive in `source` packed again into `target` (both files that can seek), entry by
+    entry in the same order and compression, each entry dated `utc`.
 
     A zip archive cannot date an entry before 1980: an earlier stamp gives 1980-01-01.
     """
     moment = max(utc, datetime(1980, 1, 1))
     date_time = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for entry in source.infolist():
+    with zipfile.ZipFile(source) as unpacking, zipfile.ZipFile(target, "w") as packing:
+        for entry in unpacking.infolist():
             info = zipfile.ZipInfo(entry.filename, date_time=date_time)
             info.compress_type = entry.compress_type
             info.create_system = 3  # Unix, wherever the file is made
             info.external_attr = 0o600 << 16  # as zipfile writes an entry given by name
-            target.writestr(info, source.read(entry))
-    return out.getvalue()
+            # Entry by entry, a stretch at a time: a sheet's XML unpacks to many times its size.
+            with unpacking.open(entry) as unpacked, packing.open(info, "w") as packed:
+                shutil.copyfileobj(unpacked, packed, 1 << 16)
