@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 
 from followup import (
     IBERO_AMERICAN_2025,
+    PRESETS,
     Schedule,
     Weekends,
 )
 from followup._export.ics import to_ics
+from followup._protocols import Stream
 from followup._schedule import make_schedule
 
 from .icscheck import check_file, unfold
@@ -289,3 +291,97 @@ def test_the_file_has_no_calendar_uid_and_keeps_its_other_properties() -> None:
         assert name in calendar, name
     first = next(line for line in unfold(data) if line.startswith("UID:"))
     assert first == f"UID:{calendar.events[0]['UID']}"
+
+
+def _icalendars_file(
+    schedule: Schedule, remind: int, calendar_id: str | None, source: str | None
+) -> bytes:
+    """The file as icalendar itself writes the same events: the objects a push stores,
+    in a calendar with the file's properties, serialized and folded by icalendar."""
+    from itertools import chain
+
+    from followup._export.ics import (
+        _dropped_parts,
+        _event,
+        _visit_parts,
+        calendar_name,
+        calendar_uid,
+        new_calendar,
+    )
+    from followup._wording import about
+
+    namespace = calendar_uid(schedule, calendar_id)
+    calendar = new_calendar()
+    if source is not None:
+        calendar.add("REFRESH-INTERVAL", timedelta(days=1), parameters={"VALUE": "DURATION"})
+        calendar.add("X-PUBLISHED-TTL", "P1D")
+        calendar.add("SOURCE", source, parameters={"VALUE": "URI"})
+    name = icalendar.vText(calendar_name(schedule))
+    text = icalendar.vText("\n".join(f"{fact.label}: {fact.text}" for fact in about(schedule)))
+    calendar["NAME"] = calendar["X-WR-CALNAME"] = name
+    calendar["DESCRIPTION"] = calendar["X-WR-CALDESC"] = text
+    events = chain(
+        _visit_parts(schedule, remind_days=remind, namespace=namespace),
+        _dropped_parts(schedule, namespace),
+    )
+    for parts in events:
+        calendar.add_component(_event(parts, STAMP))
+    written: bytes = calendar.to_ical(sorted=False)
+    return written
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.sampled_from(sorted(PRESETS)),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)),
+    names.filter(lambda name: name is None or "\\N" not in name),
+    st.lists(st.integers(min_value=30, max_value=900), max_size=3),
+    st.booleans(),
+    st.sampled_from([0, 1, 14, 90]),
+    st.integers(min_value=0, max_value=4000),
+    st.one_of(st.none(), st.just("https://clinic.example/p/AbC-12_x.ics")),
+)
+@pytest.mark.untraced
+def test_the_file_is_the_bytes_icalendar_writes(
+    preset: str,
+    start: date,
+    name: str | None,
+    done_after: list[int],
+    track: bool,
+    remind: int,
+    seen_after: int,
+    source: str | None,
+) -> None:
+    """Our writer gives, byte for byte, what icalendar writes for the same events: every
+    preset and its streams, an extra track, scans recorded (and the visits they drop,
+    cancelled), reminders near today, names of every kind, a plan link's source."""
+    protocol = PRESETS[preset]
+    if track:
+        protocol = protocol.with_tracks((Stream.every("Brain MRI", 12),))
+    today = start + timedelta(days=seen_after)
+    done = sorted({start + timedelta(days=days) for days in done_after if days <= seen_after})
+    schedule = make_schedule(start, protocol=protocol, name=name, done=done, today=today)
+    calendar_id = None if schedule.name else "p-001"
+    ours = to_ics(schedule, remind_days=remind, stamp=STAMP, calendar_id=calendar_id, source=source)
+    assert ours == _icalendars_file(schedule, remind, calendar_id, source)
+
+
+def test_a_dropped_visit_is_written_as_icalendar_writes_it() -> None:
+    """A scan recorded late drops the last visit of a short plan: cancelled, the same bytes."""
+    schedule = make_schedule(
+        date(2024, 1, 31), name="Ana", years=1, done=[date(2024, 7, 1)], today=date(2024, 7, 2)
+    )
+    assert schedule.dropped
+    ours = to_ics(schedule, remind_days=14, stamp=STAMP)
+    assert b"STATUS:CANCELLED" in ours
+    assert ours == _icalendars_file(schedule, 14, None, None)
+
+
+def test_a_typed_backslash_n_stays_as_typed() -> None:
+    r"""icalendar reads a typed `\N` as a line break before escaping; ours keeps the two
+    characters, and a reader gets the name back as typed."""
+    name = "Ana \\N Bo"
+    data = to_ics(_schedule(name=name), remind_days=14, stamp=STAMP)
+    calendar = icalendar.Calendar.from_ical(data)
+    assert str(calendar.events[0]["SUMMARY"]).endswith(f"– {name}")
+    assert vobject.readOne(data.decode()).vevent.summary.value.endswith(f"– {name}")
