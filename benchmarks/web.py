@@ -9,7 +9,7 @@ without HTTP: the settings checked (a link's token opened), the plan made and
 written as JSON or a calendar, or the result page drawn. Both sides use the same
 `FOLLOWUP_SECRET`. Traffic never leaves this computer.
 
-    python benchmarks/web.py [--requests 2000] [--concurrency 16] [--workers 1]
+    python benchmarks/web.py [--requests 2000] [--concurrency 16] [--workers 1] [--only /p/]
 
 Goals (from the project's issue), on a 2-core machine: throughput at least 0.7×
 the in-process loop's per worker, and p99 latency under 150 ms. The script
@@ -193,13 +193,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--only", default="", help="the routes whose name holds this text")
     args = parser.parse_args()
     port = _free_port()
     server = _serve(port, args.workers)
     missed = False
     try:
         print(f"{args.requests} requests, {args.concurrency} at a time, {args.workers} worker(s)")
-        for name in TARGETS:
+        for name in (name for name in TARGETS if args.only in name):
             asyncio.run(_load(port, name, 100, args.concurrency))  # warm up both sides
             loop = _loop_rate(name, min(args.requests, 1000))
             rate, latencies = asyncio.run(_load(port, name, args.requests, args.concurrency))

@@ -158,9 +158,15 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 
 def _babel(day: date, pattern: str) -> str:
+    return _babel_in(day, pattern, _TONGUE[_language.get()].babel)
+
+
+@functools.lru_cache(maxsize=4096)
+def _babel_in(day: date, pattern: str, locale: str) -> str:
+    """A date as Babel writes it: a plan's page writes each of its dates several times."""
     from babel.dates import format_date
 
-    return format_date(day, pattern, locale=_TONGUE[_language.get()].babel)
+    return format_date(day, pattern, locale=locale)
 
 
 def babel_locale(language: str) -> str:

@@ -29,6 +29,9 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        # The templates are the installed package's: nothing edits them while it runs,
+        # so a page need not look at each template's file to see whether it changed.
+        auto_reload=False,
     )
     made.filters["whole_dates"] = _whole_dates
     return made

@@ -8,19 +8,19 @@ file on the server, which nobody on the web may read.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import functools
 import re
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
-
-import anyio
-import anyio.to_thread
 
 from followup import _i18n as i18n
 from followup._api import Loads, schedule_for
@@ -128,15 +128,17 @@ def disposition(name: str, *, inline: bool = False) -> str:
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
-_WORKERS: list[anyio.CapacityLimiter] = []
 # Threads that plan at once in one process. Planning holds the GIL, so more threads only
 # take turns with each other and with the event loop; two keep a long plan (a 30-year PDF)
-# from holding up a short one, and leave the loop free to accept and answer.
+# from holding up a short one, and leave the loop free to accept and answer. The threads
+# start with the first plan.
 PLANNING_THREADS = 2
+_PLANNERS = ThreadPoolExecutor(PLANNING_THREADS, thread_name_prefix="followup-planning")
 
 
 async def off_loop(work: Callable[..., T], *args: Any) -> T:
-    """`work(*args)` in a worker thread: CPU work never runs on the event loop."""
-    if not _WORKERS:
-        _WORKERS.append(anyio.CapacityLimiter(PLANNING_THREADS))
-    return await anyio.to_thread.run_sync(functools.partial(work, *args), limiter=_WORKERS[0])
+    """`work(*args)` in a worker thread, in the caller's context (its context variables):
+    CPU work never runs on the event loop. The event loop's own executor hands work over
+    in a quarter of the time anyio's threads take, a tenth of a cheap request's cost."""
+    call = functools.partial(contextvars.copy_context().run, work, *args)
+    return await asyncio.get_running_loop().run_in_executor(_PLANNERS, call)
