@@ -32,14 +32,16 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from followup import _clock as clock
-from followup._export import FORMATS, RenderOptions
-from followup._settings import KEYS, Settings
+from followup import _i18n as i18n
+from followup._settings import KEYS
 from followup.web import plan_links
 from followup.web.forms import PlanForm
+from followup.web.json_api import _typed
 from followup.web.limits import Limits
 from followup.web.links import Keys
 from followup.web.pages import _planned
-from followup.web.planning import plan
+from followup.web.planning import download, settings_from
+from followup.web.schema import PLAN_REQUEST
 from followup.web.take import Where
 
 FIRST = date(2020, 1, 6)
@@ -93,9 +95,11 @@ TARGETS: dict[str, Target] = {
 def _in_process(name: str, index: int) -> None:
     """The same plan as request `index`, without HTTP."""
     when = clock.now()
-    if name.startswith("POST /api/plan"):
-        settings = Settings.from_mapping(json.loads(_json_body(index)), KEYS)
-        FORMATS["json"].render(plan(settings, Limits(), date.today()), RenderOptions(lang="es"))
+    if name.startswith("POST /api/plan"):  # as the route's handler does, step by step
+        data = json.loads(_json_body(index))
+        with i18n.using("es"):
+            _typed(data, PLAN_REQUEST["properties"])
+        download(settings_from(data, KEYS, "es"), "json", Limits(), when)
     elif name.startswith("POST /en/"):
         form = PlanForm({"treatment_date": _day(index), "name": "Ana", "lang": "es"})
         _planned("en", "/en/", form, Limits(), when, WHERE)

@@ -88,3 +88,7 @@ def test_a_long_worklist_is_the_same_from_disk(monkeypatch: pytest.MonkeyPatch) 
     lines = [failure.line for failure in spilled.failed]
     assert lines == [2, 3, 4, 11, 23, 35, 39, 40, 41, 42]
     assert [item.line for item in spilled.items] == [item.line for item in held.items]
+    # A server, whose rosters are bounded, keeps every line in memory.
+    kept = worklist(rows, date.fromisoformat("2026-01-01"), spill=False)
+    assert "0 runs on disk" in repr(kept.items)
+    assert kept == held

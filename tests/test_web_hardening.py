@@ -309,3 +309,55 @@ def test_a_form_the_parser_refuses_is_explained_in_the_page_language(client: Tes
         assert "Too many" not in answer.text
         assert "boundary" not in answer.text
         assert "vuelva a enviarlo" in answer.text
+
+
+def test_no_telemetry_whatever_the_environment_sets_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """FastAPI traces requests to any OpenTelemetry provider the environment configures,
+    and a plan link's path is the plan: ours asks no provider for a tracer, even when one
+    is set up (here one that records what it is asked)."""
+    from opentelemetry import trace
+
+    asked: list[str] = []
+
+    class Recording(trace.TracerProvider):
+        def get_tracer(
+            self, instrumenting_module_name: str, *args: Any, **kwargs: Any
+        ) -> trace.Tracer:
+            asked.append(instrumenting_module_name)
+            return trace.NoOpTracer()
+
+    monkeypatch.setattr(trace, "get_tracer_provider", Recording)
+    with TestClient(create_app()) as fresh:
+        assert fresh.post("/api/plan", json=PLAN).status_code == 200
+        assert fresh.get("/en/").status_code == 200
+    assert asked == []
+
+
+def test_on_start_the_libraries_are_set_aside_from_the_garbage_collector() -> None:
+    """Started, the app has loaded what its pages draw with and frozen it (`gc.freeze`), so
+    that no full collection goes through the libraries' objects while pages wait."""
+    import gc
+
+    gc.unfreeze()
+    try:
+        with TestClient(create_app()):
+            assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+
+
+def test_work_off_the_loop_sees_the_callers_context() -> None:
+    """A worker thread runs in the context of the request that handed it the work."""
+    import contextvars
+
+    from followup.web.planning import off_loop
+
+    request: contextvars.ContextVar[str] = contextvars.ContextVar("request", default="none")
+
+    async def handler() -> str:
+        request.set("this one")
+        return await off_loop(request.get)
+
+    with ThreadPoolExecutor(1) as alone:  # a thread of its own: no event loop runs there
+        assert alone.submit(asyncio.run, handler()).result() == "this one"
+    assert request.get() == "none"

@@ -34,7 +34,8 @@ T = TypeVar("T")
 
 
 class Ordered(Sequence[T]):
-    """Items in order of `key`: the first `held` in memory, the rest in sorted runs on disk."""
+    """Items in order of `key`: the first `held` (`HELD` unless given) in memory, the rest
+    in sorted runs on disk."""
 
     def __init__(
         self, key: Callable[[T], Any], *, held: int | None = None, block: int | None = None
@@ -50,9 +51,9 @@ class Ordered(Sequence[T]):
         self._lock = threading.Lock()  # a read is a seek then a read: one at a time
 
     @classmethod
-    def of(cls, items: Iterable[T], key: Callable[[T], Any]) -> Ordered[T]:
+    def of(cls, items: Iterable[T], key: Callable[[T], Any], held: int | None = None) -> Ordered[T]:
         """`items` in order of `key`."""
-        ordered = cls(key)
+        ordered = cls(key, held=held)
         for item in items:
             ordered.add(item)
         return ordered

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -362,6 +363,7 @@ def worklist(
     defaults: Settings | None = None,
     presets_only: bool = False,
     jobs: int = 1,
+    spill: bool = True,
 ) -> Worklist:
     """The worklist of `rows` as seen on `today`, in the active language.
 
@@ -371,6 +373,9 @@ def worklist(
     plan the rows (the answers come back in roster order). A roster read from a file or
     an upload passes on how it was read (`Roster.notes`, in the active language).
     Rows are gone through once; an id on more than one row fails every row it is on.
+    `spill`: past `HELD` lines, sort them in runs in an unnamed temporary file, so that
+    memory stays flat (see `Ordered`); False holds them all in memory (a server whose
+    rosters are bounded, and which writes nothing of them to its disk).
     """
     if not 0 <= within <= MAX_WITHIN:
         reason = _("choose from {low} to {high}").format(low=0, high=MAX_WITHIN)
@@ -379,9 +384,10 @@ def worklist(
         reason = _("choose from {low} to {high}").format(low=1, high=MAX_JOBS)
         raise InvalidSetting("jobs", jobs, not_allowed(jobs, reason))
     run = _Run(today, within, defaults or Settings(), presets_only)
-    items: Ordered[WorkItem] = Ordered(WorkItem.sort_key)
-    failed: Ordered[Failure] = Ordered(_by_line)
-    ids: Ordered[tuple[str, int, str]] = Ordered(_by_id)  # (the id's key, line, id)
+    held = None if spill else sys.maxsize
+    items: Ordered[WorkItem] = Ordered(WorkItem.sort_key, held=held)
+    failed: Ordered[Failure] = Ordered(_by_line, held=held)
+    ids: Ordered[tuple[str, int, str]] = Ordered(_by_id, held=held)  # (the id's key, line, id)
     total = 0
     for line, patient_id, answer in _answers(rows, run, jobs):
         total += 1
@@ -396,9 +402,10 @@ def worklist(
     if repeated:
         # Rare, and then few: the lines are gone through once more, without them.
         dropped = {failure.line for failure in repeated}
-        listed = Ordered.of((item for item in items if item.line not in dropped), WorkItem.sort_key)
+        kept = (item for item in items if item.line not in dropped)
+        listed = Ordered.of(kept, WorkItem.sort_key, held=held)
         items.close()
-        items, failed = listed, Ordered.of(itertools.chain(failed, repeated), _by_line)
+        items, failed = listed, Ordered.of(itertools.chain(failed, repeated), _by_line, held=held)
     counts = Counter(item.state for item in items)
     notes = tuple(rows.notes()) if isinstance(rows, Roster) else ()
     return Worklist(today, within, items, failed, total, notes, counts)

@@ -227,7 +227,8 @@ def worklist_file(
 
     with i18n.using(lang):
         rows = _uploaded(roster, limits)
-        work = worklist(rows, when.today, within=within, presets_only=True)
+        # The roster is bounded (`Limits.roster_rows`): its lines stay in memory.
+        work = worklist(rows, when.today, within=within, presets_only=True, spill=False)
         if name == "page":
             return page_content(work, when.stamp, version())
         data = render_worklist(work, name, stamp=when.stamp, version=version())
