@@ -22,13 +22,15 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-
-from icalendar import TRANSP, Alarm, Calendar, Event
+from typing import TYPE_CHECKING
 
 from followup import _wording as wording
 from followup._errors import MissingValue
 from followup._i18n import _, ngettext
 from followup._schedule import Schedule, Visit
+
+if TYPE_CHECKING:  # loaded where objects are made (a push): a file is written without it
+    from icalendar import Calendar, Event
 
 __all__ = [
     "PRODID",
@@ -248,6 +250,7 @@ def _dropped_parts(schedule: Schedule, namespace: uuid.UUID) -> Iterator[_Parts]
 
 def _event(parts: _Parts, stamp: datetime) -> Event:
     """The event as an icalendar object."""
+    from icalendar import TRANSP, Alarm, Event
     event = Event.new(
         uid=parts.uid,
         stamp=stamp,
@@ -392,6 +395,8 @@ def new_calendar() -> Calendar:
     `UID:` line for the item's, so a calendar UID in a pushed object, or in a
     file read as a collection, hides every event's own.
     """
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
