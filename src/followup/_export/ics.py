@@ -251,6 +251,7 @@ def _dropped_parts(schedule: Schedule, namespace: uuid.UUID) -> Iterator[_Parts]
 def _event(parts: _Parts, stamp: datetime) -> Event:
     """The event as an icalendar object."""
     from icalendar import TRANSP, Alarm, Event
+
     event = Event.new(
         uid=parts.uid,
         stamp=stamp,
