@@ -90,5 +90,21 @@ def test_a_long_worklist_is_the_same_from_disk(monkeypatch: pytest.MonkeyPatch) 
     assert [item.line for item in spilled.items] == [item.line for item in held.items]
     # A server, whose rosters are bounded, keeps every line in memory.
     kept = worklist(rows, date.fromisoformat("2026-01-01"), spill=False)
-    assert "0 runs on disk" in repr(kept.items)
+    assert isinstance(kept.items, tuple)
     assert kept == held
+
+
+def test_a_repeated_id_drops_only_its_own_rows() -> None:
+    """Rows made in memory may share a line number: a repeated id fails its own rows,
+    and a patient on the same line with another id is still listed."""
+    from followup._roster_file import Row
+
+    cells = {"treatment_date": "2024-01-31"}
+    rows = [
+        Row(1, {"id": "a", **cells}),
+        Row(1, {"id": "a", **cells}),
+        Row(1, {"id": "b", **cells}),
+    ]
+    work = worklist(rows, date(2024, 9, 5))
+    assert [item.id for item in work.items] == ["b"]
+    assert [failure.id for failure in work.failed] == ["a", "a"]

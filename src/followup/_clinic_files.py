@@ -146,16 +146,18 @@ def _text(value: Cell) -> str:
 def to_csv(work: Worklist, out: IO[bytes]) -> None:
     """One row per line, with a byte-order mark; roster text made inert for spreadsheets."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(_headers())
-    keys = [key for key, _header in _HEADERS]
-    for item in work.items:
-        cells = _cells(item)
-        writer.writerow(
-            inert(_text(cell)) if key in _FROM_ROSTER else _text(cell)
-            for key, cell in zip(keys, cells, strict=True)
-        )
-    text.detach()  # the file stays open: it is the caller's
+    try:
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(_headers())
+        keys = [key for key, _header in _HEADERS]
+        for item in work.items:
+            cells = _cells(item)
+            writer.writerow(
+                inert(_text(cell)) if key in _FROM_ROSTER else _text(cell)
+                for key, cell in zip(keys, cells, strict=True)
+            )
+    finally:
+        text.detach()  # the file stays open, whatever happened: it is the caller's
 
 
 def to_json(work: Worklist, out: IO[bytes]) -> None:
@@ -270,8 +272,10 @@ def to_xlsx(work: Worklist, stamp: datetime, out: IO[bytes]) -> None:
     book.properties.creator = "followup"
     book.properties.created = utc
     book.properties.modified = utc
-    with tempfile.TemporaryFile() as packed:
-        book.save(packed)
+    # Made in memory for memory (a server's answer); else through unnamed temporary files.
+    in_memory = isinstance(out, io.BytesIO)
+    with io.BytesIO() if in_memory else tempfile.TemporaryFile() as packed:
+        _pack(book, packed)
         if out.seekable():
             _with_fixed_times(packed, out, utc)
             return
@@ -280,6 +284,16 @@ def to_xlsx(work: Worklist, stamp: datetime, out: IO[bytes]) -> None:
             _with_fixed_times(packed, repacked, utc)
             repacked.seek(0)
             shutil.copyfileobj(repacked, out)
+
+
+def _pack(book: Any, into: IO[bytes]) -> None:
+    """The workbook packed as it is, its dates included: `Workbook.save` would set its
+    modified date to the clock's, and two workbooks made alike would differ."""
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    ExcelWriter(book, zipfile.ZipFile(into, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
 
 
 def _failed_sheet(book: Any, work: Worklist) -> None:
@@ -568,7 +582,7 @@ def roster_template(stamp: datetime | None = None) -> bytes:
     book.properties.created = utc
     book.properties.modified = utc
     packed, out = io.BytesIO(), io.BytesIO()
-    book.save(packed)
+    _pack(book, packed)
     _with_fixed_times(packed, out, utc)
     return out.getvalue()
 

@@ -2,11 +2,12 @@
 
 `Ordered(key)` takes items one at a time (`add`) and gives them back sorted by
 `key`, stably, as often as they are read. Up to `held` items stay in memory.
-Past that, each `held` items are sorted into a run and pickled, a block at a
+At `held`, the items held are sorted into a run and pickled, a block at a
 time, to an anonymous temporary file (no name on disk; gone when closed, or
 when the process ends), and reading merges the runs with the items still held,
-holding one block of each run. A worklist of 20,000 lines then holds five
-blocks and the last 4,096 lines, not 20,000 lines; a million holds 245 blocks.
+holding one block of each run. A worklist of 20,000 lines then holds a block of
+each of 4 runs and the last 3,616 lines, not 20,000 lines; a million lines hold
+a block of each of 244 runs. `settled()` gives a tuple when nothing went to disk.
 
 Only what the running process itself wrote is ever unpickled.
 """
@@ -107,10 +108,15 @@ class Ordered(Sequence[T]):
     def __repr__(self) -> str:
         return f"Ordered({self._count} items, {len(self._runs)} runs on disk)"
 
+    def settled(self) -> Sequence[T]:
+        """The items as a tuple when all are held in memory; else this, read from disk."""
+        return tuple(self._held()) if not self._runs else self
+
     def _held(self) -> list[T]:
-        if not self._sorted:
-            self._tail.sort(key=self.key)
-            self._sorted = True
+        with self._lock:  # two readers at once sort once
+            if not self._sorted:
+                self._tail.sort(key=self.key)
+                self._sorted = True
         return self._tail
 
     def _spill(self) -> None:

@@ -196,7 +196,8 @@ class Failure:
 @dataclass(frozen=True)
 class Worklist:
     """The worklist seen on `today`: its lines in calling order, the rows that failed,
-    how many rows the roster had, and how it was read (`notes`)."""
+    how many rows the roster had, and how it was read (`notes`). The lines and failures
+    are tuples, or past a few thousand an `Ordered` read from disk as often as asked."""
 
     today: date
     within: int
@@ -397,18 +398,17 @@ def worklist(
             failed.add(answer)
         elif isinstance(answer, WorkItem):
             items.add(answer)
-    repeated = _repeated(ids, {failure.line for failure in failed})
+    repeated, keys = _repeated(ids, {failure.line for failure in failed})
     ids.close()
-    if repeated:
-        # Rare, and then few: the lines are gone through once more, without them.
-        dropped = {failure.line for failure in repeated}
-        kept = (item for item in items if item.line not in dropped)
+    if keys:
+        # Rare, and then few: the lines are gone through once more, without those ids.
+        kept = (item for item in items if _id_key(item.id) not in keys)
         listed = Ordered.of(kept, WorkItem.sort_key, held=held)
         items.close()
         items, failed = listed, Ordered.of(itertools.chain(failed, repeated), _by_line, held=held)
     counts = Counter(item.state for item in items)
     notes = tuple(rows.notes()) if isinstance(rows, Roster) else ()
-    return Worklist(today, within, items, failed, total, notes, counts)
+    return Worklist(today, within, items.settled(), failed.settled(), total, notes, counts)
 
 
 def _by_line(failure: Failure) -> int:
@@ -419,16 +419,21 @@ def _by_id(seen: tuple[str, int, str]) -> tuple[str, int]:
     return seen[0], seen[1]
 
 
-def _repeated(ids: Ordered[tuple[str, int, str]], failing: set[int]) -> list[Failure]:
-    """A failure for each row whose id is on another row too, unless the row failed already."""
+def _repeated(
+    ids: Ordered[tuple[str, int, str]], failing: set[int]
+) -> tuple[list[Failure], set[str]]:
+    """A failure for each row whose id is on another row too, unless the row failed already;
+    and those ids' keys."""
     reason = _("this id appears on more than one row")
     found: list[Failure] = []
-    for _id, group in itertools.groupby(ids, key=lambda seen: seen[0]):
+    keys: set[str] = set()
+    for key, group in itertools.groupby(ids, key=lambda seen: seen[0]):
         rows = list(itertools.islice(group, 2))
         if len(rows) < 2:
             continue
+        keys.add(key)
         for _same, line, patient_id in itertools.chain(rows, group):
             if line not in failing:
                 message = ROW.message("id", not_allowed(patient_id, reason))
                 found.append(Failure(line, patient_id, message))
-    return found
+    return found, keys
