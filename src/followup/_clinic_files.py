@@ -18,8 +18,6 @@ import copy
 import csv
 import io
 import json
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -29,7 +27,13 @@ from followup import _i18n as i18n
 from followup._errors import InvalidOption
 from followup._export import Paper
 from followup._export.tables import inert
-from followup._export.xlsx import _ILLEGAL, DATE_FORMAT, TEXT_FORMAT, _with_fixed_times
+from followup._export.xlsx import (
+    _ILLEGAL,
+    DATE_FORMAT,
+    TEXT_FORMAT,
+    workbook_bytes,
+    write_workbook,
+)
 from followup._i18n import N_, _
 from followup._protocols import DEFAULT_PROTOCOL, PRESETS
 from followup._roster_file import COLUMNS, REQUIRED, column_title
@@ -268,32 +272,7 @@ def to_xlsx(work: Worklist, stamp: datetime, out: IO[bytes]) -> None:
         fill = fills[item.state]
         sheet.append([written(cell, fill=fill) for cell in _cells(item)])
     _failed_sheet(book, work)
-    utc = _utc(stamp)
-    book.properties.creator = "followup"
-    book.properties.created = utc
-    book.properties.modified = utc
-    # Made in memory for memory (a server's answer); else through unnamed temporary files.
-    in_memory = isinstance(out, io.BytesIO)
-    with io.BytesIO() if in_memory else tempfile.TemporaryFile() as packed:
-        _pack(book, packed)
-        if out.seekable():
-            _with_fixed_times(packed, out, utc)
-            return
-        # A pipe cannot be sought: the archive is made whole first, the same bytes as a file's.
-        with tempfile.TemporaryFile() as repacked:
-            _with_fixed_times(packed, repacked, utc)
-            repacked.seek(0)
-            shutil.copyfileobj(repacked, out)
-
-
-def _pack(book: Any, into: IO[bytes]) -> None:
-    """The workbook packed as it is, its dates included: `Workbook.save` would set its
-    modified date to the clock's, and two workbooks made alike would differ."""
-    import zipfile
-
-    from openpyxl.writer.excel import ExcelWriter
-
-    ExcelWriter(book, zipfile.ZipFile(into, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    write_workbook(book, out, stamp)
 
 
 def _failed_sheet(book: Any, work: Worklist) -> None:
@@ -319,11 +298,6 @@ def _sheet_title(title: str) -> str:
     from followup._export.xlsx import _SHEET_TITLE_ILLEGAL, SHEET_TITLE_LIMIT
 
     return _SHEET_TITLE_ILLEGAL.sub(" ", title)[:SHEET_TITLE_LIMIT]
-
-
-def _utc(stamp: datetime) -> datetime:
-    utc = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
-    return utc.replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -577,14 +551,7 @@ def roster_template(stamp: datetime | None = None) -> bytes:
     about = book.create_sheet(_sheet_title(_("Columns")))
     _template_checks(sheet, columns, book.create_sheet(_sheet_title(_("Lists"))))
     _template_about(about, columns)
-    utc = _utc(stamp or datetime.now(UTC).replace(microsecond=0))
-    book.properties.creator = "followup"
-    book.properties.created = utc
-    book.properties.modified = utc
-    packed, out = io.BytesIO(), io.BytesIO()
-    _pack(book, packed)
-    _with_fixed_times(packed, out, utc)
-    return out.getvalue()
+    return workbook_bytes(book, stamp or datetime.now(UTC).replace(microsecond=0))
 
 
 def _template_patients(sheet: Worksheet, columns: list[str]) -> None:

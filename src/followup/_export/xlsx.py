@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import tempfile
 import zipfile
 from datetime import UTC, date, datetime
 from typing import IO, TYPE_CHECKING
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["to_xlsx"]
+__all__ = ["to_xlsx", "workbook_bytes", "write_workbook"]
 
 Value = str | int | date
 
@@ -60,7 +61,6 @@ def to_xlsx(schedule: Schedule, *, stamp: datetime) -> bytes:
     dates, and the time of every entry in the archive.
     """
     from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # the untitled sheet every new workbook has
@@ -71,12 +71,40 @@ def to_xlsx(schedule: Schedule, *, stamp: datetime) -> bytes:
     about = _about_rows(schedule)
     _write_about(sheet, about, first_row=len(visits) + 3)  # after the header and a blank row
     _size_columns(sheet, visits, labels=[label for label, _text in about])
+    return workbook_bytes(workbook, stamp)
+
+
+def workbook_bytes(workbook: Workbook, stamp: datetime) -> bytes:
+    """The workbook's file, dated `stamp` throughout (see `write_workbook`), in memory."""
+    out = io.BytesIO()
+    write_workbook(workbook, out, stamp)
+    return out.getvalue()
+
+
+def write_workbook(workbook: Workbook, out: IO[bytes], stamp: datetime) -> None:
+    """Write the workbook into `out`, dated `stamp` throughout: its created and modified
+    dates, and the time of every entry in the archive. The same workbook and stamp give
+    the same bytes, into a file, memory or a pipe.
+
+    The archive is made in memory for memory (a server's answer), else through
+    unnamed temporary files, so that memory does not grow with a large workbook.
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
     utc = _utc(stamp).replace(tzinfo=None)  # the workbook's dates are UTC without a zone
     _set_properties(workbook, utc)
-    packed, out = io.BytesIO(), io.BytesIO()
-    ExcelWriter(workbook, zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED)).save()
-    _with_fixed_times(packed, out, utc)
-    return out.getvalue()
+    in_memory = isinstance(out, io.BytesIO)
+    with io.BytesIO() if in_memory else tempfile.TemporaryFile() as packed:
+        # Not `Workbook.save`, which would date the workbook by the clock.
+        ExcelWriter(workbook, zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED)).save()
+        if out.seekable():
+            _with_fixed_times(packed, out, utc)
+            return
+        # A pipe cannot be sought: the archive is made whole first, the same bytes as a file's.
+        with tempfile.TemporaryFile() as repacked:
+            _with_fixed_times(packed, repacked, utc)
+            repacked.seek(0)
+            shutil.copyfileobj(repacked, out)
 
 
 def _utc(stamp: datetime) -> datetime:
