@@ -25,9 +25,9 @@ from followup._export.sheet import (
     _PADDING,
     _col_widths,
     _label_column,
-    _new_pdf,
     _pdf_about,
     content,
+    new_pdf,
     to_html,
     to_pdf,
 )
@@ -249,12 +249,19 @@ def _schedule(lang: str, *, track: str | None = None, every: int = 12, years: in
     return followup.schedule_for(followup.Settings.from_mapping(settings), date(2025, 9, 1))
 
 
+def _blank_pdf() -> FPDF:
+    """An A4 sheet with the fonts, its first page open."""
+    return new_pdf(
+        Paper.A4, title="t", lang="en", made=datetime(2026, 1, 1, tzinfo=UTC), version="0"
+    )
+
+
 @pytest.fixture
 def measure() -> Iterator[FPDF]:
     """An empty A4 sheet with the fonts, to measure text with; its font files closed after."""
     from fpdf.fonts import TTFFont
 
-    pdf = _new_pdf(Paper.A4)
+    pdf = _blank_pdf()
     yield pdf
     for font in pdf.fonts.values():
         if isinstance(font, TTFFont):
@@ -323,8 +330,7 @@ def test_pdf_label_columns_are_measured(measure: FPDF) -> None:
 
 def test_pdf_long_label_puts_its_value_underneath(tmp_path: Path) -> None:
     """A label wider than its column is printed on its own line, its value below, unmixed."""
-    pdf = _new_pdf(Paper.A4)
-    pdf.add_page()
+    pdf = _blank_pdf()
     label = "Uma etiqueta comprida demais para a coluna"
     _pdf_about(pdf, [wording.Fact("note", label, "valor")])
     words = _boxes(bytes(pdf.output()), tmp_path)[0]

@@ -363,16 +363,13 @@ def to_pdf(work: Worklist, stamp: datetime, version: str, paper: Paper, out: IO[
     """The same page drawn with fpdf2, landscape, the header repeated on every page."""
     from fpdf.fonts import FontFace
 
-    from followup._export.sheet import _new_pdf, require_pdf
+    from followup._export.sheet import new_pdf, require_pdf
 
     require_pdf()
     page = _page(work, stamp, version)
-    pdf: FPDF = _new_pdf(paper, landscape=True)
-    pdf.set_creation_date(stamp)
-    pdf.set_title(page.title)
-    pdf.set_lang(page.lang)
-    pdf.set_creator(f"followup {version}")
-    pdf.add_page()
+    pdf: FPDF = new_pdf(
+        paper, title=page.title, lang=page.lang, made=stamp, version=version, landscape=True
+    )
     pdf.set_font("DejaVu", "B", 15)
     pdf.multi_cell(0, 7, page.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10.5)

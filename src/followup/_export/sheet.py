@@ -30,6 +30,7 @@ __all__ = [
     "SheetContent",
     "chart_content",
     "content",
+    "new_pdf",
     "require_pdf",
     "to_html",
     "to_pdf",
@@ -245,12 +246,7 @@ def to_pdf(
     its QR code under the notes, to open the plan on a phone."""
     require_pdf()
     sheet = content(schedule, generated=generated, version=version)
-    pdf = _new_pdf(paper)
-    pdf.set_creation_date(generated)
-    pdf.set_title(sheet.title)
-    pdf.set_lang(sheet.lang)
-    pdf.set_creator(f"followup {version}")
-    pdf.add_page()
+    pdf = new_pdf(paper, title=sheet.title, lang=sheet.lang, made=generated, version=version)
 
     pdf.set_font("DejaVu", "B", 18)
     pdf.multi_cell(0, 8, sheet.title, new_x="LMARGIN", new_y="NEXT")
@@ -270,8 +266,11 @@ def to_pdf(
     return bytes(pdf.output())
 
 
-def _new_pdf(paper: Paper, *, landscape: bool = False) -> FPDF:
-    """An empty document on `paper`, with the sheet's margins and the DejaVu fonts."""
+def new_pdf(
+    paper: Paper, *, title: str, lang: str, made: datetime, version: str, landscape: bool = False
+) -> FPDF:
+    """A document on `paper`, its first page open, with the sheet's margins and the DejaVu
+    fonts, and its title, language, date and maker (followup `version`)."""
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L" if landscape else "P", format=_PAPER[paper])
@@ -282,6 +281,11 @@ def _new_pdf(paper: Paper, *, landscape: bool = False) -> FPDF:
         pdf.add_font("DejaVu", "", str(regular))
     with resources.as_file(fonts / "DejaVuSansCondensed-Bold.ttf") as bold:
         pdf.add_font("DejaVu", "B", str(bold))
+    pdf.set_creation_date(made)
+    pdf.set_title(title)
+    pdf.set_lang(lang)
+    pdf.set_creator(f"followup {version}")
+    pdf.add_page()
     return pdf
 
 
