@@ -25,7 +25,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import types
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -64,6 +63,7 @@ from followup.push import caldav as caldav_store
 from followup.push.store import ANY
 
 from .conftest import loaded_by_a_calendar_run, missing
+from .servers import free_port, radicale, wait_until_listening
 
 if TYPE_CHECKING:
     from caldav.collection import Calendar
@@ -78,28 +78,6 @@ class Server:
     url: str
     port: int
     ca_file: Path | None = None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_until_listening(
-    port: int, process: subprocess.Popen[bytes], what: str = "Radicale"
-) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(
-                f"{what} stopped: {process.stderr.read().decode() if process.stderr else ''}"
-            )
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return
-        time.sleep(0.05)
-    pytest.fail(f"{what} did not start listening within 20 s")
 
 
 @pytest.fixture(scope="session")
@@ -127,13 +105,13 @@ def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     digest = base64.b64encode(hashlib.sha1(USERS["ana"].encode()).digest()).decode()  # noqa: S324
     users = folder / "users"
     users.write_text(f"ana:{{SHA}}{digest}\n")
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "xandikos", "serve", "-d", str(folder / "data")]
     command += ["--state-dir", str(folder / "state"), "--defaults", "--autocert"]
     command += ["--htpasswd", str(users), "-l", "127.0.0.1", "-p", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _wait_until_listening(port, process, "Xandikos")
+        wait_until_listening(port, process, "Xandikos")
         yield Server(f"https://127.0.0.1:{port}/user/", port, ca_file)
     finally:
         process.terminate()
@@ -148,32 +126,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     for module in ("radicale", "caldav"):
         if importlib.util.find_spec(module) is None:
             missing(module, "pip install -e '.[dev]'")
-    folder = tmp_path_factory.mktemp("radicale")
-    users = folder / "users"
-    users.write_text("".join(f"{user}:{word}\n" for user, word in USERS.items()))
-    port = _free_port()
-    config = folder / "config"
-    config.write_text(
-        f"[server]\nhosts = 127.0.0.1:{port}\n"
-        f"[auth]\ntype = htpasswd\nhtpasswd_filename = {users}\n"
-        "htpasswd_encryption = plain\ndelay = 0\n"
-        "[rights]\ntype = owner_only\n"
-        f"[storage]\nfilesystem_folder = {folder / 'collections'}\n"
-        "[web]\ntype = none\n[logging]\nlevel = error\n"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", str(config)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        _wait_until_listening(port, process)
+    with radicale(tmp_path_factory.mktemp("radicale"), USERS) as port:
         yield Server(f"http://127.0.0.1:{port}/", port)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stderr:
-            process.stderr.close()
 
 
 def _push(
@@ -721,7 +675,7 @@ def test_a_wrong_password_is_one_line(runner: CliRunner, server: Server) -> None
 
 def test_an_unreachable_server_is_one_line(runner: CliRunner) -> None:
     """A port where nothing listens exits 1: cannot reach, and why."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/"
     env = {"FOLLOWUP_CALDAV_PASSWORD": "x"}
     args = ["push", DATE, "--name", "Ana", "--caldav", url, "--user", "ana"]

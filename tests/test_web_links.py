@@ -285,35 +285,14 @@ def test_the_links_calendar_replaces_the_downloaded_one_in_radicale(
 ) -> None:
     """Uploaded as a whole calendar to a real Radicale over HTTP, the link's calendar takes
     the place of the downloaded file's events one for one: same UIDs, nothing doubled."""
-    import contextlib
     import importlib.util
-    import socket
-    import sys
-    import time
     import urllib.request
 
-    from .webserver import free_port
+    from .servers import radicale
 
     if importlib.util.find_spec("radicale") is None:
         missing("radicale", "pip install -e '.[dev]'")
-    port = free_port()
-    config = tmp_path / "config"
-    config.write_text(
-        f"[server]\nhosts = 127.0.0.1:{port}\n[auth]\ntype = none\n"
-        f"[storage]\nfilesystem_folder = {tmp_path / 'collections'}\n"
-        "[web]\ntype = none\n[logging]\nlevel = error\n"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", str(config)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and process.poll() is None:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-                break
-            time.sleep(0.05)
+    with radicale(tmp_path) as port:
         page = client.post("/es/", data=PLAN).text
         downloaded = client.post("/es/download/ics", data=PLAN).content
         linked = client.get(f"{_link(page)}.ics").content
@@ -329,9 +308,6 @@ def test_the_links_calendar_replaces_the_downloaded_one_in_radicale(
                 stored = answer.read()
             assert sorted(_uids(stored)) == sorted(_uids(downloaded))
             assert len(_uids(stored)) == len(_uids(body))
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_the_access_log_leaves_the_token_out(

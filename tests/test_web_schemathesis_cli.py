@@ -25,7 +25,7 @@ from xml.etree import ElementTree
 import pytest
 
 from .conftest import missing
-from .webserver import free_port
+from .servers import free_port
 
 pytestmark = pytest.mark.untraced
 

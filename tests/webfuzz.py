@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .servers import free_port
+
 # Short enough for tests to wait out; the defaults are 10 and 60 seconds.
 HEAD_SECONDS = 1
 BODY_SECONDS = 1
@@ -58,17 +60,10 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace").splitlines()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def served(folder: Path, **environment: str) -> Iterator[Server]:
     """`followup serve` on a free port for the block, with short head and body timeouts."""
-    port = _free_port()
+    port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("COV_")}
     env.update(
         FOLLOWUP_WEB_HEAD_TIMEOUT=str(HEAD_SECONDS),
