@@ -92,12 +92,8 @@ def _dated(settings: Settings) -> Settings:
     return settings
 
 
-def _emit(data: bytes, output: str | None) -> None:
-    write_output(output, data)
-
-
 def _text(lines: list[str]) -> None:
-    _emit(("\n".join(lines) + "\n").encode(), None)
+    write_output(None, ("\n".join(lines) + "\n").encode())
 
 
 @app.command("plan", cls=console.Command, epilog=opt.PLAN_EXAMPLES)
@@ -133,7 +129,7 @@ def plan_(
         width=shutil.get_terminal_size((80, 24)).columns if output is None else TABLE_WIDTH,
         color=output is None and to_terminal,
     )
-    _emit(chosen.render(schedule, options), output)
+    write_output(output, chosen.render(schedule, options))
     if quiet:
         return
     console.tell_unrecorded(schedule, schedule.next_from(day))
@@ -163,7 +159,7 @@ def next_(
 
     upcoming = schedule.next_from(day)
     if format_ == "json":
-        _emit(next_json(schedule, day).encode(), None)
+        write_output(None, next_json(schedule, day).encode())
     else:
         lines = [wording.next_sentence(schedule, upcoming), *wording.next_footer(schedule)]
         _text(console.fitted(lines, sys.stdout))
@@ -189,7 +185,7 @@ def protocols_(ctx: typer.Context, lang: opt.Language = None) -> None:
         from followup._export.protocol_text import protocol_list
         from followup._protocols import DEFAULT_PROTOCOL, PRESETS
 
-        _emit(protocol_list(PRESETS, DEFAULT_PROTOCOL).encode(), None)
+        write_output(None, protocol_list(PRESETS, DEFAULT_PROTOCOL).encode())
 
 
 @protocols_app.command("show", cls=console.Command, epilog=opt.PROTOCOL_EXAMPLES)
@@ -201,7 +197,7 @@ def protocols_show(protocol: opt.ProtocolArgument, lang: opt.Language = None) ->
 
     _settings({"lang": lang})
     chosen = Settings.from_mapping({"protocol": protocol}, Argument("protocol"))
-    _emit(protocol_details(load_protocol(chosen.protocol), DEFAULT_PROTOCOL).encode(), None)
+    write_output(None, protocol_details(load_protocol(chosen.protocol), DEFAULT_PROTOCOL).encode())
 
 
 @app.command("batch", cls=console.Command, epilog=opt.BATCH_EXAMPLES)
@@ -272,7 +268,7 @@ def roster_template_(output: opt.Output = None, lang: opt.Language = None) -> No
     from followup._clinic_files import roster_template
 
     _settings({"lang": lang})
-    _emit(roster_template(clock.stamp()), opt.template_output(output, sys.stdout.isatty()))
+    write_output(opt.template_output(output, sys.stdout.isatty()), roster_template(clock.stamp()))
 
 
 @app.command("push", cls=console.Command, epilog=opt.PUSH_EXAMPLES)
