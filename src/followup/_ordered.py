@@ -79,7 +79,7 @@ class Ordered(Sequence[T]):
         tail = self._held()
         if not self._runs:
             return iter(tail)
-        runs = [self._read(self._file, run) for run in self._runs]
+        runs = [self._read(run) for run in self._runs]
         return heapq.merge(*runs, tail, key=self.key)  # ties: the earlier run first
 
     @overload
@@ -119,25 +119,29 @@ class Ordered(Sequence[T]):
                 self._sorted = True
         return self._tail
 
-    def _spill(self) -> None:
+    def _disk(self) -> IO[bytes]:
+        """The temporary file the runs are in, made with the first run."""
         if self._file is None:
             # Open across reads until close() or the finalizer below.
             self._file = tempfile.TemporaryFile(prefix="followup-")  # noqa: SIM115
             weakref.finalize(self, self._file.close)  # closed when the items are let go of
+        return self._file
+
+    def _spill(self) -> None:
         run: _Run = []
         items = self._held()
+        file = self._disk()
         with self._lock:
-            self._file.seek(0, 2)
+            file.seek(0, 2)
             for start in range(0, len(items), self.block):
                 data = pickle.dumps(items[start : start + self.block], pickle.HIGHEST_PROTOCOL)
-                run.append((self._file.tell(), len(data)))
-                self._file.write(data)
+                run.append((file.tell(), len(data)))
+                file.write(data)
         self._runs.append(run)
         self._tail = []
 
-    def _read(self, file: IO[bytes] | None, run: _Run) -> Iterator[T]:
-        if file is None:  # pragma: no cover - a run is only ever written to a file
-            return
+    def _read(self, run: _Run) -> Iterator[T]:
+        file = self._disk()
         for offset, length in run:
             with self._lock:
                 file.seek(offset)
